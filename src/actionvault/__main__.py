@@ -1,0 +1,3 @@
+from actionvault.cli import main
+
+main()

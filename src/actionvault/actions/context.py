@@ -1,0 +1,30 @@
+"""What an action handler receives: the execution and the content it runs on."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from actionvault.domain.agents import Action, Agent
+from actionvault.domain.content import DocumentVersion, ObjectRecord
+from actionvault.domain.executions import ActionOutput, Execution
+
+
+@dataclass(frozen=True, slots=True)
+class ActionContext:
+    execution: Execution
+    agent: Agent
+    action: Action
+    document: DocumentVersion | None = None
+    record: ObjectRecord | None = None
+
+
+class ActionHandler(Protocol):
+    async def __call__(self, context: ActionContext) -> list[ActionOutput]: ...
+
+
+def json_output(payload: dict[str, Any]) -> ActionOutput:
+    """Structured results travel as one text output holding a fenced JSON block, as Vault's do."""
+    body = json.dumps(payload, indent=2, ensure_ascii=False)
+    return ActionOutput(type="text", value=f"```json\n{body}\n```")

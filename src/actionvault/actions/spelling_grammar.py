@@ -1,0 +1,46 @@
+"""quick_check__v / spelling_grammar__v on the built-in engine: a real offline proofreader."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING
+
+from actionvault.actions.context import ActionContext, json_output
+from actionvault.domain.executions import ActionOutput
+from actionvault.errors import ActionFailed
+
+if TYPE_CHECKING:
+    from actionvault.actions.proofreading import ProofreadingReport
+
+
+def report_payload(report: ProofreadingReport) -> dict[str, object]:
+    return {
+        "detected_language": report.detected_language,
+        "errors": [
+            {
+                "text": issue.text,
+                "suggestion": issue.suggestion,
+                "category": issue.category,
+                "sentence": issue.sentence,
+                "offset": issue.offset,
+            }
+            for issue in report.errors
+        ],
+    }
+
+
+async def check_spelling_and_grammar(context: ActionContext) -> list[ActionOutput]:
+    document = context.document
+    if document is None:
+        raise ActionFailed("Spelling and Grammar runs on a document; none was given.")
+    if not document.text.strip():
+        raise ActionFailed(
+            f"Document {document.document.id} version {document.version_label} has no text "
+            "to check (its file holds no extractable text)."
+        )
+    # Imported here: the dictionaries load on first use, not when the server starts.
+    from actionvault.actions.proofreading import default_proofreader
+
+    # Checking is CPU work; a thread keeps the event loop answering status polls meanwhile.
+    report = await asyncio.to_thread(default_proofreader().check, document.text)
+    return [json_output(report_payload(report))]

@@ -1,0 +1,1 @@
+"""Declarative agent and action definitions, read from YAML."""

@@ -1,0 +1,1 @@
+"""The HTTP transport (ASGI). Web framework imports stop at this package."""

@@ -1,0 +1,126 @@
+"""How a route function becomes an endpoint: version check, session, errors, rendering, headers.
+
+Route functions take a `Call` and return the success payload; everything else that Vault does
+the same way on every endpoint happens here once, so no route can forget it.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from actionvault.api import envelope
+from actionvault.api.auth import session_id_from_header, truncated_session_id
+from actionvault.api.rendering import negotiate, render
+from actionvault.api.versions import check_version
+from actionvault.domain.principals import Principal
+from actionvault.errors import ActionVaultError, InvalidSessionId
+from actionvault.runtime import Runtime
+
+log = logging.getLogger("actionvault.api")
+
+_CLIENT_ID = re.compile(r"[A-Za-z0-9._-]{1,100}")
+_BURST_WINDOW = 300.0
+
+
+@dataclass(slots=True)
+class Call:
+    request: Request
+    runtime: Runtime
+    version: str
+    principal: Principal | None
+    client_id: str
+
+    @property
+    def user(self) -> Principal:
+        assert self.principal is not None, "this endpoint has no session"
+        return self.principal
+
+
+RouteFunction = Callable[[Call], Awaitable[dict[str, Any]]]
+
+
+class BurstCounter:
+    """Vault's burst limit: calls per fixed five-minute window, reported in headers."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self._window = 0
+        self._count = 0
+
+    def hit(self, now: float) -> int:
+        window = int(now // _BURST_WINDOW)
+        if window != self._window:
+            self._window, self._count = window, 0
+        self._count += 1
+        return max(self.limit - self._count, 0)
+
+
+def client_id_of(request: Request) -> str:
+    """The query parameter wins over the header, as in Vault; invalid ids are logged as such."""
+    raw = request.query_params.get("client_id") or request.headers.get("x-vaultapi-clientid")
+    if raw is None:
+        return "unknown"
+    return raw if _CLIENT_ID.fullmatch(raw) else "invalid_client_id"
+
+
+def respond(
+    request: Request,
+    body: dict[str, Any],
+    runtime: Runtime | None = None,
+    principal: Principal | None = None,
+) -> Response:
+    fmt = negotiate(request.headers.get("accept"))
+    content, media_type = render(body, fmt)
+    headers = {
+        "X-VaultAPI-Status": str(body.get("responseStatus", "SUCCESS")),
+        "X-VaultAPI-ExecutionId": uuid.uuid4().hex,
+    }
+    counter: BurstCounter | None = getattr(request.app.state, "burst", None)
+    if counter is not None:
+        headers["X-VaultAPI-BurstLimit"] = str(counter.limit)
+        headers["X-VaultAPI-BurstLimitRemaining"] = str(counter.hit(time.time()))
+    if principal is not None and runtime is not None:
+        headers["X-VaultAPI-UserId"] = str(principal.user_id)
+        headers["X-VaultAPI-VaultId"] = str(runtime.settings.vault_id)
+        headers["X-VaultAPI-TruncatedSessionId"] = truncated_session_id(principal.session_id)
+    return Response(content, status_code=200, media_type=media_type, headers=headers)
+
+
+def endpoint(
+    fn: RouteFunction, *, auth: bool = True, ai: bool = True
+) -> Callable[[Request], Awaitable[Response]]:
+    async def handle(request: Request) -> Response:
+        runtime: Runtime = request.app.state.runtime
+        principal: Principal | None = None
+        client_id = client_id_of(request)
+        try:
+            version = request.path_params.get("version", "")
+            check_version(version, ai=ai)
+            if auth:
+                session_id = session_id_from_header(request.headers.get("authorization"))
+                if session_id is None:
+                    raise InvalidSessionId()
+                principal = await runtime.sessions.authenticate(session_id)
+            payload = await fn(Call(request, runtime, version, principal, client_id))
+            body = envelope.success(payload)
+        except ActionVaultError as exc:
+            body = envelope.failure(exc)
+        except Exception:
+            log.exception("%s %s failed", request.method, request.url.path)
+            body = envelope.exception(
+                "An unexpected error occurred on the server; it has been logged."
+            )
+        log.debug("%s %s client=%s", request.method, request.url.path, client_id)
+        return respond(request, body, runtime, principal)
+
+    handle.__name__ = fn.__name__
+    return handle

@@ -1,0 +1,54 @@
+"""Accept negotiation and the renderers: JSON and XML render the same envelope."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from actionvault.api.xml import render_xml
+
+Renderer = Callable[[dict[str, Any]], bytes]
+
+
+def _render_json(envelope: dict[str, Any]) -> bytes:
+    return json.dumps(envelope, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def _render_xml(envelope: dict[str, Any]) -> bytes:
+    root = "ApiRestResult" if envelope.get("responseStatus") != "SUCCESS" else "RestResult"
+    return render_xml(envelope, root).encode("utf-8")
+
+
+RENDERERS: dict[str, tuple[str, Renderer]] = {
+    "json": ("application/json;charset=UTF-8", _render_json),
+    "xml": ("application/xml;charset=UTF-8", _render_xml),
+}
+
+
+def negotiate(accept: str | None) -> str:
+    """XML when the client prefers it; JSON otherwise (no Accept, */*, or anything else)."""
+    if not accept:
+        return "json"
+    best, best_q = "json", -1.0
+    for position, part in enumerate(accept.split(",")):
+        media, *params = (p.strip() for p in part.split(";"))
+        q = 1.0
+        for param in params:
+            if param.startswith("q="):
+                try:
+                    q = float(param[2:])
+                except ValueError:
+                    q = 0.0
+        fmt = {"application/xml": "xml", "text/xml": "xml", "application/json": "json"}.get(
+            media.lower()
+        )
+        # Earlier entries win ties, as most clients list their preference first.
+        if fmt is not None and q > best_q and q > 0:
+            best, best_q = fmt, q - position * 1e-6
+    return best
+
+
+def render(envelope: dict[str, Any], fmt: str) -> tuple[bytes, str]:
+    media_type, renderer = RENDERERS[fmt]
+    return renderer(envelope), media_type

@@ -1,0 +1,1 @@
+"""One module per Vault resource family; each exports ROUTES."""

@@ -1,0 +1,89 @@
+"""Versions, login, keep-alive, logout and the current user."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.datastructures import FormData
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from actionvault.api import envelope
+from actionvault.api.endpoints import Call, endpoint, respond
+from actionvault.api.versions import SUPPORTED_VERSIONS
+from actionvault.errors import InvalidData
+
+
+async def list_versions(request: Request) -> Response:
+    base = str(request.base_url).rstrip("/")
+    values = {version: f"{base}/api/{version}" for version in SUPPORTED_VERSIONS}
+    return respond(request, envelope.success({"values": values}))
+
+
+async def _form(request: Request) -> FormData:
+    try:
+        return await request.form()
+    except Exception:
+        raise InvalidData(
+            "The login body could not be read; send username and password as "
+            "application/x-www-form-urlencoded or multipart/form-data."
+        ) from None
+
+
+async def login(call: Call) -> dict[str, Any]:
+    form = await _form(call.request)
+    username, password = form.get("username"), form.get("password")
+    session_id, user = await call.runtime.sessions.login(
+        username if isinstance(username, str) else None,
+        password if isinstance(password, str) else None,
+    )
+    settings = call.runtime.settings
+    base = str(call.request.base_url).rstrip("/")
+    return {
+        "sessionId": session_id,
+        "userId": user.id,
+        "vaultIds": [{"id": settings.vault_id, "name": settings.vault_name, "url": f"{base}/api"}],
+        "vaultId": settings.vault_id,
+    }
+
+
+async def keep_alive(call: Call) -> dict[str, Any]:
+    await call.runtime.sessions.keep_alive(call.user)
+    return {}
+
+
+async def logout(call: Call) -> dict[str, Any]:
+    await call.runtime.sessions.logout(call.user)
+    return {}
+
+
+async def current_user(call: Call) -> dict[str, Any]:
+    user = call.user.user
+    return {
+        "users": [
+            {
+                "user": {
+                    "id": user.id,
+                    "user_name__v": user.username,
+                    "user_first_name__v": user.first_name,
+                    "user_last_name__v": user.last_name,
+                    "user_email__v": user.email,
+                    "active__v": user.active,
+                    "security_profile__v": (
+                        "vault_owner__v" if user.is_admin else "standard_user__v"
+                    ),
+                }
+            }
+        ]
+    }
+
+
+ROUTES = [
+    Route("/api", list_versions, methods=["GET"]),
+    Route("/api/", list_versions, methods=["GET"]),
+    Route("/api/{version}/auth", endpoint(login, auth=False, ai=False), methods=["POST"]),
+    Route("/api/{version}/keep-alive", endpoint(keep_alive, ai=False), methods=["POST"]),
+    Route("/api/{version}/session", endpoint(logout, ai=False), methods=["DELETE"]),
+    Route("/api/{version}/objects/users/me", endpoint(current_user, ai=False), methods=["GET"]),
+]

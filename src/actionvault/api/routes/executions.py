@@ -1,0 +1,69 @@
+"""Execute, status and cancel."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.routing import Route
+
+from actionvault.api.endpoints import Call, endpoint
+from actionvault.api.requests import parse_execute, parse_execution_id_body, parse_json_object
+from actionvault.domain.executions import Execution, ExecutionState
+
+
+def _status_url(version: str, execution: Execution) -> str:
+    return f"/api/{version}/services/ai/agent_actions/status?execution_id={execution.execution_id}"
+
+
+async def execute(call: Call) -> dict[str, Any]:
+    body = parse_json_object(await call.request.body())
+    started = await call.runtime.executions.execute(call.user, parse_execute(body, call.client_id))
+    execution = started.execution
+    response: dict[str, Any] = {
+        "actionStatus": execution.state.action_status,
+        "executionId": execution.execution_id,
+        "urls": [_status_url(call.version, execution)],
+    }
+    if execution.external_id is not None:
+        response["externalId"] = execution.external_id
+    if started.routed:
+        response["agentAction"] = execution.agent_action
+        response["chatId"] = started.chat_id
+    return {"actionResponse": response}
+
+
+async def status(call: Call) -> dict[str, Any]:
+    query = call.request.query_params
+    execution = await call.runtime.executions.status(
+        call.user,
+        execution_id=query.get("execution_id") or None,
+        external_id=query.get("external_id") or None,
+    )
+    response: dict[str, Any] = {
+        "actionStatus": execution.state.action_status,
+        "executionId": execution.execution_id,
+        "agentAction": execution.agent_action,
+    }
+    if execution.external_id is not None:
+        response["externalId"] = execution.external_id
+    if execution.chat_id is not None:
+        response["chatId"] = execution.chat_id
+    if execution.state is ExecutionState.SUCCEEDED:
+        response["actionOutputs"] = [{"type": o.type, "value": o.value} for o in execution.outputs]
+    elif execution.state is ExecutionState.FAILED:
+        response["errors"] = [{"type": e.type, "message": e.message} for e in execution.errors]
+    return {"actionResponse": response}
+
+
+async def cancel(call: Call) -> dict[str, Any]:
+    body = parse_json_object(await call.request.body())
+    execution = await call.runtime.executions.cancel(call.user, parse_execution_id_body(body))
+    return {"data": {"actionStatus": "SUBMITTED", "executionId": execution.execution_id}}
+
+
+_BASE = "/api/{version}/services/ai/agent_actions"
+ROUTES = [
+    Route(f"{_BASE}/actions/execute", endpoint(execute), methods=["POST"]),
+    Route(f"{_BASE}/status", endpoint(status), methods=["GET"]),
+    Route(f"{_BASE}/actions/cancel", endpoint(cancel), methods=["POST"]),
+]

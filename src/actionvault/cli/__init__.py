@@ -1,0 +1,28 @@
+"""The `actionvault` command."""
+
+from __future__ import annotations
+
+import click
+
+from actionvault import __version__
+from actionvault.cli.server import demo, migrate, serve, worker
+
+__all__ = ["main"]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="actionvault")
+def main() -> None:
+    """actionvault: AI agent actions on documents and records, behind Vault's API.
+
+    \b
+    Start here:
+      actionvault demo            # demo content on SQLite at http://127.0.0.1:8700
+      actionvault serve --help    # run on your own database
+    """
+
+
+main.add_command(serve)
+main.add_command(demo)
+main.add_command(worker)
+main.add_command(migrate)

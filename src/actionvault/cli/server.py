@@ -1,0 +1,178 @@
+"""Commands that run the server itself: serve, demo, worker, migrate."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from pathlib import Path
+from typing import Any
+
+import click
+
+from actionvault.errors import DefinitionError
+from actionvault.settings import Settings
+
+_server_options = [
+    click.option("--host", help="Interface to listen on [env ACTIONVAULT_HOST; 127.0.0.1]."),
+    click.option("--port", type=int, help="Port to listen on [env ACTIONVAULT_PORT; 8700]."),
+    click.option(
+        "--data-dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        help="Folder for the SQLite database and files [env ACTIONVAULT_DATA_DIR].",
+    ),
+    click.option(
+        "--database-url",
+        help="sqlite:///PATH or postgresql://... [env ACTIONVAULT_DATABASE_URL].",
+    ),
+    click.option(
+        "--agents-dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        help="Folder of agent YAML files that add to or override the standard agents.",
+    ),
+    click.option(
+        "--workers",
+        type=int,
+        help="Executions run at once in this process; 0 serves the API only "
+        "[env ACTIONVAULT_WORKERS; 4].",
+    ),
+]
+
+
+def server_options(fn: Any) -> Any:
+    for option in reversed(_server_options):
+        fn = option(fn)
+    return fn
+
+
+def build_settings(**overrides: Any) -> Settings:
+    """Environment first, then the flags that were given."""
+    given = {k: v for k, v in overrides.items() if v is not None}
+    try:
+        return Settings(**given)
+    except Exception as exc:
+        raise click.UsageError(f"invalid settings: {exc}") from exc
+
+
+def _configure_logging(settings: Settings) -> None:
+    logging.basicConfig(
+        level=settings.log_level.upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+
+
+def run_server(settings: Settings) -> None:
+    import uvicorn
+
+    from actionvault.api.app import create_app
+    from actionvault.runtime import Runtime
+
+    _configure_logging(settings)
+    try:
+        runtime = Runtime(settings)
+    except DefinitionError as exc:
+        raise click.ClickException(f"invalid agent definition: {exc}") from exc
+    config = uvicorn.Config(
+        create_app(runtime),
+        host=settings.host,
+        port=settings.port,
+        log_level=settings.log_level.lower(),
+        access_log=False,
+        lifespan="on",
+    )
+    uvicorn.Server(config).run()
+
+
+@click.command()
+@server_options
+def serve(**options: Any) -> None:
+    """Serve the Vault-compatible API (and run executions) on the configured database.
+
+    \b
+    Example:
+      ACTIONVAULT_DATABASE_URL=postgresql://av@localhost/av actionvault serve --port 8700
+    """
+    run_server(build_settings(**options))
+
+
+@click.command()
+@server_options
+def demo(**options: Any) -> None:
+    """Serve with demo users, documents and records loaded (SQLite in ./actionvault-data).
+
+    \b
+    Example:
+      actionvault demo --port 8700
+    """
+    from actionvault.services.demo import (
+        DEMO_ADMIN_PASSWORD,
+        DEMO_ADMIN_USERNAME,
+        DEMO_USER_PASSWORD,
+        DEMO_USER_USERNAME,
+    )
+
+    settings = build_settings(demo_content=True, **options)
+    base = f"http://{settings.host}:{settings.port}"
+    click.echo(
+        "actionvault demo\n"
+        f"  API:            {base}/api/v26.1\n"
+        f"  database:       {settings.resolved_database_url}\n"
+        f"  administrator:  {DEMO_ADMIN_USERNAME} / {DEMO_ADMIN_PASSWORD}\n"
+        f"  standard user:  {DEMO_USER_USERNAME} / {DEMO_USER_PASSWORD}\n"
+        f"  try:            curl -s -X POST {base}/api/v26.1/auth "
+        f"-d username={DEMO_ADMIN_USERNAME} -d password={DEMO_ADMIN_PASSWORD}\n"
+    )
+    run_server(settings)
+
+
+@click.command()
+@server_options
+def worker(**options: Any) -> None:
+    """Run executions only (no HTTP), beside API processes on the same database.
+
+    \b
+    Example:
+      actionvault worker --database-url postgresql://av@localhost/av --workers 8
+    """
+    settings = build_settings(**options)
+    if settings.workers < 1:
+        raise click.UsageError("a worker process needs --workers 1 or more")
+    _configure_logging(settings)
+
+    async def run() -> None:
+        from actionvault.runtime import Runtime
+
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        async with Runtime(settings):
+            click.echo(f"actionvault worker running {settings.workers} at once; Ctrl-C stops")
+            await stop.wait()
+
+    try:
+        asyncio.run(run())
+    except DefinitionError as exc:
+        raise click.ClickException(f"invalid agent definition: {exc}") from exc
+
+
+@click.command()
+@server_options
+def migrate(**options: Any) -> None:
+    """Create or upgrade the database schema, then exit.
+
+    \b
+    Example:
+      actionvault migrate --database-url postgresql://av@localhost/av
+    """
+    settings = build_settings(**options)
+
+    async def run() -> list[str]:
+        from actionvault.store import open_database
+
+        db = await open_database(settings.resolved_database_url)
+        await db.close()
+        return []
+
+    asyncio.run(run())
+    click.echo(f"schema is up to date: {settings.resolved_database_url}")

@@ -1,0 +1,1 @@
+"""Durable background execution: claim, run, finish, recover."""

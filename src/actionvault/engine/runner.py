@@ -1,0 +1,96 @@
+"""Run one claimed execution: load its content, call its handler, turn the end into an outcome."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from actionvault.actions.context import ActionContext, ActionHandler
+from actionvault.domain.agents import Action, Agent, AgentCatalog
+from actionvault.domain.executions import ActionOutput, Execution, ExecutionError, ExecutionState
+from actionvault.errors import ActionFailed
+from actionvault.ports import ContentStore
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    state: ExecutionState
+    outputs: tuple[ActionOutput, ...] = ()
+    errors: tuple[ExecutionError, ...] = ()
+
+    @classmethod
+    def failure(cls, message: str, type: str = "OPERATION_NOT_ALLOWED") -> Outcome:
+        return cls(ExecutionState.FAILED, errors=(ExecutionError(type=type, message=message),))
+
+
+class Runner:
+    def __init__(
+        self,
+        catalog: AgentCatalog,
+        content: ContentStore,
+        engines: Mapping[str, ActionHandler],
+        default_timeout: float,
+    ) -> None:
+        self._catalog = catalog
+        self._content = content
+        self._engines = engines
+        self._default_timeout = default_timeout
+
+    async def run(self, execution: Execution) -> Outcome:
+        agent = self._catalog.get(execution.agent_name)
+        action = agent.action(execution.action_name) if agent else None
+        if agent is None or action is None:
+            return Outcome.failure(
+                f"The action {execution.agent_action} is no longer defined on this server."
+            )
+        handler = self._engines.get(action.engine)
+        if handler is None:
+            return Outcome.failure(f"No engine named {action.engine!r} is installed.")
+        context = await self._context(execution, agent, action)
+        if isinstance(context, Outcome):
+            return context
+        timeout = action.timeout_seconds or self._default_timeout
+        try:
+            outputs = await asyncio.wait_for(handler(context), timeout)
+        except ActionFailed as exc:
+            return Outcome.failure(exc.message, exc.vault_type)
+        except TimeoutError:
+            return Outcome.failure(f"The action timed out after {timeout:g} s.")
+        except Exception:
+            log.exception("action %s failed on %s", execution.agent_action, execution.execution_id)
+            return Outcome.failure(
+                "The action failed because of an unexpected error on the server; "
+                "the server log has the details.",
+                "UNEXPECTED_ERROR",
+            )
+        return Outcome(ExecutionState.SUCCEEDED, outputs=tuple(outputs))
+
+    async def _context(
+        self, execution: Execution, agent: Agent, action: Action
+    ) -> ActionContext | Outcome:
+        target = execution.target
+        if target.document_id is not None:
+            assert target.major is not None
+            assert target.minor is not None
+            version = await self._content.document_version(
+                target.document_id, target.major, target.minor
+            )
+            if version is None:
+                return Outcome.failure(
+                    f"Document {target.document_id} version {target.major}.{target.minor} "
+                    "no longer exists."
+                )
+            return ActionContext(execution, agent, action, document=version)
+        if target.record_id is not None:
+            assert target.object_name is not None
+            record = await self._content.record(target.object_name, target.record_id)
+            if record is None:
+                return Outcome.failure(
+                    f"Record {target.record_id} of {target.object_name} no longer exists."
+                )
+            return ActionContext(execution, agent, action, record=record)
+        return ActionContext(execution, agent, action)

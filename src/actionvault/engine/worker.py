@@ -1,0 +1,186 @@
+"""The worker: claim queued executions, run them concurrently, keep their leases, obey cancel.
+
+One loop claims as many executions as there are free slots and starts a task for each; a
+second loop renews the leases of running executions, learns of cancel requests made through
+other processes, and recovers executions whose worker died (their lease lapsed). In-process
+signals (`work_available`, `cancel_requested`) make both immediate; the loops' intervals are
+only the fallback for work that arrives through another process.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import socket
+import uuid
+from enum import Enum
+
+from actionvault.domain.executions import Execution, ExecutionState
+from actionvault.engine.runner import Outcome, Runner
+from actionvault.ports import Clock, ExecutionStore
+
+log = logging.getLogger(__name__)
+
+
+class _StopReason(Enum):
+    CANCEL = "cancel"  # the caller cancelled: the execution ends CANCELLED
+    SHUTDOWN = "shutdown"  # this worker is stopping: the execution goes back to the queue
+
+
+class Worker:
+    def __init__(
+        self,
+        store: ExecutionStore,
+        runner: Runner,
+        clock: Clock,
+        *,
+        concurrency: int = 4,
+        poll_interval: float = 1.0,
+        lease_seconds: float = 30.0,
+    ) -> None:
+        self.worker_id = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self._store = store
+        self._runner = runner
+        self._clock = clock
+        self._concurrency = concurrency
+        self._poll_interval = poll_interval
+        self._lease_seconds = lease_seconds
+        # Renew well before the lease lapses, and often enough that a cancel made in another
+        # process is honoured within about a second.
+        self._heartbeat_interval = min(lease_seconds / 3, 1.0)
+        self._wake = asyncio.Event()
+        self._stopping = False
+        self._running: dict[int, asyncio.Task[None]] = {}
+        self._inner: dict[int, asyncio.Task[Outcome]] = {}
+        self._stop_reasons: dict[int, _StopReason] = {}
+        self._loops: list[asyncio.Task[None]] = []
+
+    @property
+    def running(self) -> frozenset[int]:
+        return frozenset(self._running)
+
+    def work_available(self) -> None:
+        self._wake.set()
+
+    def cancel_requested(self, number: int) -> None:
+        if number not in self._running:
+            return
+        self._stop_reasons[number] = _StopReason.CANCEL
+        inner = self._inner.get(number)
+        if inner is not None:
+            inner.cancel()
+
+    async def start(self) -> None:
+        self._loops = [
+            asyncio.create_task(self._claim_loop(), name="actionvault-claim"),
+            asyncio.create_task(self._heartbeat_loop(), name="actionvault-heartbeat"),
+        ]
+
+    async def stop(self, grace: float = 10.0) -> None:
+        """Stop claiming, let running actions finish within `grace`, hand the rest back."""
+        self._stopping = True
+        self._wake.set()
+        for loop in self._loops:
+            loop.cancel()
+        for loop in self._loops:
+            with contextlib.suppress(asyncio.CancelledError):
+                await loop
+        if self._running:
+            await asyncio.wait(list(self._running.values()), timeout=grace)
+        for number, inner in list(self._inner.items()):
+            self._stop_reasons.setdefault(number, _StopReason.SHUTDOWN)
+            inner.cancel()
+        if self._running:
+            await asyncio.gather(*self._running.values(), return_exceptions=True)
+        released = await self._store.release(self.worker_id, self._clock())
+        if released:
+            log.info("handed %d running executions back to the queue", released)
+
+    async def _claim_loop(self) -> None:
+        while not self._stopping:
+            self._wake.clear()
+            free = self._concurrency - len(self._running)
+            claimed: list[Execution] = []
+            if free > 0:
+                try:
+                    claimed = await self._store.claim(
+                        self.worker_id, free, self._clock(), self._lease_seconds
+                    )
+                except Exception:
+                    log.exception("claiming executions failed; retrying")
+                    await asyncio.sleep(self._poll_interval)
+                    continue
+                for execution in claimed:
+                    task = asyncio.create_task(self._run(execution))
+                    self._running[execution.number] = task
+            if claimed and len(claimed) == free:
+                continue  # there may be more waiting; claim again once a slot frees up
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), self._poll_interval)
+
+    async def _run(self, execution: Execution) -> None:
+        number = execution.number
+        try:
+            if self._stop_reasons.get(number) is _StopReason.CANCEL:
+                outcome = None  # cancelled before it started
+            else:
+                # The handler runs in a task of its own so that cancelling it never cancels
+                # this bookkeeping around it.
+                inner = asyncio.create_task(self._runner.run(execution))
+                self._inner[number] = inner
+                try:
+                    outcome = await inner
+                except asyncio.CancelledError:
+                    outcome = None
+            if outcome is None:
+                reason = self._stop_reasons.get(number, _StopReason.SHUTDOWN)
+                if reason is _StopReason.CANCEL:
+                    await self._store.finish(
+                        execution, self.worker_id, ExecutionState.CANCELLED, self._clock()
+                    )
+                return  # at shutdown, stop() hands it back to the queue
+            await self._store.finish(
+                execution,
+                self.worker_id,
+                outcome.state,
+                self._clock(),
+                outputs=outcome.outputs,
+                errors=outcome.errors,
+            )
+        except Exception:
+            log.exception("recording the end of %s failed", execution.execution_id)
+        finally:
+            self._running.pop(number, None)
+            self._inner.pop(number, None)
+            self._stop_reasons.pop(number, None)
+            self._wake.set()
+
+    async def _heartbeat_loop(self) -> None:
+        while not self._stopping:
+            await asyncio.sleep(self._heartbeat_interval)
+            try:
+                now = self._clock()
+                if self._running:
+                    renewal = await self._store.renew_leases(
+                        self.worker_id, now, self._lease_seconds
+                    )
+                    for number in renewal.cancel_requested:
+                        self.cancel_requested(number)
+                    for number in set(renewal.running) - set(self._running):
+                        # Held in the store but not run here (its end could not be recorded).
+                        await self._store.release_one(number, self.worker_id, now)
+                cancelled, requeued, failed = await self._store.recover_lapsed(now)
+                if requeued:
+                    self._wake.set()
+                if cancelled or requeued or failed:
+                    log.warning(
+                        "recovered executions of stopped workers: %d requeued, %d failed, "
+                        "%d cancelled",
+                        requeued,
+                        failed,
+                        cancelled,
+                    )
+            except Exception:
+                log.exception("lease renewal failed; retrying")

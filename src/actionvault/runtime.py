@@ -1,0 +1,97 @@
+"""Runtime: everything a server process needs, built from Settings, opened and closed together."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from contextlib import AsyncExitStack
+from types import TracebackType
+
+from actionvault.actions.context import ActionHandler
+from actionvault.actions.registry import BUILTIN_ENGINES
+from actionvault.agents.loader import load_catalog
+from actionvault.domain.agents import AgentCatalog
+from actionvault.engine.runner import Runner
+from actionvault.engine.worker import Worker
+from actionvault.ports import Clock
+from actionvault.services.catalog import CatalogService
+from actionvault.services.demo import load_demo_content
+from actionvault.services.executions import ExecutionService
+from actionvault.services.sessions import SessionService
+from actionvault.settings import Settings
+from actionvault.store import Stores, open_stores
+
+
+class Runtime:
+    """Opens the store, loads the agents, starts the in-process workers; closes them in reverse.
+
+    The agent catalog is loaded before the database is opened, so a bad definition file stops
+    startup before anything is touched.
+    """
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        clock: Clock = time.time,
+        engines: Mapping[str, ActionHandler] = BUILTIN_ENGINES,
+    ) -> None:
+        self.settings = settings
+        self.clock = clock
+        self.engines = engines
+        self.catalog: AgentCatalog = load_catalog(settings.agents_dir, engines.keys())
+        self._exit = AsyncExitStack()
+        self._stores: Stores | None = None
+        self.worker: Worker | None = None
+
+    @property
+    def stores(self) -> Stores:
+        assert self._stores is not None, "the runtime is not open"
+        return self._stores
+
+    async def __aenter__(self) -> Runtime:
+        self._stores = await open_stores(self.settings.resolved_database_url)
+        self._exit.push_async_callback(self._stores.database.close)
+        stores = self._stores
+        self.sessions = SessionService(stores.users, self.settings, self.clock)
+        self.catalog_service = CatalogService(self.catalog, stores.users)
+        self.executions = ExecutionService(
+            self.catalog,
+            stores.executions,
+            stores.content,
+            stores.users,
+            self.clock,
+            max_attempts=self.settings.max_attempts,
+        )
+        if self.settings.demo_content:
+            await load_demo_content(stores, self.clock)
+        if self.settings.workers > 0:
+            await self.start_worker()
+        return self
+
+    async def start_worker(self, concurrency: int | None = None) -> Worker:
+        """Run executions in this process, `concurrency` at once (default: `workers`)."""
+        runner = Runner(
+            self.catalog, self.stores.content, self.engines, self.settings.action_timeout
+        )
+        worker = Worker(
+            self.stores.executions,
+            runner,
+            self.clock,
+            concurrency=concurrency or self.settings.workers,
+            poll_interval=self.settings.poll_interval,
+            lease_seconds=self.settings.lease_seconds,
+        )
+        await worker.start()
+        self.worker = worker
+        self.executions.signal = worker
+        self._exit.push_async_callback(worker.stop)
+        return worker
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self._exit.aclose()

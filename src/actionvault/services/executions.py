@@ -1,0 +1,303 @@
+"""Execute, status and cancel: the validation rules of the contract, in the contract's order."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from actionvault.domain.agents import Action, Agent, AgentCatalog, Scope
+from actionvault.domain.executions import (
+    CancelOutcome,
+    Execution,
+    NewExecution,
+    Target,
+)
+from actionvault.domain.ids import parse_document_ref, parse_execution_id
+from actionvault.domain.permissions import can_execute, can_see_execution
+from actionvault.domain.principals import Principal
+from actionvault.domain.routing import route_message
+from actionvault.errors import (
+    InsufficientAccess,
+    InvalidData,
+    OperationNotAllowed,
+    ParameterRequired,
+)
+from actionvault.ports import Clock, ContentStore, ExecutionStore, UserStore, WorkSignal
+from actionvault.store.executions import DuplicateExternalId
+
+
+@dataclass(frozen=True, slots=True)
+class ExecuteRequest:
+    """The execute body, with Vault's wire names already mapped to ours."""
+
+    agent_name: str | None = None
+    action_name: str | None = None
+    user_message: str | None = None
+    document_id: str | None = None
+    object_name: str | None = None
+    object_type: str | None = None
+    record_id: str | None = None
+    chat_id: str | None = None
+    external_id: str | None = None
+    client_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Started:
+    execution: Execution
+    routed: bool  # the action was chosen from a user_message
+
+    @property
+    def chat_id(self) -> str | None:
+        return self.execution.chat_id
+
+
+class _NullSignal:
+    def work_available(self) -> None:
+        pass
+
+    def cancel_requested(self, number: int) -> None:
+        pass
+
+
+class ExecutionService:
+    def __init__(
+        self,
+        catalog: AgentCatalog,
+        executions: ExecutionStore,
+        content: ContentStore,
+        users: UserStore,
+        clock: Clock,
+        max_attempts: int = 3,
+    ) -> None:
+        self._catalog = catalog
+        self._executions = executions
+        self._content = content
+        self._users = users
+        self._clock = clock
+        self._max_attempts = max_attempts
+        self.signal: WorkSignal = _NullSignal()
+
+    async def execute(self, principal: Principal, request: ExecuteRequest) -> Started:
+        routed = False
+        if request.agent_name is None and request.action_name is None:
+            if request.user_message is None:
+                raise ParameterRequired.named("agent_name", "user_message")
+            agent, action = await self._route(principal, request)
+            routed = True
+        else:
+            if request.agent_name is None:
+                raise ParameterRequired.named("agent_name")
+            if request.action_name is None:
+                raise ParameterRequired.named("action_name")
+            agent, action = self._resolve(request.agent_name, request.action_name)
+        if not can_execute(principal, agent.name, action.name):
+            raise InsufficientAccess(
+                f"User [{principal.user_id}] does not have permission to execute "
+                f"action [{agent.name}.{action.name}]"
+            )
+        target = await self._target(principal, agent, request)
+        if request.external_id is not None:
+            await self._check_external_id(request.external_id)
+        chat_id = await self._chat(principal, request, routed)
+        try:
+            execution = await self._executions.create(
+                NewExecution(
+                    user_id=principal.user_id,
+                    agent_name=agent.name,
+                    action_name=action.name,
+                    target=target,
+                    external_id=request.external_id,
+                    user_message=request.user_message,
+                    chat_id=chat_id,
+                    client_id=request.client_id,
+                    max_attempts=self._max_attempts,
+                ),
+                self._clock(),
+            )
+        except DuplicateExternalId:
+            raise _duplicate_external_id(request.external_id) from None
+        self.signal.work_available()
+        return Started(execution, routed)
+
+    def _resolve(self, agent_name: str, action_name: str) -> tuple[Agent, Action]:
+        agent = self._catalog.get(agent_name)
+        if agent is None:
+            raise InvalidData.for_parameter("agent_name", agent_name, "no such agent")
+        action = agent.action(action_name)
+        if action is None:
+            raise InvalidData.for_parameter(
+                "action_name", action_name, f"agent [{agent_name}] has no such action"
+            )
+        if not agent.active:
+            raise OperationNotAllowed(f"Agent [{agent_name}] is inactive")
+        if not action.active:
+            raise OperationNotAllowed(f"Action [{agent_name}.{action_name}] is inactive")
+        return agent, action
+
+    async def _route(self, principal: Principal, request: ExecuteRequest) -> tuple[Agent, Action]:
+        assert request.user_message is not None
+        if request.document_id is not None:
+            wanted = Scope.DOCUMENT
+        elif request.object_name is not None or request.record_id is not None:
+            wanted = Scope.OBJECT
+        else:
+            wanted = Scope.GENERAL
+        candidates = [
+            (agent, action)
+            for agent in self._catalog
+            if agent.active and agent.scope is wanted
+            for action in agent.actions
+            if action.active
+            and action.support_chat
+            and can_execute(principal, agent.name, action.name)
+        ]
+        choice = route_message(request.user_message, candidates)
+        if choice is None:
+            offered = ", ".join(f"{a.label} ({g.name}.{a.name})" for g, a in candidates)
+            raise OperationNotAllowed(
+                "No chat action here matches the message. "
+                + (
+                    f"You can ask for: {offered}."
+                    if offered
+                    else "No chat actions are available here."
+                )
+            )
+        return choice.agent, choice.action
+
+    async def _target(self, principal: Principal, agent: Agent, request: ExecuteRequest) -> Target:
+        if agent.scope is Scope.DOCUMENT:
+            return await self._document_target(principal, agent, request.document_id)
+        if agent.scope is Scope.OBJECT:
+            return await self._record_target(principal, agent, request)
+        return Target()
+
+    async def _document_target(
+        self, principal: Principal, agent: Agent, document_id: str | None
+    ) -> Target:
+        if document_id is None:
+            raise ParameterRequired.named("document_id")
+        ref = parse_document_ref(document_id)
+        if ref is None:
+            raise InvalidData.for_parameter(
+                "document_id", document_id, "use {id} or {id}_{major}_{minor}, e.g. 123 or 123_0_1"
+            )
+        missing = InvalidData.for_parameter(
+            "document_id", document_id, "no such document or version"
+        )
+        if not await self._content.can_see_document(principal, ref.document_id):
+            raise missing
+        if ref.major is not None and ref.minor is not None:
+            version = await self._content.document_version(ref.document_id, ref.major, ref.minor)
+        else:
+            version = await self._content.latest_version(ref.document_id)
+        if version is None:
+            raise missing
+        if not agent.accepts_document_type(version.document.type):
+            raise OperationNotAllowed(
+                f"Agent [{agent.name}] runs on documents of type [{agent.document_type}]; "
+                f"document [{ref.document_id}] is of type [{version.document.type}]"
+            )
+        return Target(document_id=ref.document_id, major=version.major, minor=version.minor)
+
+    async def _record_target(
+        self, principal: Principal, agent: Agent, request: ExecuteRequest
+    ) -> Target:
+        if request.object_name is None:
+            raise ParameterRequired.named("object")
+        if request.record_id is None:
+            raise ParameterRequired.named("record_id")
+        if agent.object_type is not None and request.object_type is None:
+            raise ParameterRequired.named("objecttype")
+        record = await self._content.record(request.object_name, request.record_id)
+        if record is None or not await self._content.can_see_record(principal, record):
+            raise InvalidData.for_parameter(
+                "record_id", request.record_id, f"no such [{request.object_name}] record"
+            )
+        if request.object_type is not None and request.object_type != record.object_type:
+            raise InvalidData.for_parameter(
+                "objecttype",
+                request.object_type,
+                f"record [{record.id}] is of object type [{record.object_type}]",
+            )
+        if agent.object_name is not None and agent.object_name != record.object_name:
+            raise OperationNotAllowed(
+                f"Agent [{agent.name}] runs on [{agent.object_name}] records, "
+                f"not on [{record.object_name}]"
+            )
+        if agent.object_type is not None and agent.object_type != record.object_type:
+            raise OperationNotAllowed(
+                f"Agent [{agent.name}] runs on [{agent.object_name}] records of type "
+                f"[{agent.object_type}], not [{record.object_type}]"
+            )
+        return Target(
+            object_name=record.object_name, object_type=record.object_type, record_id=record.id
+        )
+
+    async def _check_external_id(self, external_id: str) -> None:
+        if await self._executions.get_by_external_id(external_id) is not None:
+            raise _duplicate_external_id(external_id)
+
+    async def _chat(
+        self, principal: Principal, request: ExecuteRequest, routed: bool
+    ) -> str | None:
+        if request.chat_id is not None:
+            owner = await self._users.chat_owner(request.chat_id)
+            if owner is None or owner != principal.user_id:
+                raise InvalidData.for_parameter("chat_id", request.chat_id, "no such chat")
+            return request.chat_id
+        if not routed:
+            return None
+        chat_id = uuid.uuid4().hex
+        await self._users.add_chat(chat_id, principal.user_id, self._clock())
+        return chat_id
+
+    async def status(
+        self,
+        principal: Principal,
+        *,
+        execution_id: str | None = None,
+        external_id: str | None = None,
+    ) -> Execution:
+        if execution_id is None and external_id is None:
+            raise ParameterRequired.named("execution_id", "external_id")
+        if execution_id is not None:
+            return await self._visible(principal, execution_id)
+        assert external_id is not None
+        execution = await self._executions.get_by_external_id(external_id)
+        if execution is None or not can_see_execution(principal, execution):
+            raise InvalidData.for_parameter("external_id", external_id, "no such execution")
+        return execution
+
+    async def cancel(self, principal: Principal, execution_id: str | None) -> Execution:
+        if execution_id is None:
+            raise ParameterRequired.named("execution_id")
+        execution = await self._visible(principal, execution_id)
+        outcome = await self._executions.cancel(execution.number, self._clock())
+        if outcome is CancelOutcome.TERMINAL:
+            current = await self._executions.get(execution.number)
+            state = current.state.action_status if current else "finished"
+            raise OperationNotAllowed(
+                f"Execution [{execution.execution_id}] has already finished ({state}) "
+                "and cannot be cancelled"
+            )
+        if outcome is CancelOutcome.REQUESTED:
+            self.signal.cancel_requested(execution.number)
+        return execution
+
+    async def _visible(self, principal: Principal, execution_id: str) -> Execution:
+        missing = InvalidData.for_parameter("execution_id", execution_id, "no such execution")
+        number = parse_execution_id(execution_id)
+        if number is None:
+            raise missing
+        execution = await self._executions.get(number)
+        if execution is None or not can_see_execution(principal, execution):
+            raise missing
+        return execution
+
+
+def _duplicate_external_id(external_id: str | None) -> OperationNotAllowed:
+    return OperationNotAllowed(
+        f"External ID [{external_id}] is already used by another execution; "
+        "external IDs must be unique"
+    )

@@ -1,0 +1,45 @@
+"""Settings: one typed object, read from ACTIONVAULT_* environment variables and CLI flags."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Every knob of a server process; each field is documented in docs/reference/settings.md."""
+
+    model_config = SettingsConfigDict(env_prefix="ACTIONVAULT_", extra="ignore", frozen=True)
+
+    data_dir: Path = Field(default=Path("actionvault-data"))
+    database_url: str | None = None
+    host: str = "127.0.0.1"
+    port: int = Field(default=8700, ge=0, le=65535)
+    agents_dir: Path | None = None
+
+    workers: int = Field(default=4, ge=0, le=256)
+    poll_interval: float = Field(default=1.0, gt=0)
+    lease_seconds: float = Field(default=30.0, gt=0)
+    max_attempts: int = Field(default=3, ge=1)
+    action_timeout: float = Field(default=300.0, gt=0)
+
+    session_idle_timeout: float = Field(default=1800.0, gt=0)
+    session_max_age: float = Field(default=48 * 3600.0, gt=0, le=48 * 3600.0)
+    lockout_threshold: int = Field(default=5, ge=1)
+    lockout_seconds: float = Field(default=900.0, ge=0)
+    burst_limit: int = Field(default=2000, ge=1)
+
+    demo_content: bool = False
+    log_level: str = "info"
+
+    vault_id: int = 1000
+    vault_name: str = "actionvault"
+
+    @property
+    def resolved_database_url(self) -> str:
+        """The configured URL, or a SQLite file in the data folder."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'actionvault.db').resolve()}"

@@ -1,0 +1,48 @@
+"""Persistence adapters: one Database seam, SQLite and PostgreSQL behind it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from actionvault.store.content import SQLContentStore
+from actionvault.store.database import Database
+from actionvault.store.executions import SQLExecutionStore
+from actionvault.store.users import SQLUserStore
+
+__all__ = ["Stores", "open_database", "open_stores"]
+
+
+@dataclass(frozen=True, slots=True)
+class Stores:
+    database: Database
+    executions: SQLExecutionStore
+    content: SQLContentStore
+    users: SQLUserStore
+
+
+async def open_database(url: str) -> Database:
+    """Open (and migrate) the database a URL names: sqlite:///path or postgresql://..."""
+    db: Database
+    if url.startswith("sqlite:///"):
+        from actionvault.store.sqlite import SQLiteDatabase
+
+        sqlite_db = SQLiteDatabase(url.removeprefix("sqlite:///"))
+        await sqlite_db.open()
+        db = sqlite_db
+    elif url.startswith(("postgresql://", "postgres://")):
+        from actionvault.store.postgres import PostgresDatabase
+
+        pg_db = PostgresDatabase(url)
+        await pg_db.open()
+        db = pg_db
+    else:
+        raise ValueError(
+            f"Unsupported database URL {url!r}: use sqlite:///PATH or postgresql://USER@HOST/DB"
+        )
+    await db.migrate()
+    return db
+
+
+async def open_stores(url: str) -> Stores:
+    db = await open_database(url)
+    return Stores(db, SQLExecutionStore(db), SQLContentStore(db), SQLUserStore(db))

@@ -1,0 +1,43 @@
+"""The one seam between the stores and a SQL engine.
+
+A store names a query and passes parameters; the Database runs that dialect's text of it.
+Rows come back as plain dicts so that nothing above this module sees a driver type.
+"""
+
+from __future__ import annotations
+
+from contextlib import AbstractAsyncContextManager
+from typing import Any, Protocol
+
+Row = dict[str, Any]
+Params = dict[str, Any]
+
+
+class Connection(Protocol):
+    """Named-query access, either autocommitting or inside one transaction."""
+
+    async def execute(self, query: str, params: Params | None = None) -> int:
+        """Run a statement; the number of rows it changed."""
+        ...
+
+    async def fetch_one(self, query: str, params: Params | None = None) -> Row | None: ...
+
+    async def fetch_all(self, query: str, params: Params | None = None) -> list[Row]: ...
+
+
+class Database(Connection, Protocol):
+    dialect: str
+
+    def transaction(self) -> AbstractAsyncContextManager[Connection]:
+        """All statements on the yielded connection commit together or not at all."""
+        ...
+
+    async def migrate(self) -> list[str]:
+        """Apply the migrations not yet applied; the names of those applied now."""
+        ...
+
+    async def close(self) -> None: ...
+
+
+class IntegrityViolation(Exception):
+    """A unique or foreign key constraint refused a write."""

@@ -1,0 +1,201 @@
+"""Executions over named queries: every state change is one conditional UPDATE."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+
+from actionvault.domain.executions import (
+    ActionOutput,
+    CancelOutcome,
+    Execution,
+    ExecutionError,
+    ExecutionState,
+    LeaseRenewal,
+    NewExecution,
+    Target,
+)
+from actionvault.store.database import Database, IntegrityViolation, Row
+
+
+class DuplicateExternalId(Exception):
+    """Another execution already holds this external id."""
+
+
+def _outputs(raw: str | None) -> tuple[ActionOutput, ...]:
+    return tuple(ActionOutput(**item) for item in json.loads(raw)) if raw else ()
+
+
+def _errors(raw: str | None) -> tuple[ExecutionError, ...]:
+    return tuple(ExecutionError(**item) for item in json.loads(raw)) if raw else ()
+
+
+def execution_from_row(row: Row) -> Execution:
+    return Execution(
+        number=row["id"],
+        user_id=row["user_id"],
+        agent_name=row["agent_name"],
+        action_name=row["action_name"],
+        target=Target(
+            document_id=row["document_id"],
+            major=row["major"],
+            minor=row["minor"],
+            object_name=row["object_name"],
+            object_type=row["object_type"],
+            record_id=row["record_id"],
+        ),
+        state=ExecutionState(row["state"]),
+        created_at=row["created_at"],
+        attempts=row["attempts"],
+        max_attempts=row["max_attempts"],
+        cancel_requested=bool(row["cancel_requested"]),
+        external_id=row["external_id"],
+        user_message=row["user_message"],
+        chat_id=row["chat_id"],
+        worker_id=row["worker_id"],
+        started_at=row["started_at"],
+        finished_at=row["finished_at"],
+        outputs=_outputs(row["outputs"]),
+        errors=_errors(row["errors"]),
+    )
+
+
+class SQLExecutionStore:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def create(self, new: NewExecution, now: float) -> Execution:
+        t = new.target
+        try:
+            row = await self._db.fetch_one(
+                "insert_execution",
+                {
+                    "external_id": new.external_id,
+                    "user_id": new.user_id,
+                    "agent_name": new.agent_name,
+                    "action_name": new.action_name,
+                    "document_id": t.document_id,
+                    "major": t.major,
+                    "minor": t.minor,
+                    "object_name": t.object_name,
+                    "object_type": t.object_type,
+                    "record_id": t.record_id,
+                    "user_message": new.user_message,
+                    "chat_id": new.chat_id,
+                    "client_id": new.client_id,
+                    "max_attempts": new.max_attempts,
+                    "now": now,
+                },
+            )
+        except IntegrityViolation as exc:
+            if new.external_id is not None and "external_id" in str(exc):
+                raise DuplicateExternalId(new.external_id) from exc
+            raise
+        assert row is not None
+        return Execution(
+            number=row["id"],
+            user_id=new.user_id,
+            agent_name=new.agent_name,
+            action_name=new.action_name,
+            target=t,
+            state=ExecutionState.QUEUED,
+            created_at=now,
+            max_attempts=new.max_attempts,
+            external_id=new.external_id,
+            user_message=new.user_message,
+            chat_id=new.chat_id,
+        )
+
+    async def get(self, number: int) -> Execution | None:
+        row = await self._db.fetch_one("execution_by_id", {"id": number})
+        return execution_from_row(row) if row else None
+
+    async def get_by_external_id(self, external_id: str) -> Execution | None:
+        row = await self._db.fetch_one("execution_by_external_id", {"external_id": external_id})
+        return execution_from_row(row) if row else None
+
+    async def cancel(self, number: int, now: float) -> CancelOutcome:
+        if await self._db.execute("cancel_queued_execution", {"id": number, "now": now}):
+            return CancelOutcome.CANCELLED
+        if await self._db.execute("request_running_cancel", {"id": number}):
+            return CancelOutcome.REQUESTED
+        current = await self.get(number)
+        if current is None:
+            return CancelOutcome.MISSING
+        # It moved between the two updates (claimed, or finished): look again once.
+        if current.state is ExecutionState.RUNNING:
+            await self._db.execute("request_running_cancel", {"id": number})
+            return CancelOutcome.REQUESTED
+        return CancelOutcome.TERMINAL
+
+    async def claim(
+        self, worker_id: str, limit: int, now: float, lease_seconds: float
+    ) -> list[Execution]:
+        async with self._db.transaction() as tx:
+            rows = await tx.fetch_all(
+                "claim_executions",
+                {
+                    "worker_id": worker_id,
+                    "limit": limit,
+                    "now": now,
+                    "lease_expires_at": now + lease_seconds,
+                },
+            )
+        return sorted((execution_from_row(r) for r in rows), key=lambda e: e.number)
+
+    async def renew_leases(self, worker_id: str, now: float, lease_seconds: float) -> LeaseRenewal:
+        rows = await self._db.fetch_all(
+            "renew_leases", {"worker_id": worker_id, "lease_expires_at": now + lease_seconds}
+        )
+        return LeaseRenewal(
+            running=tuple(r["id"] for r in rows),
+            cancel_requested=tuple(r["id"] for r in rows if r["cancel_requested"]),
+        )
+
+    async def finish(
+        self,
+        execution: Execution,
+        worker_id: str,
+        state: ExecutionState,
+        now: float,
+        outputs: tuple[ActionOutput, ...] = (),
+        errors: tuple[ExecutionError, ...] = (),
+    ) -> ExecutionState | None:
+        """Record the outcome of the attempt this worker holds; None when it no longer holds it."""
+        row = await self._db.fetch_one(
+            "finish_execution",
+            {
+                "id": execution.number,
+                "worker_id": worker_id,
+                "attempt": execution.attempts,
+                "state": state.value,
+                "outputs": json.dumps([asdict(o) for o in outputs]) if outputs else None,
+                "errors": json.dumps([asdict(e) for e in errors]) if errors else None,
+                "now": now,
+            },
+        )
+        return ExecutionState(row["state"]) if row else None
+
+    async def release(self, worker_id: str, now: float) -> int:
+        """Hand a stopping worker's executions back to the queue."""
+        return await self._db.execute(
+            "release_worker_executions", {"worker_id": worker_id, "now": now}
+        )
+
+    async def release_one(self, number: int, worker_id: str, now: float) -> int:
+        return await self._db.execute(
+            "release_worker_execution", {"id": number, "worker_id": worker_id, "now": now}
+        )
+
+    async def recover_lapsed(self, now: float) -> tuple[int, int, int]:
+        """Executions whose worker stopped renewing: cancelled, requeued, failed counts."""
+        message = (
+            "The action was interrupted too many times (its worker stopped while running it) "
+            "and was not retried again; execute it again."
+        )
+        errors = json.dumps([{"type": "UNEXPECTED_ERROR", "message": message}])
+        async with self._db.transaction() as tx:
+            cancelled = await tx.execute("cancel_lapsed_executions", {"now": now})
+            requeued = await tx.execute("requeue_lapsed_executions", {"now": now})
+            failed = await tx.execute("fail_lapsed_executions", {"now": now, "errors": errors})
+        return cancelled, requeued, failed

@@ -1,0 +1,131 @@
+"""PostgreSQL behind the Database seam, on a psycopg connection pool.
+
+psycopg is imported here only, and only when a postgresql:// URL is configured, so the
+embedded default runs without the `postgres` extra installed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING, Any
+
+from actionvault.store.database import Connection, IntegrityViolation, Params, Row
+from actionvault.store.queries import load_migrations, load_queries
+
+if TYPE_CHECKING:
+    from psycopg import AsyncConnection
+    from psycopg_pool import AsyncConnectionPool
+
+# Any constant works; it only has to be the same in every process that migrates.
+_MIGRATION_LOCK = 0x61637476
+
+
+class _Queries:
+    def __init__(self, conn: AsyncConnection[Any], queries: dict[str, str]) -> None:
+        self._conn = conn
+        self._queries = queries
+
+    async def execute(self, query: str, params: Params | None = None) -> int:
+        import psycopg
+
+        try:
+            cur = await self._conn.execute(self._queries[query], params or {})
+        except psycopg.errors.IntegrityError as exc:
+            raise IntegrityViolation(str(exc)) from exc
+        return cur.rowcount
+
+    async def fetch_one(self, query: str, params: Params | None = None) -> Row | None:
+        rows = await self.fetch_all(query, params)
+        return rows[0] if rows else None
+
+    async def fetch_all(self, query: str, params: Params | None = None) -> list[Row]:
+        import psycopg
+
+        try:
+            cur = await self._conn.execute(self._queries[query], params or {})
+        except psycopg.errors.IntegrityError as exc:
+            raise IntegrityViolation(str(exc)) from exc
+        return list(await cur.fetchall()) if cur.description else []
+
+
+class PostgresDatabase:
+    dialect = "postgres"
+
+    def __init__(self, url: str, min_size: int = 2, max_size: int = 10) -> None:
+        self.url = url
+        self._queries = load_queries(self.dialect)
+        self._min_size = min_size
+        self._max_size = max_size
+        self._pool: AsyncConnectionPool[Any] | None = None
+
+    async def open(self) -> None:
+        try:
+            from psycopg.rows import dict_row
+            from psycopg_pool import AsyncConnectionPool
+        except ImportError as exc:  # pragma: no cover - depends on the install
+            raise RuntimeError(
+                "A postgresql:// database URL needs the PostgreSQL driver: "
+                "pip install 'actionvault[postgres]'"
+            ) from exc
+        self._pool = AsyncConnectionPool(
+            self.url,
+            min_size=self._min_size,
+            max_size=self._max_size,
+            kwargs={"autocommit": True, "row_factory": dict_row},
+            open=False,
+        )
+        await self._pool.open(wait=True, timeout=30)
+
+    async def close(self) -> None:
+        if self._pool is not None:
+            await self._pool.close()
+
+    @property
+    def pool(self) -> AsyncConnectionPool[Any]:
+        assert self._pool is not None, "database is not open"
+        return self._pool
+
+    async def execute(self, query: str, params: Params | None = None) -> int:
+        async with self.pool.connection() as conn:
+            return await _Queries(conn, self._queries).execute(query, params)
+
+    async def fetch_one(self, query: str, params: Params | None = None) -> Row | None:
+        async with self.pool.connection() as conn:
+            return await _Queries(conn, self._queries).fetch_one(query, params)
+
+    async def fetch_all(self, query: str, params: Params | None = None) -> list[Row]:
+        async with self.pool.connection() as conn:
+            return await _Queries(conn, self._queries).fetch_all(query, params)
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[Connection]:
+        async with self.pool.connection() as conn, conn.transaction():
+            yield _Queries(conn, self._queries)
+
+    async def migrate(self) -> list[str]:
+        applied: list[str] = []
+        async with self.pool.connection() as conn, conn.transaction():
+            # Several processes may start at once; the lock lets one migrate, the rest see it done.
+            await conn.execute("SELECT pg_advisory_xact_lock(%s)", (_MIGRATION_LOCK,))
+            await conn.execute(
+                "CREATE TABLE IF NOT EXISTS schema_migrations (number INTEGER PRIMARY KEY, "
+                "name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())"
+            )
+            cur = await conn.execute("SELECT number FROM schema_migrations")
+            done = {row["number"] for row in await cur.fetchall()}
+            for number, name, sql in load_migrations(self.dialect):
+                if number in done:
+                    continue
+                await conn.execute(sql.encode())
+                await conn.execute(
+                    "INSERT INTO schema_migrations (number, name) VALUES (%s, %s)",
+                    (number, name),
+                )
+                applied.append(name)
+        return applied
+
+    async def run_script(self, sql: str) -> None:
+        """Run raw SQL (tests and maintenance); not for request paths."""
+        async with self.pool.connection() as conn:
+            await conn.execute(sql.encode())

@@ -1,0 +1,1 @@
+-- SQLite uses the shared blocks of ../queries.sql as they are.
