@@ -16,7 +16,6 @@ tells a client what went wrong. A class's docstring is its default message.
     ├── OperationNotAllowed            OPERATION_NOT_ALLOWED
     ├── MalformedUrl                   MALFORMED_URL
     ├── MethodNotSupported             METHOD_NOT_SUPPORTED
-    ├── ApiLimitExceeded               API_LIMIT_EXCEEDED
     └── UnexpectedError                UNEXPECTED_ERROR
 
 Separate from the tree, `ActionFailed` is raised by an action handler to end one execution
@@ -122,12 +121,6 @@ class MethodNotSupported(ActionVaultError):
     """This HTTP method is not supported on this resource."""
 
     vault_type = "METHOD_NOT_SUPPORTED"
-
-
-class ApiLimitExceeded(ActionVaultError):
-    """Too many requests; wait and try again."""
-
-    vault_type = "API_LIMIT_EXCEEDED"
 
 
 class UnexpectedError(ActionVaultError):

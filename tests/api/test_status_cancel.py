@@ -151,10 +151,19 @@ async def test_cancel_of_a_finished_execution_is_not_allowed_and_keeps_the_resul
     assert after == before
 
 
-async def test_cancel_without_an_execution_id_is_parameter_required(app: App) -> None:
-    headers = await app.login(ALICE)
-    body = (await app.client.post(CANCEL, json={}, headers=headers)).json()
+@pytest.mark.parametrize("content", [b"{}", b"", b'{"execution_id": ""}'])
+async def test_cancel_without_an_execution_id_is_parameter_required(
+    app: App, content: bytes
+) -> None:
+    headers = {**(await app.login(ALICE)), "Content-Type": "application/json"}
+    body = (await app.client.post(CANCEL, content=content, headers=headers)).json()
     assert body["errors"][0]["type"] == "PARAMETER_REQUIRED"
+
+
+async def test_cancel_with_a_body_that_is_not_json_is_invalid_data(app: App) -> None:
+    headers = {**(await app.login(ALICE)), "Content-Type": "application/json"}
+    body = (await app.client.post(CANCEL, content=b"[1]", headers=headers)).json()
+    assert body["errors"][0]["type"] == "INVALID_DATA"
 
 
 async def test_cancel_of_an_unknown_execution_is_invalid_data(app: App) -> None:

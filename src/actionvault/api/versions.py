@@ -8,7 +8,7 @@ from actionvault.errors import MalformedUrl, MethodNotSupported
 
 SUPPORTED_VERSIONS = ("v25.2", "v25.3", "v26.1", "v26.2", "v26.3")
 FIRST_AI_VERSION = "v25.2"
-_VERSION = re.compile(r"v(\d{1,3})\.(\d{1,2})")
+_VERSION = re.compile(r"v(\d{1,3})\.(\d{1,2})", re.ASCII)
 
 
 def _key(version: str) -> tuple[int, int] | None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_DOCUMENT_ID = re.compile(r"(\d{1,18})(?:_(\d{1,9})_(\d{1,9}))?")
-_EXECUTION_ID = re.compile(r"VAB(\d{12})")
+_DOCUMENT_ID = re.compile(r"(\d{1,18})(?:_(\d{1,9})_(\d{1,9}))?", re.ASCII)
+_EXECUTION_ID = re.compile(r"VAB(\d{12})", re.ASCII)
 EXECUTION_ID_PREFIX = "VAB"
 
 

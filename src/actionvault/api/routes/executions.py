@@ -7,7 +7,11 @@ from typing import Any
 from starlette.routing import Route
 
 from actionvault.api.endpoints import Call, endpoint
-from actionvault.api.requests import parse_execute, parse_execution_id_body, parse_json_object
+from actionvault.api.requests import (
+    parse_execute,
+    parse_execution_id_body,
+    parse_json_object,
+)
 from actionvault.domain.executions import Execution, ExecutionState
 
 
@@ -56,8 +60,12 @@ async def status(call: Call) -> dict[str, Any]:
 
 
 async def cancel(call: Call) -> dict[str, Any]:
-    body = parse_json_object(await call.request.body())
-    execution = await call.runtime.executions.cancel(call.user, parse_execution_id_body(body))
+    raw = await call.request.body()
+    # An empty body is a missing execution_id (PARAMETER_REQUIRED), not malformed JSON;
+    # clients that put the id in the query string are served too.
+    body = parse_json_object(raw) if raw.strip() else {}
+    execution_id = parse_execution_id_body(body) or call.request.query_params.get("execution_id")
+    execution = await call.runtime.executions.cancel(call.user, execution_id or None)
     return {"data": {"actionStatus": "SUBMITTED", "executionId": execution.execution_id}}
 
 
