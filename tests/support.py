@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import os
 import time
 from collections.abc import Awaitable, Callable
@@ -13,7 +14,7 @@ from typing import Any
 import httpx
 
 from actionvault.runtime import Runtime
-from actionvault.services.sessions import hash_password
+from actionvault.services.sessions import hash_password as _hash_password
 from actionvault.store import Stores
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -29,6 +30,12 @@ TEXT_WITH_ERRORS = (
     "Cardiovex helps patients recieve the the care they need. It is a effective treatment.\n"
     "talk to your doctor before starting.Ask about side effects."
 )
+
+
+@functools.cache
+def hash_password(password: str) -> str:
+    """Argon2 is slow on purpose; the test users' hashes are made once per run."""
+    return _hash_password(password)
 
 
 class FakeClock:

@@ -124,7 +124,7 @@ async def test_release_hands_work_back_without_spending_an_attempt(stores: Store
 
 
 async def test_external_ids_are_unique_and_found(stores: Stores) -> None:
-    from actionvault.store.executions import DuplicateExternalId
+    from actionvault.ports import DuplicateExternalId
 
     [number] = await add(stores, 1, external="ext")
     found = await stores.executions.get_by_external_id("ext-0")

@@ -22,8 +22,14 @@ from actionvault.errors import (
     OperationNotAllowed,
     ParameterRequired,
 )
-from actionvault.ports import Clock, ContentStore, ExecutionStore, UserStore, WorkSignal
-from actionvault.store.executions import DuplicateExternalId
+from actionvault.ports import (
+    Clock,
+    ContentStore,
+    DuplicateExternalId,
+    ExecutionStore,
+    UserStore,
+    WorkSignal,
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -84,16 +84,16 @@ class SessionService:
         if not session_id:
             raise InvalidSessionId()
         token_hash = hash_session_id(session_id)
-        record = await self._users.session(token_hash)
-        if record is None:
+        found = await self._users.session(token_hash)
+        if found is None:
             raise InvalidSessionId()
+        record, user = found
         now = self._clock()
         expired = (
             now - record.last_used_at > self._settings.session_idle_timeout
             or now - record.created_at > self._settings.session_max_age
         )
-        user = None if expired else await self._users.user(record.user_id)
-        if user is None or not user.active:
+        if expired or not user.active:
             await self._users.delete_session(token_hash)
             raise InvalidSessionId()
         if now - record.last_used_at > self._touch_after:

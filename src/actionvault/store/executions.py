@@ -15,11 +15,8 @@ from actionvault.domain.executions import (
     NewExecution,
     Target,
 )
+from actionvault.ports import DuplicateExternalId
 from actionvault.store.database import Database, IntegrityViolation, Row
-
-
-class DuplicateExternalId(Exception):
-    """Another execution already holds this external id."""
 
 
 def _outputs(raw: str | None) -> tuple[ActionOutput, ...]:

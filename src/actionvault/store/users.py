@@ -97,9 +97,18 @@ class SQLUserStore:
             "insert_session", {"token_hash": token_hash, "user_id": user_id, "now": now}
         )
 
-    async def session(self, token_hash: str) -> SessionRecord | None:
-        row = await self._db.fetch_one("session_by_hash", {"token_hash": token_hash})
-        return SessionRecord(**row) if row else None
+    async def session(self, token_hash: str) -> tuple[SessionRecord, User] | None:
+        """The session and its user, in one query: this runs on every request."""
+        row = await self._db.fetch_one("session_with_user", {"token_hash": token_hash})
+        if row is None:
+            return None
+        record = SessionRecord(
+            token_hash=row["token_hash"],
+            user_id=row["id"],
+            created_at=row["session_created_at"],
+            last_used_at=row["last_used_at"],
+        )
+        return record, _user_from_row(row)
 
     async def touch_session(self, token_hash: str, now: float) -> None:
         await self._db.execute("touch_session", {"token_hash": token_hash, "now": now})

@@ -36,8 +36,10 @@ ON CONFLICT DO NOTHING;
 INSERT INTO sessions (token_hash, user_id, created_at, last_used_at)
 VALUES (:token_hash, :user_id, :now, :now);
 
--- name: session_by_hash
-SELECT token_hash, user_id, created_at, last_used_at FROM sessions WHERE token_hash = :token_hash;
+-- name: session_with_user
+SELECT s.token_hash, s.created_at AS session_created_at, s.last_used_at, u.*
+FROM sessions s JOIN users u ON u.id = s.user_id
+WHERE s.token_hash = :token_hash;
 
 -- name: touch_session
 UPDATE sessions SET last_used_at = :now WHERE token_hash = :token_hash;
