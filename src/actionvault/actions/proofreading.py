@@ -1,0 +1,366 @@
+"""Offline English proofreader behind the quick_check__v / spelling_grammar__v action.
+
+Vault's hosted action calls an LLM; a self-hosted server needs an answer that
+is deterministic, costs nothing and works without network or keys. This engine
+combines pyspellchecker's English word-frequency list with a packaged
+allow-list of medical, pharmaceutical and regulatory vocabulary, plus
+rule-based checks for repeated words, a/an agreement, spacing and sentence
+capitalisation.
+
+Only English is checked: text detected as another language gets an empty
+error list, because judging e.g. Spanish against an English dictionary would
+flag nearly every word.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from importlib import resources
+
+from spellchecker import SpellChecker
+
+from actionvault.actions.grammar_rules import (
+    Finding,
+    find_article_errors,
+    find_capitalisation_errors,
+    find_repeated_words,
+    find_spacing_errors,
+)
+from actionvault.actions.language_detection import detect_language
+from actionvault.actions.text_segments import (
+    ProtectedSpans,
+    SentenceIndex,
+    Token,
+    sentence_initial_offsets,
+    split_sentences,
+    tokenize,
+)
+
+__all__ = ["CATEGORIES", "Proofreader", "ProofreadingReport", "TextIssue", "default_proofreader"]
+
+CATEGORIES = ("spelling", "repeated_word", "article", "spacing", "capitalization")
+
+
+@dataclass(frozen=True, slots=True)
+class TextIssue:
+    text: str
+    suggestion: str
+    category: str
+    sentence: str
+    offset: int
+
+
+@dataclass(frozen=True, slots=True)
+class ProofreadingReport:
+    detected_language: str
+    errors: tuple[TextIssue, ...]
+
+
+_ALPHABET = "abcdefghijklmnopqrstuvwxyz"
+# pyspellchecker gives its rarest entries (obscure words, surnames, places) this
+# count; a near miss of one of those is no evidence of a typo in a name.
+_FLOOR_FREQUENCY = 50
+# Rank allow-listed terms like moderately common words when suggesting, so
+# "metfromin" becomes "metformin" rather than some rare English word.
+_ALLOWED_FREQUENCY = 2000
+_ACRONYM_MAX_LETTERS = 6
+# Longer runs of letters are not prose words (encoded data, pasted garbage), and
+# candidate generation grows with word length.
+_MAX_WORD_LENGTH = 45
+# Edit-distance-2 search generates ~100k strings per word (0.1-0.3 s): short
+# words get meaningless distance-2 matches, long ones cost too much.
+_EDIT2_LENGTHS = range(5, 13)
+# At most this many distinct words per check get a distance-2 search, counted in
+# document order so results depend on the text only, never on earlier calls.
+_EDIT2_BUDGET = 12
+_PROPER_NOUN_MIN_LENGTH = 5
+_CACHE_LIMIT = 200_000
+_CONTRACTIONS = ("n't", "'s", "'re", "'ve", "'ll", "'d", "'m")
+# Parts that only occur before a hyphen ("pre-filled", "non-inferiority").
+_HYPHEN_PREFIXES = frozenset({
+    "pre", "post", "non", "anti", "co", "re", "multi", "semi", "bi", "tri", "inter", "intra",
+    "ex", "mid", "mini", "micro", "macro", "mono", "poly", "pseudo", "quasi", "ultra", "hypo",
+    "hyper", "sub", "supra", "trans", "neo", "peri",
+})  # fmt: skip
+# WHO INN stems: an unknown word with one of these endings is almost certainly a
+# drug name (e.g. "-mab" antibodies, "-gliflozin" SGLT2 inhibitors). New drug
+# names appear faster than any allow-list can follow.
+_INN_STEMS = (
+    "mab", "tinib", "ciclib", "parib", "zomib", "gliflozin", "gliptin", "glinide", "glitazone",
+    "tide", "pril", "sartan", "olol", "dipine", "statin", "prazole", "tidine", "navir", "previr",
+    "asvir", "buvir", "tegravir", "ciclovir", "amivir", "cillin", "mycin", "floxacin", "cycline",
+    "conazole", "xaban", "gatran", "parin", "setron", "triptan", "lukast", "dronate", "semide",
+    "thiazide", "oxetine", "pramine", "azepam", "azolam", "profen", "coxib", "lutamide", "trozole",
+    "platin", "taxel", "rubicin", "siran", "rsen", "ercept", "tacept", "relin", "caine", "afil",
+    "grastim", "poetin", "teplase", "kinra", "leucel", "parvovec", "barbital",
+)  # fmt: skip
+_INN_MIN_LENGTH = 7
+# British spellings map to the American forms the bundled dictionary holds;
+# substring rules come first so that suffix rules see their output.
+_BRITISH_TO_AMERICAN = tuple(
+    (re.compile(pattern), replacement)
+    for pattern, replacement in (
+        (r"ae", "e"),
+        (r"oe", "e"),
+        (r"aluminium", "aluminum"),
+        (r"sulph", "sulf"),
+        (r"our(?=(?:s|ed|ing|able|ably|al|ally|ful|ite|ites|ism|ist|less|er|hood)?$)", "or"),
+        (r"is(e|es|ed|ing|ation|ations|er|ers|able)$", r"iz\1"),
+        (r"ys(e|es|ed|ing)$", r"yz\1"),
+        (r"([bcdfgklmnptv])re(s|d)?$", r"\1er\2"),
+        (r"ll(ed|ing|er|ers)$", r"l\1"),
+        (r"ogue(s)?$", r"og\1"),
+        (r"(def|off|pret)ence(s)?$", r"\1ense\2"),
+        (r"gramme(s)?$", r"gram\1"),
+    )
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Verdict:
+    text: str  # the part to flag: a possessive or contraction suffix is left out
+    suggestion: str
+    try_edit2: bool  # no distance-1 suggestion, but a distance-2 one may exist
+
+
+def _load_allowlist() -> Iterator[str]:
+    package = __name__.rpartition(".")[0]
+    source = resources.files(package) / "data" / "allowlist.txt"
+    for line in source.read_text(encoding="utf-8").splitlines():
+        yield from line.split("#", 1)[0].split()
+
+
+def _normalise(word: str) -> str:
+    return word.replace("\u2019", "'").lower()
+
+
+def _strip_accents(word: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
+
+
+def _edits1(word: str) -> set[str]:
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    edits = {left + right[1:] for left, right in splits if right}
+    edits.update(left + right[1] + right[0] + right[2:] for left, right in splits if len(right) > 1)
+    edits.update(left + c + right[1:] for left, right in splits if right for c in _ALPHABET)
+    edits.update(left + c + right for left, right in splits for c in _ALPHABET)
+    edits.discard(word)
+    return edits
+
+
+def _is_adjacent_swap(word: str, other: str) -> bool:
+    differences = [i for i, (a, b) in enumerate(zip(word, other, strict=False)) if a != b]
+    return (
+        len(word) == len(other)
+        and len(differences) == 2
+        and differences[1] == differences[0] + 1
+        and word[differences[0]] == other[differences[1]]
+        and word[differences[1]] == other[differences[0]]
+    )
+
+
+def _match_case(original: str, suggestion: str) -> str:
+    if not suggestion:
+        return ""
+    if original.isupper() and len(original) > 1:
+        return suggestion.upper()
+    if original[0].isupper():
+        return suggestion[0].upper() + suggestion[1:]
+    return suggestion
+
+
+class Proofreader:
+    """English proofreader; construct once and reuse, as loading the
+    dictionary takes a few hundred milliseconds and corrections are cached."""
+
+    def __init__(self, allow_words: Iterable[str] = ()) -> None:
+        self._frequency: dict[str, int] = SpellChecker(
+            language="en", distance=1
+        ).word_frequency.dictionary
+        allowed = {_normalise(w) for w in _load_allowlist()}
+        allowed.update(_normalise(w) for w in allow_words if w.strip())
+        self._allowed = frozenset(allowed)
+        self._known_cache: dict[str, bool] = {}
+        self._edit1_cache: dict[str, tuple[str, ...]] = {}
+        self._edit2_cache: dict[str, str] = {}
+        self._verdict_cache: dict[str, _Verdict | None] = {}
+
+    def check(self, text: str) -> ProofreadingReport:
+        """Proofread `text`; other languages get no errors, because English
+        rules would flag nearly every word of them."""
+        tokens = tokenize(text)
+        language = detect_language([t.text for t in tokens], self._is_known)
+        if language != "English":
+            return ProofreadingReport(language, ())
+        protected = ProtectedSpans(text)
+        sentences = split_sentences(text, protected)
+        initial = sentence_initial_offsets(text, sentences, tokens)
+        findings: set[Finding] = set(self._spelling_errors(text, tokens, protected))
+        findings.update(find_repeated_words(text, protected))
+        is_word = self._frequency.__contains__
+        findings.update(find_article_errors(text, tokens, protected, initial, is_word))
+        findings.update(find_spacing_errors(text, protected, is_word))
+        findings.update(find_capitalisation_errors(text, sentences, tokens, protected))
+        index = SentenceIndex(text, sentences)
+        ordered = sorted(findings, key=lambda f: (f.offset, CATEGORIES.index(f.category), f.text))
+        return ProofreadingReport(
+            language,
+            tuple(
+                TextIssue(f.text, f.suggestion, f.category, index.sentence_at(f.offset), f.offset)
+                for f in ordered
+            ),
+        )
+
+    def _spelling_errors(
+        self, text: str, tokens: Iterable[Token], protected: ProtectedSpans
+    ) -> Iterator[Finding]:
+        edit2_suggestions: dict[str, str] = {}
+        for token in tokens:
+            if protected.overlaps(token.start, token.end):
+                continue
+            if (
+                text[token.start - 1 : token.start] in ("@", "#", "_")
+                or text[token.end : token.end + 1] == "_"
+            ):
+                continue  # handles, hashtags and identifiers are not prose
+            parts = [(token.text, token.start)]
+            if "-" in token.text:
+                if self._is_known(_normalise(token.text)):
+                    continue
+                parts, position = [], token.start
+                for part in token.text.split("-"):
+                    parts.append((part, position))
+                    position += len(part) + 1
+            for number, (part, offset) in enumerate(parts):
+                if number < len(parts) - 1 and part.lower() in _HYPHEN_PREFIXES:
+                    continue
+                verdict = self._verdict(part)
+                if verdict is None:
+                    continue
+                suggestion = verdict.suggestion
+                if verdict.try_edit2:
+                    lowered = _normalise(verdict.text)
+                    if lowered not in edit2_suggestions and len(edit2_suggestions) < _EDIT2_BUDGET:
+                        edit2_suggestions[lowered] = self._best_edit2(lowered)
+                    suggestion = _match_case(verdict.text, edit2_suggestions.get(lowered, ""))
+                yield Finding(offset, verdict.text, suggestion, "spelling")
+
+    def _verdict(self, word: str) -> _Verdict | None:
+        # Read and write through locals: check() may run in several threads at
+        # once, and another thread may clear the caches in between.
+        try:
+            return self._verdict_cache[word]
+        except KeyError:
+            pass
+        if len(self._verdict_cache) >= _CACHE_LIMIT:
+            self._clear_caches()  # a long-lived server sees unbounded vocabulary
+        verdict = self._verdict_cache[word] = self._judge(word)
+        return verdict
+
+    def _judge(self, word: str) -> _Verdict | None:
+        letters = sum(c.isalpha() for c in word)
+        if not 2 <= letters <= _MAX_WORD_LENGTH or any(c.isdigit() for c in word):
+            return None
+        if word.isupper() and letters <= _ACRONYM_MAX_LETTERS:
+            return None
+        if not word.isupper() and any(c.isupper() for c in word[1:]):
+            return None  # eGFR, PowerPoint, McDonald: deliberate brand/technical casing
+        lowered = _normalise(word)
+        if self._is_known(lowered):
+            return None
+        if "'" in lowered:
+            suffix = next((s for s in _CONTRACTIONS if lowered.endswith(s)), None)
+            if suffix is None:
+                return None  # O'Brien, d'Arc: apostrophe names are not checkable
+            word, lowered = word[: -len(suffix)], lowered[: -len(suffix)]
+            if len(lowered) < 2 or self._is_known(lowered):
+                return None
+        if not lowered.isascii() or not lowered.isalpha():
+            return None  # accented words that are not English with accents removed
+        candidates = self._edit1_candidates(lowered)
+        if (
+            len(lowered) >= _INN_MIN_LENGTH
+            and lowered.endswith(_INN_STEMS)
+            and not any(c in self._allowed for c in candidates)  # "adalimumub" is a typo
+        ):
+            return None
+        if word[0].isupper() and not word.isupper():
+            # Capitalised unknown words are usually names of people, places or
+            # companies, so one counts as a typo only when it is a near miss:
+            # one edit from a word above the dictionary's floor of obscure
+            # entries ("Medicne"). Names under five letters are one edit from
+            # too many words, so for them only a swap of neighbours ("Teh") counts.
+            near = [
+                c
+                for c in candidates
+                if self._frequency.get(c, 0) > _FLOOR_FREQUENCY or c in self._allowed
+            ]
+            if len(lowered) < _PROPER_NOUN_MIN_LENGTH:
+                near = [c for c in near if _is_adjacent_swap(lowered, c)]
+            return _Verdict(word, _match_case(word, near[0]), False) if near else None
+        if candidates:
+            return _Verdict(word, _match_case(word, candidates[0]), False)
+        return _Verdict(word, "", len(lowered) in _EDIT2_LENGTHS)
+
+    def _clear_caches(self) -> None:
+        for cache in (self._known_cache, self._edit1_cache, self._edit2_cache, self._verdict_cache):
+            cache.clear()
+
+    def _is_known(self, lowered: str) -> bool:
+        known = self._known_cache.get(lowered)
+        if known is None:
+            known = self._in_vocabulary(lowered) or any(
+                self._in_vocabulary(v) for v in self._variants(lowered)
+            )
+            self._known_cache[lowered] = known
+        return known
+
+    def _in_vocabulary(self, lowered: str) -> bool:
+        return lowered in self._frequency or lowered in self._allowed
+
+    @staticmethod
+    def _variants(lowered: str) -> set[str]:
+        variants = {lowered}
+        for pattern, replacement in _BRITISH_TO_AMERICAN:
+            variants.update([pattern.sub(replacement, v) for v in variants])
+        if not lowered.isascii():
+            variants.add(_strip_accents(lowered))
+        variants.discard(lowered)
+        return variants
+
+    def _score(self, word: str) -> int:
+        return max(self._frequency.get(word, 0), _ALLOWED_FREQUENCY if word in self._allowed else 0)
+
+    def _ranked(self, words: Iterable[str]) -> tuple[str, ...]:
+        return tuple(
+            sorted((w for w in words if self._in_vocabulary(w)), key=lambda w: (-self._score(w), w))
+        )
+
+    def _edit1_candidates(self, lowered: str) -> tuple[str, ...]:
+        cached = self._edit1_cache.get(lowered)
+        if cached is None:
+            cached = self._edit1_cache[lowered] = self._ranked(_edits1(lowered))
+        return cached
+
+    def _best_edit2(self, lowered: str) -> str:
+        cached = self._edit2_cache.get(lowered)
+        if cached is None:
+            found: set[str] = set()
+            for e1 in _edits1(lowered):
+                found.update(
+                    e2 for e2 in _edits1(e1) if e2 in self._frequency or e2 in self._allowed
+                )
+            found.discard(lowered)
+            ranked = self._ranked(found)
+            cached = self._edit2_cache[lowered] = ranked[0] if ranked else ""
+        return cached
+
+
+@functools.cache
+def default_proofreader() -> Proofreader:
+    """Shared instance, so the dictionary is loaded and corrections are cached once per process."""
+    return Proofreader()
