@@ -9,6 +9,7 @@ from typing import Any, Protocol
 from actionvault.domain.agents import Action, Agent
 from actionvault.domain.content import DocumentVersion, ObjectRecord
 from actionvault.domain.executions import ActionOutput, Execution
+from actionvault.providers.base import ModelProvider
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,6 +19,8 @@ class ActionContext:
     action: Action
     document: DocumentVersion | None = None
     record: ObjectRecord | None = None
+    #: The configured model vendor, or None on the offline built-in engine.
+    provider: ModelProvider | None = None
 
 
 class ActionHandler(Protocol):

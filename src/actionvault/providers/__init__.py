@@ -1,0 +1,1 @@
+"""Language-model vendors behind the ModelProvider port."""
