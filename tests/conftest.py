@@ -14,7 +14,16 @@ import pytest
 from actionvault.api.app import create_app
 from actionvault.runtime import Runtime
 from actionvault.settings import Settings
-from support import BACKENDS, POSTGRES_URL, TEST_AGENTS, App, FakeClock, Seed, seed_content
+from support import (
+    BACKENDS,
+    POSTGRES_URL,
+    TEST_AGENTS,
+    TEST_OBJECTS,
+    App,
+    FakeClock,
+    Seed,
+    seed_content,
+)
 
 
 @pytest.fixture
@@ -46,6 +55,7 @@ def settings_factory(tmp_path: Path, database_url: str) -> Callable[..., Setting
             "data_dir": tmp_path / "data",
             "database_url": database_url,
             "agents_dir": TEST_AGENTS,
+            "objects_dir": TEST_OBJECTS,
             "workers": 2,
             "poll_interval": 0.05,
             "lease_seconds": 5.0,

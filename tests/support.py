@@ -13,12 +13,15 @@ from typing import Any
 
 import httpx
 
+from actionvault.domain.principals import ADMIN_PROFILE, ObjectPermission
 from actionvault.runtime import Runtime
 from actionvault.services.sessions import hash_password as _hash_password
 from actionvault.store import Stores
+from actionvault.store.content import NewVersion
 
 FIXTURES = Path(__file__).parent / "fixtures"
 TEST_AGENTS = FIXTURES / "agents"
+TEST_OBJECTS = FIXTURES / "objects"
 POSTGRES_URL = os.environ.get("ACTIONVAULT_TEST_POSTGRES_URL")
 BACKENDS = ["sqlite", *(["postgres"] if POSTGRES_URL else [])]
 
@@ -66,50 +69,53 @@ class Seed:
 async def seed_content(stores: Stores, now: float) -> Seed:
     users = stores.users
     admin = await users.add_user(
-        username=ADMIN[0], password_hash=hash_password(ADMIN[1]), is_admin=True, now=now
+        username=ADMIN[0],
+        password_hash=hash_password(ADMIN[1]),
+        security_profile=ADMIN_PROFILE,
+        now=now,
     )
     alice = await users.add_user(username=ALICE[0], password_hash=hash_password(ALICE[1]), now=now)
     bob = await users.add_user(username=BOB[0], password_hash=hash_password(BOB[1]), now=now)
+    await users.save_permission_set("test_runner__c", "Runs test agents", True, now)
     for agent in ("quick_check__v", "test_agent__c", "promo_only__c", "study_agent__c"):
-        await users.grant_action(alice.id, agent, "*")
-    await users.grant_action(alice.id, "inactive_agent__c", "echo__c")
-    await users.grant_action(alice.id, "helpdesk__c", "explain_feature__c")
+        await users.grant_set_action("test_runner__c", agent, "*")
+    await users.grant_set_action("test_runner__c", "inactive_agent__c", "echo__c")
+    await users.grant_set_action("test_runner__c", "helpdesk__c", "explain_feature__c")
+    await users.grant_set_object("test_runner__c", "study__c", ObjectPermission(read=True))
+    await users.assign_permission_set(alice.id, "test_runner__c")
+    await users.save_permission_set("api_only__c", "API access only", True, now)
+    await users.assign_permission_set(bob.id, "api_only__c")
     content = stores.content
     doc_a = await content.add_document(
         name="Cardiovex brochure",
         type="promotional_piece__c",
         owner_id=admin.id,
-        text="First draft.",
-        file_name="brochure.txt",
+        version=NewVersion("brochure.txt", "text/plain", "First draft."),
         now=now,
     )
     await content.add_version(
         doc_a.document.id,
         major=0,
         minor=2,
-        text=TEXT_WITH_ERRORS,
-        file_name="brochure.txt",
+        version=NewVersion("brochure.txt", "text/plain", TEXT_WITH_ERRORS),
         now=now,
     )
-    await content.grant_document_role(doc_a.document.id, alice.id, "viewer__v")
+    await content.grant_document_role(doc_a.document.id, "viewer__v", user_id=alice.id)
     doc_b = await content.add_document(
         name="Medical letter",
         type="medical_letter__c",
         owner_id=admin.id,
-        text="A confidential letter.",
-        file_name="letter.txt",
+        version=NewVersion("letter.txt", "text/plain", "A confidential letter."),
         now=now,
     )
     empty = await content.add_document(
         name="Scanned image",
         type="promotional_piece__c",
         owner_id=admin.id,
-        text="",
-        file_name="scan.pdf",
-        mime_type="application/pdf",
+        version=NewVersion("scan.pdf", "application/pdf", ""),
         now=now,
     )
-    await content.grant_document_role(empty.document.id, alice.id, "viewer__v")
+    await content.grant_document_role(empty.document.id, "viewer__v", user_id=alice.id)
     interventional = await content.add_record(
         record_id="STU000000000001",
         object_name="study__c",

@@ -16,6 +16,10 @@ tells a client what went wrong. A class's docstring is its default message.
     ├── OperationNotAllowed            OPERATION_NOT_ALLOWED
     ├── MalformedUrl                   MALFORMED_URL
     ├── MethodNotSupported             METHOD_NOT_SUPPORTED
+    ├── AttributeNotSupported          ATTRIBUTE_NOT_SUPPORTED
+    ├── ItemNameExists                 ITEM_NAME_EXISTS
+    ├── ExceedsFileMaxSize             EXCEEDS_FILE_MAX_SIZE
+    ├── ApiLimitExceeded               API_LIMIT_EXCEEDED
     └── UnexpectedError                UNEXPECTED_ERROR
 
 Separate from the tree, `ActionFailed` is raised by an action handler to end one execution
@@ -121,6 +125,30 @@ class MethodNotSupported(ActionVaultError):
     """This HTTP method is not supported on this resource."""
 
     vault_type = "METHOD_NOT_SUPPORTED"
+
+
+class AttributeNotSupported(ActionVaultError):
+    """The request names a field that this resource does not have."""
+
+    vault_type = "ATTRIBUTE_NOT_SUPPORTED"
+
+
+class ItemNameExists(ActionVaultError):
+    """An item with this name exists already."""
+
+    vault_type = "ITEM_NAME_EXISTS"
+
+
+class ExceedsFileMaxSize(ActionVaultError):
+    """The file is larger than this server accepts."""
+
+    vault_type = "EXCEEDS_FILE_MAX_SIZE"
+
+
+class ApiLimitExceeded(ActionVaultError):
+    """Too many requests; wait and try again."""
+
+    vault_type = "API_LIMIT_EXCEEDED"
 
 
 class UnexpectedError(ActionVaultError):

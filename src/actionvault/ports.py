@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from actionvault.domain.audit import AuditEvent
 from actionvault.domain.content import DocumentVersion, ObjectRecord
 from actionvault.domain.executions import (
     ActionOutput,
@@ -14,7 +15,13 @@ from actionvault.domain.executions import (
     LeaseRenewal,
     NewExecution,
 )
-from actionvault.domain.principals import Principal, SessionRecord, User, UserCredentials
+from actionvault.domain.principals import (
+    Permissions,
+    Principal,
+    SessionRecord,
+    User,
+    UserCredentials,
+)
 
 
 class DuplicateExternalId(Exception):
@@ -69,13 +76,26 @@ class UserStore(Protocol):
         self, user_id: int, threshold: int, locked_until: float
     ) -> None: ...
     async def reset_login_failures(self, user_id: int) -> None: ...
-    async def action_grants(self, user_id: int) -> frozenset[tuple[str, str]]: ...
+    async def permissions(self, user_id: int) -> Permissions: ...
     async def add_session(self, token_hash: str, user_id: int, now: float) -> None: ...
     async def session(self, token_hash: str) -> tuple[SessionRecord, User] | None: ...
     async def touch_session(self, token_hash: str, now: float) -> None: ...
     async def delete_session(self, token_hash: str) -> int: ...
     async def add_chat(self, chat_id: str, user_id: int, now: float) -> None: ...
     async def chat_owner(self, chat_id: str) -> int | None: ...
+
+
+class AuditStore(Protocol):
+    async def record(self, event: AuditEvent) -> None: ...
+    async def events(
+        self,
+        *,
+        since: float = 0.0,
+        kind: str | None = None,
+        user_id: int | None = None,
+        after: int = 0,
+        limit: int = 1000,
+    ) -> list[AuditEvent]: ...
 
 
 class WorkSignal(Protocol):

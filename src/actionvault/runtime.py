@@ -10,23 +10,30 @@ from types import TracebackType
 from actionvault.actions.context import ActionHandler
 from actionvault.actions.registry import BUILTIN_ENGINES
 from actionvault.agents.loader import load_catalog
+from actionvault.content.files import FileStore
 from actionvault.domain.agents import AgentCatalog
+from actionvault.domain.executions import Execution, ExecutionState
+from actionvault.domain.objects import ObjectCatalog
 from actionvault.engine.runner import Runner
 from actionvault.engine.worker import Worker
+from actionvault.objects.loader import load_objects
 from actionvault.ports import Clock
+from actionvault.services.audit import AuditService
 from actionvault.services.catalog import CatalogService
+from actionvault.services.content import ContentService
 from actionvault.services.demo import load_demo_content
 from actionvault.services.executions import ExecutionService
 from actionvault.services.sessions import SessionService
+from actionvault.services.users import UserService
 from actionvault.settings import Settings
 from actionvault.store import Stores, open_stores
 
 
 class Runtime:
-    """Opens the store, loads the agents, starts the in-process workers; closes them in reverse.
+    """Opens the store, loads the definitions, starts the in-process workers; closes in reverse.
 
-    The agent catalog is loaded before the database is opened, so a bad definition file stops
-    startup before anything is touched.
+    Agent and object definitions are loaded before the database is opened, so a bad
+    definition file stops startup before anything is touched.
     """
 
     def __init__(
@@ -40,6 +47,8 @@ class Runtime:
         self.clock = clock
         self.engines = engines
         self.catalog: AgentCatalog = load_catalog(settings.agents_dir, engines.keys())
+        self.objects: ObjectCatalog = load_objects(settings.objects_dir)
+        self.files = FileStore(settings.files_dir, settings.max_file_bytes)
         self._exit = AsyncExitStack()
         self._stores: Stores | None = None
         self.worker: Worker | None = None
@@ -53,18 +62,24 @@ class Runtime:
         self._stores = await open_stores(self.settings.resolved_database_url)
         self._exit.push_async_callback(self._stores.database.close)
         stores = self._stores
-        self.sessions = SessionService(stores.users, self.settings, self.clock)
+        self.audit = AuditService(stores.audit, self.clock)
+        self.sessions = SessionService(stores.users, self.settings, self.clock, self.audit)
+        self.users = UserService(stores.users, self.audit, self.clock)
         self.catalog_service = CatalogService(self.catalog, stores.users)
+        self.content = ContentService(
+            stores.content, self.files, self.objects, self.audit, self.clock
+        )
         self.executions = ExecutionService(
             self.catalog,
             stores.executions,
             stores.content,
             stores.users,
             self.clock,
+            self.audit,
             max_attempts=self.settings.max_attempts,
         )
         if self.settings.demo_content:
-            await load_demo_content(stores, self.clock)
+            await load_demo_content(stores, self.files, self.clock)
         if self.settings.workers > 0:
             await self.start_worker()
         return self
@@ -81,12 +96,16 @@ class Runtime:
             concurrency=concurrency or self.settings.workers,
             poll_interval=self.settings.poll_interval,
             lease_seconds=self.settings.lease_seconds,
+            on_finished=self._execution_finished,
         )
         await worker.start()
         self.worker = worker
         self.executions.signal = worker
         self._exit.push_async_callback(worker.stop)
         return worker
+
+    async def _execution_finished(self, execution: Execution, state: ExecutionState) -> None:
+        await self.audit.execution_finished(execution, state.action_status)
 
     async def __aexit__(
         self,

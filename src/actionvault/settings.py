@@ -18,6 +18,8 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(default=8700, ge=0, le=65535)
     agents_dir: Path | None = None
+    objects_dir: Path | None = None
+    max_file_bytes: int = Field(default=256 * 1024 * 1024, ge=1)
 
     workers: int = Field(default=4, ge=0, le=256)
     poll_interval: float = Field(default=1.0, gt=0)
@@ -30,12 +32,17 @@ class Settings(BaseSettings):
     lockout_threshold: int = Field(default=5, ge=1)
     lockout_seconds: float = Field(default=900.0, ge=0)
     burst_limit: int = Field(default=2000, ge=1)
+    auth_burst_limit: int = Field(default=50, ge=2)
 
     demo_content: bool = False
     log_level: str = "info"
 
     vault_id: int = 1000
     vault_name: str = "actionvault"
+
+    @property
+    def files_dir(self) -> Path:
+        return self.data_dir / "files"
 
     @property
     def resolved_database_url(self) -> str:

@@ -14,7 +14,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from actionvault.api import envelope
 from actionvault.api.endpoints import BurstCounter, respond
-from actionvault.api.routes import agents, auth, executions
+from actionvault.api.routes import agents, auth, documents, executions, extensions, records, users
 from actionvault.errors import ActionVaultError, MalformedUrl, MethodNotSupported
 from actionvault.runtime import Runtime
 
@@ -81,7 +81,15 @@ def create_app(runtime: Runtime, *, manage_runtime: bool = True) -> ASGIApp:
             yield
 
     app = Starlette(
-        routes=[*auth.ROUTES, *agents.ROUTES, *executions.ROUTES],
+        routes=[
+            *auth.ROUTES,
+            *users.ROUTES,
+            *agents.ROUTES,
+            *executions.ROUTES,
+            *documents.ROUTES,
+            *records.ROUTES,
+            *extensions.ROUTES,
+        ],
         exception_handlers={HTTPException: _http_error},
         lifespan=lifespan,
     )

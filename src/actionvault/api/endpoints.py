@@ -45,7 +45,7 @@ class Call:
         return self.principal
 
 
-RouteFunction = Callable[[Call], Awaitable[dict[str, Any]]]
+RouteFunction = Callable[[Call], Awaitable[dict[str, Any] | Response]]
 
 
 class BurstCounter:
@@ -96,8 +96,11 @@ def respond(
 
 
 def endpoint(
-    fn: RouteFunction, *, auth: bool = True, ai: bool = True
+    fn: RouteFunction, *, auth: bool = True, ai: bool = True, api_access: bool = True
 ) -> Callable[[Request], Awaitable[Response]]:
+    """Wrap a route function. `ai` marks the AI endpoints (v25.2 and later); `api_access`
+    requires Vault's API permission, which keep-alive and logout do not need."""
+
     async def handle(request: Request) -> Response:
         runtime: Runtime = request.app.state.runtime
         principal: Principal | None = None
@@ -110,7 +113,11 @@ def endpoint(
                 if session_id is None:
                     raise InvalidSessionId()
                 principal = await runtime.sessions.authenticate(session_id)
+                if api_access:
+                    runtime.sessions.require_api_access(principal)
             payload = await fn(Call(request, runtime, version, principal, client_id))
+            if isinstance(payload, Response):
+                return payload  # a file download: not an envelope
             body = envelope.success(payload)
         except ActionVaultError as exc:
             body = envelope.failure(exc)
@@ -119,7 +126,14 @@ def endpoint(
             body = envelope.exception(
                 "An unexpected error occurred on the server; it has been logged."
             )
-        log.debug("%s %s client=%s", request.method, request.url.path, client_id)
+        log.info(
+            "%s %s %s user=%s client=%s",
+            request.method,
+            request.url.path,
+            body.get("responseStatus"),
+            principal.user_id if principal else "-",
+            client_id,
+        )
         return respond(request, body, runtime, principal)
 
     handle.__name__ = fn.__name__

@@ -37,6 +37,16 @@ def parse_json_object(body: bytes) -> dict[str, Any]:
     return value
 
 
+def parse_json_body(body: bytes) -> Any:
+    """Any JSON value (a list of records, say), or INVALID_DATA saying what is wrong."""
+    if not body.strip():
+        raise InvalidData("The request body is empty; send JSON.")
+    try:
+        return json.loads(body)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise InvalidData(f"The request body is not valid JSON: {exc}") from None
+
+
 def _text(body: dict[str, Any], name: str) -> str | None:
     value = body.get(name)
     if value is None:

@@ -7,6 +7,16 @@ from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
+class Segment:
+    """A stretch of a version's text and where it sits: its page and the heading above it."""
+
+    start: int
+    end: int
+    page: int | None = None
+    heading: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Document:
     id: int
     name: str
@@ -15,6 +25,7 @@ class Document:
     status: str
     owner_id: int
     created_at: float
+    fields: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,10 +39,22 @@ class DocumentVersion:
     mime_type: str
     text: str
     created_at: float
+    segments: tuple[Segment, ...] = ()
+    file_key: str | None = None
+    file_size: int = 0
+    sha256: str | None = None
+    created_by: int | None = None
 
     @property
     def version_label(self) -> str:
         return f"{self.major}.{self.minor}"
+
+    def segment_at(self, offset: int) -> Segment | None:
+        """The segment holding a text offset, for citing a page or heading."""
+        for segment in self.segments:
+            if segment.start <= offset < segment.end:
+                return segment
+        return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,3 +65,5 @@ class ObjectRecord:
     name: str
     owner_id: int
     fields: dict[str, Any] = field(default_factory=dict)
+    created_at: float = 0.0
+    modified_at: float = 0.0

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from actionvault.domain.executions import Execution
-from actionvault.domain.principals import Principal
+from actionvault.domain.principals import ObjectPermission, Principal
+
+API_ACCESS_PERMISSION = "VaultActions_API_Access"
 
 
 def can_execute(principal: Principal, agent_name: str, action_name: str) -> bool:
@@ -19,3 +21,14 @@ def can_execute(principal: Principal, agent_name: str, action_name: str) -> bool
 def can_see_execution(principal: Principal, execution: Execution) -> bool:
     """Executions belong to their caller; administrators see all of them."""
     return principal.is_admin or execution.user_id == principal.user_id
+
+
+def has_api_access(principal: Principal) -> bool:
+    """Logging in needs no right; every other call needs API access, as in Vault."""
+    return principal.is_admin or principal.permissions.api_access
+
+
+def object_permission(principal: Principal, object_name: str) -> ObjectPermission:
+    if principal.is_admin:
+        return ObjectPermission(read=True, create=True, edit=True)
+    return principal.permissions.objects.get(object_name, ObjectPermission())

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+
+ADMIN_PROFILE = "system_admin__v"
+STANDARD_PROFILE = "standard_user__v"
+#: Vault's security profiles that actionvault knows; the administrator's sees everything.
+SECURITY_PROFILES = frozenset({ADMIN_PROFILE, STANDARD_PROFILE})
 
 
 @dataclass(frozen=True, slots=True)
@@ -12,8 +18,29 @@ class User:
     first_name: str
     last_name: str
     email: str
-    is_admin: bool
+    security_profile: str
     active: bool
+
+    @property
+    def is_admin(self) -> bool:
+        return self.security_profile == ADMIN_PROFILE
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectPermission:
+    read: bool = False
+    create: bool = False
+    edit: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Permissions:
+    """What a user's permission sets and groups add up to."""
+
+    api_access: bool = False
+    action_grants: frozenset[tuple[str, str]] = frozenset()
+    objects: Mapping[str, ObjectPermission] = field(default_factory=dict)
+    group_ids: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,11 +48,12 @@ class Principal:
     """A user as seen through one session: who they are and which actions they may run.
 
     `action_grants` holds `(agent, action)` pairs; `"*"` in either place grants all.
+    Administrators hold every right whatever their permission sets say.
     """
 
     user: User
     session_id: str
-    action_grants: frozenset[tuple[str, str]] = field(default=frozenset())
+    permissions: Permissions = field(default_factory=Permissions)
 
     @property
     def user_id(self) -> int:
@@ -34,6 +62,14 @@ class Principal:
     @property
     def is_admin(self) -> bool:
         return self.user.is_admin
+
+    @property
+    def action_grants(self) -> frozenset[tuple[str, str]]:
+        return self.permissions.action_grants
+
+    @property
+    def group_ids(self) -> frozenset[int]:
+        return self.permissions.group_ids
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,6 +15,7 @@ import logging
 import os
 import socket
 import uuid
+from collections.abc import Awaitable, Callable
 from enum import Enum
 
 from actionvault.domain.executions import Execution, ExecutionState
@@ -39,6 +40,7 @@ class Worker:
         concurrency: int = 4,
         poll_interval: float = 1.0,
         lease_seconds: float = 30.0,
+        on_finished: Callable[[Execution, ExecutionState], Awaitable[None]] | None = None,
     ) -> None:
         self.worker_id = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self._store = store
@@ -47,6 +49,7 @@ class Worker:
         self._concurrency = concurrency
         self._poll_interval = poll_interval
         self._lease_seconds = lease_seconds
+        self._on_finished = on_finished
         # Renew well before the lease lapses, and often enough that a cancel made in another
         # process is honoured within about a second.
         self._heartbeat_interval = min(lease_seconds / 3, 1.0)
@@ -137,11 +140,12 @@ class Worker:
             if outcome is None:
                 reason = self._stop_reasons.get(number, _StopReason.SHUTDOWN)
                 if reason is _StopReason.CANCEL:
-                    await self._store.finish(
+                    final = await self._store.finish(
                         execution, self.worker_id, ExecutionState.CANCELLED, self._clock()
                     )
+                    await self._finished(execution, final)
                 return  # at shutdown, stop() hands it back to the queue
-            await self._store.finish(
+            final = await self._store.finish(
                 execution,
                 self.worker_id,
                 outcome.state,
@@ -149,6 +153,7 @@ class Worker:
                 outputs=outcome.outputs,
                 errors=outcome.errors,
             )
+            await self._finished(execution, final)
         except Exception:
             log.exception("recording the end of %s failed", execution.execution_id)
         finally:
@@ -156,6 +161,11 @@ class Worker:
             self._inner.pop(number, None)
             self._stop_reasons.pop(number, None)
             self._wake.set()
+
+    async def _finished(self, execution: Execution, final: ExecutionState | None) -> None:
+        """None means another worker or a cancel got there first: nothing was recorded here."""
+        if final is not None and self._on_finished is not None:
+            await self._on_finished(execution, final)
 
     async def _heartbeat_loop(self) -> None:
         while not self._stopping:

@@ -61,8 +61,8 @@ class CatalogService:
             raise InvalidData.for_parameter(
                 "available_by_user_name", username, "no active user has this user name"
             )
-        grants = await self._users.action_grants(credentials.user.id)
-        return Principal(user=credentials.user, session_id="", action_grants=grants)
+        permissions = await self._users.permissions(credentials.user.id)
+        return Principal(user=credentials.user, session_id="", permissions=permissions)
 
     def agent(self, name: str) -> Agent:
         agent = self.catalog.get(name)

@@ -10,14 +10,19 @@ import json
 from dataclasses import dataclass
 from importlib import resources
 
+from actionvault.content.extraction import extract_text_from_bytes
+from actionvault.content.files import FileStore
+from actionvault.domain.principals import ADMIN_PROFILE, ObjectPermission
 from actionvault.ports import Clock
 from actionvault.services.sessions import hash_password
 from actionvault.store import Stores
+from actionvault.store.content import NewVersion
 
 DEMO_ADMIN_USERNAME = "admin@actionvault.demo"
 DEMO_ADMIN_PASSWORD = "actionvault-demo"
 DEMO_USER_USERNAME = "writer@actionvault.demo"
 DEMO_USER_PASSWORD = "actionvault-writer"
+DEMO_PERMISSION_SET = "vault_ai_quick_check__c"
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,7 +31,7 @@ class DemoLoad:
     documents: tuple[tuple[int, str], ...]
 
 
-async def load_demo_content(stores: Stores, clock: Clock) -> DemoLoad:
+async def load_demo_content(stores: Stores, files: FileStore, clock: Clock) -> DemoLoad:
     if await stores.users.credentials(DEMO_ADMIN_USERNAME) is not None:
         return DemoLoad(created=False, documents=())
     now = clock()
@@ -36,7 +41,7 @@ async def load_demo_content(stores: Stores, clock: Clock) -> DemoLoad:
         first_name="Demo",
         last_name="Administrator",
         email=DEMO_ADMIN_USERNAME,
-        is_admin=True,
+        security_profile=ADMIN_PROFILE,
         now=now,
     )
     writer = await stores.users.add_user(
@@ -47,20 +52,36 @@ async def load_demo_content(stores: Stores, clock: Clock) -> DemoLoad:
         email=DEMO_USER_USERNAME,
         now=now,
     )
-    await stores.users.grant_action(writer.id, "quick_check__v", "*")
+    users = stores.users
+    await users.save_permission_set(DEMO_PERMISSION_SET, "Vault AI: Quick Check", True, now)
+    await users.grant_set_action(DEMO_PERMISSION_SET, "quick_check__v", "*")
+    await users.grant_set_object(DEMO_PERMISSION_SET, "product__v", ObjectPermission(read=True))
+    await users.assign_permission_set(writer.id, DEMO_PERMISSION_SET)
     folder = resources.files("actionvault.demo") / "documents"
     index = json.loads((folder / "index.json").read_text("utf-8"))
     created = []
     for entry in index:
+        data = (folder / entry["file"]).read_bytes()
+        stored = await files.save_bytes(data)
+        text, segments = extract_text_from_bytes(data, "text/plain")
         version = await stores.content.add_document(
             name=entry["name"],
             type=entry["type"],
             owner_id=admin.id,
-            text=(folder / entry["file"]).read_text("utf-8"),
-            file_name=entry["file"],
+            version=NewVersion(
+                file_name=entry["file"],
+                mime_type="text/plain",
+                text=text,
+                segments=segments,
+                file_key=stored.key,
+                file_size=stored.size,
+                sha256=stored.sha256,
+            ),
             now=now,
         )
-        await stores.content.grant_document_role(version.document.id, writer.id, "viewer__v")
+        await stores.content.grant_document_role(
+            version.document.id, "viewer__v", user_id=writer.id
+        )
         created.append((version.document.id, entry["name"]))
     await stores.content.add_record(
         record_id="PRD000000000001",
@@ -76,4 +97,5 @@ async def load_demo_content(stores: Stores, clock: Clock) -> DemoLoad:
         },
         now=now,
     )
+    await stores.content.grant_record_role("PRD000000000001", "viewer__v", user_id=writer.id)
     return DemoLoad(created=True, documents=tuple(created))

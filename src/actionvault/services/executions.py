@@ -30,6 +30,7 @@ from actionvault.ports import (
     UserStore,
     WorkSignal,
 )
+from actionvault.services.audit import AuditService
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +75,7 @@ class ExecutionService:
         content: ContentStore,
         users: UserStore,
         clock: Clock,
+        audit_service: AuditService,
         max_attempts: int = 3,
     ) -> None:
         self._catalog = catalog
@@ -82,6 +84,7 @@ class ExecutionService:
         self._users = users
         self._clock = clock
         self._max_attempts = max_attempts
+        self._audit = audit_service
         self.signal: WorkSignal = _NullSignal()
 
     async def execute(self, principal: Principal, request: ExecuteRequest) -> Started:
@@ -124,6 +127,7 @@ class ExecutionService:
         except DuplicateExternalId:
             raise _duplicate_external_id(request.external_id) from None
         self.signal.work_available()
+        await self._audit.execution_requested(principal, execution, request.client_id)
         return Started(execution, routed)
 
     def _resolve(self, agent_name: str, action_name: str) -> tuple[Agent, Action]:

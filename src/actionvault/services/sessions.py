@@ -9,16 +9,52 @@ import secrets
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerifyMismatchError
 
+from actionvault.domain import audit
+from actionvault.domain.permissions import API_ACCESS_PERMISSION, has_api_access
 from actionvault.domain.principals import Principal, User
 from actionvault.errors import (
+    ApiLimitExceeded,
+    AuthenticationError,
     InactiveUser,
+    InsufficientAccess,
     InvalidSessionId,
     NoPasswordProvided,
     UserLockedOut,
     UsernameOrPasswordIncorrect,
 )
 from actionvault.ports import Clock, UserStore
+from actionvault.services.audit import AuditService
 from actionvault.settings import Settings
+
+_AUTH_WINDOW = 60.0
+#: How long a login answer is held back once a user name passes half its burst limit.
+AUTH_DELAY_SECONDS = 1.0
+
+
+class AuthBurst:
+    """Vault's auth burst limit: logins per user name per one-minute window, in this process.
+
+    From half the limit answers are delayed; at the limit they are refused until the window
+    ends. Counting per process keeps login off the database; several API processes each count
+    their own share.
+    """
+
+    def __init__(self, limit: int, clock: Clock) -> None:
+        self.limit = limit
+        self._clock = clock
+        self._window = -1
+        self._counts: dict[str, int] = {}
+
+    def hit(self, username: str) -> tuple[int, float]:
+        """The count so far in this window (this call included) and seconds until it ends."""
+        now = self._clock()
+        window = int(now // _AUTH_WINDOW)
+        if window != self._window:
+            self._window, self._counts = window, {}
+        key = username.strip().lower()
+        self._counts[key] = self._counts.get(key, 0) + 1
+        return self._counts[key], (window + 1) * _AUTH_WINDOW - now
+
 
 _hasher = PasswordHasher()
 # Verifying against this when the user does not exist keeps a wrong username as slow as a
@@ -30,7 +66,7 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
-def _verify(password_hash: str, password: str) -> bool:
+def verify_password(password_hash: str, password: str) -> bool:
     try:
         return _hasher.verify(password_hash, password)
     except (VerifyMismatchError, InvalidHashError):
@@ -42,15 +78,46 @@ def hash_session_id(session_id: str) -> str:
 
 
 class SessionService:
-    def __init__(self, users: UserStore, settings: Settings, clock: Clock) -> None:
+    def __init__(
+        self, users: UserStore, settings: Settings, clock: Clock, audit_service: AuditService
+    ) -> None:
         self._users = users
         self._settings = settings
         self._clock = clock
+        self._audit = audit_service
+        self._burst = AuthBurst(settings.auth_burst_limit, clock)
         # Writing last_used_at on every request would make each read a write; within this
         # window a session's idle clock is exact enough.
         self._touch_after = min(5.0, settings.session_idle_timeout / 10)
 
-    async def login(self, username: str | None, password: str | None) -> tuple[str, User]:
+    async def login(
+        self, username: str | None, password: str | None, client_id: str | None = None
+    ) -> tuple[str, User]:
+        if username:
+            count, remaining = self._burst.hit(username)
+            if count > self._burst.limit:
+                raise ApiLimitExceeded(
+                    f"Too many logins for this user name; try again in {int(remaining) + 1} s."
+                )
+            if count > self._burst.limit // 2:
+                await asyncio.sleep(AUTH_DELAY_SECONDS)
+        try:
+            session_id, user = await self._login(username, password)
+        except AuthenticationError as exc:
+            await self._audit.record(
+                audit.LOGIN,
+                "failure",
+                username=username,
+                client_id=client_id,
+                reason=exc.vault_type,
+            )
+            raise
+        await self._audit.record(
+            audit.LOGIN, "success", user_id=user.id, username=user.username, client_id=client_id
+        )
+        return session_id, user
+
+    async def _login(self, username: str | None, password: str | None) -> tuple[str, User]:
         if not password:
             raise NoPasswordProvided()
         if not username:
@@ -58,12 +125,12 @@ class SessionService:
         credentials = await self._users.credentials(username)
         now = self._clock()
         if credentials is None:
-            await asyncio.to_thread(_verify, _DUMMY_HASH, password)
+            await asyncio.to_thread(verify_password, _DUMMY_HASH, password)
             raise UsernameOrPasswordIncorrect()
         user = credentials.user
         if credentials.locked_until is not None and credentials.locked_until > now:
             raise UserLockedOut()
-        if not await asyncio.to_thread(_verify, credentials.password_hash, password):
+        if not await asyncio.to_thread(verify_password, credentials.password_hash, password):
             await self._users.record_login_failure(
                 user.id,
                 threshold=self._settings.lockout_threshold,
@@ -98,11 +165,22 @@ class SessionService:
             raise InvalidSessionId()
         if now - record.last_used_at > self._touch_after:
             await self._users.touch_session(token_hash, now)
-        grants = await self._users.action_grants(user.id)
-        return Principal(user=user, session_id=session_id, action_grants=grants)
+        permissions = await self._users.permissions(user.id)
+        return Principal(user=user, session_id=session_id, permissions=permissions)
+
+    @staticmethod
+    def require_api_access(principal: Principal) -> None:
+        if not has_api_access(principal):
+            raise InsufficientAccess(
+                f"User [{principal.user_id}] not licensed for permission [{API_ACCESS_PERMISSION}]"
+            )
 
     async def keep_alive(self, principal: Principal) -> None:
         await self._users.touch_session(hash_session_id(principal.session_id), self._clock())
 
     async def logout(self, principal: Principal) -> None:
         await self._users.delete_session(hash_session_id(principal.session_id))
+        await self._audit.record(audit.LOGOUT, "success", principal=principal)
+
+
+__all__ = ["SessionService", "hash_password", "verify_password"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from actionvault.store.audit import SQLAuditStore
 from actionvault.store.content import SQLContentStore
 from actionvault.store.database import Database
 from actionvault.store.executions import SQLExecutionStore
@@ -18,6 +19,7 @@ class Stores:
     executions: SQLExecutionStore
     content: SQLContentStore
     users: SQLUserStore
+    audit: SQLAuditStore
 
 
 async def open_database(url: str) -> Database:
@@ -45,4 +47,6 @@ async def open_database(url: str) -> Database:
 
 async def open_stores(url: str) -> Stores:
     db = await open_database(url)
-    return Stores(db, SQLExecutionStore(db), SQLContentStore(db), SQLUserStore(db))
+    return Stores(
+        db, SQLExecutionStore(db), SQLContentStore(db), SQLUserStore(db), SQLAuditStore(db)
+    )

@@ -3,11 +3,30 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
-from actionvault.domain.content import Document, DocumentVersion, ObjectRecord
+from actionvault.domain.content import Document, DocumentVersion, ObjectRecord, Segment
+from actionvault.domain.permissions import object_permission
 from actionvault.domain.principals import Principal
-from actionvault.store.database import Database, Row
+from actionvault.store.database import Database, IntegrityViolation, Row
+
+
+class DuplicateRecordId(Exception):
+    """A record with this id exists already."""
+
+
+@dataclass(frozen=True, slots=True)
+class NewVersion:
+    """A version's file and text, as the content service prepared them."""
+
+    file_name: str
+    mime_type: str
+    text: str
+    segments: tuple[Segment, ...] = ()
+    file_key: str | None = None
+    file_size: int = 0
+    sha256: str | None = None
 
 
 def _version_from_row(row: Row) -> DocumentVersion:
@@ -19,6 +38,7 @@ def _version_from_row(row: Row) -> DocumentVersion:
         status=row["status"],
         owner_id=row["owner_id"],
         created_at=row["document_created_at"],
+        fields=json.loads(row["fields"] or "{}"),
     )
     return DocumentVersion(
         document=document,
@@ -28,6 +48,11 @@ def _version_from_row(row: Row) -> DocumentVersion:
         mime_type=row["mime_type"],
         text=row["text"],
         created_at=row["created_at"],
+        segments=tuple(Segment(*item) for item in json.loads(row["structure"] or "[]")),
+        file_key=row["file_key"],
+        file_size=row["file_size"],
+        sha256=row["sha256"],
+        created_by=row["created_by"],
     )
 
 
@@ -39,7 +64,24 @@ def _record_from_row(row: Row) -> ObjectRecord:
         name=row["name"],
         owner_id=row["owner_id"],
         fields=json.loads(row["fields"]),
+        created_at=row["created_at"],
+        modified_at=row["modified_at"],
     )
+
+
+def _version_params(document_id: int, major: int, minor: int, new: NewVersion) -> dict[str, Any]:
+    return {
+        "document_id": document_id,
+        "major": major,
+        "minor": minor,
+        "file_name": new.file_name,
+        "mime_type": new.mime_type,
+        "file_key": new.file_key,
+        "file_size": new.file_size,
+        "sha256": new.sha256,
+        "text": new.text,
+        "structure": json.dumps([[s.start, s.end, s.page, s.heading] for s in new.segments]),
+    }
 
 
 class SQLContentStore:
@@ -52,13 +94,13 @@ class SQLContentStore:
         name: str,
         type: str,
         owner_id: int,
-        text: str,
-        file_name: str,
-        mime_type: str = "text/plain",
+        version: NewVersion,
+        now: float,
         lifecycle: str = "general_lifecycle__c",
         status: str = "draft__c",
-        now: float,
+        fields: dict[str, Any] | None = None,
     ) -> DocumentVersion:
+        """A new document at version 0.1, its creator holding the owner role."""
         async with self._db.transaction() as tx:
             row = await tx.fetch_one(
                 "insert_document",
@@ -68,6 +110,7 @@ class SQLContentStore:
                     "lifecycle": lifecycle,
                     "status": status,
                     "owner_id": owner_id,
+                    "fields": json.dumps(fields or {}),
                     "now": now,
                 },
             )
@@ -75,23 +118,20 @@ class SQLContentStore:
             document_id = int(row["id"])
             await tx.execute(
                 "insert_document_version",
-                {
-                    "document_id": document_id,
-                    "major": 0,
-                    "minor": 1,
-                    "file_name": file_name,
-                    "mime_type": mime_type,
-                    "text": text,
-                    "now": now,
-                },
+                {**_version_params(document_id, 0, 1, version), "created_by": owner_id, "now": now},
             )
             await tx.execute(
                 "insert_document_role",
-                {"document_id": document_id, "user_id": owner_id, "role": "owner__v"},
+                {
+                    "document_id": document_id,
+                    "role": "owner__v",
+                    "member_kind": "user",
+                    "member_id": owner_id,
+                },
             )
-        version = await self.document_version(document_id, 0, 1)
-        assert version is not None
-        return version
+        stored = await self.document_version(document_id, 0, 1)
+        assert stored is not None
+        return stored
 
     async def add_version(
         self,
@@ -99,31 +139,44 @@ class SQLContentStore:
         *,
         major: int,
         minor: int,
-        text: str,
-        file_name: str,
-        mime_type: str = "text/plain",
+        version: NewVersion,
         now: float,
+        created_by: int | None = None,
     ) -> DocumentVersion:
         await self._db.execute(
             "insert_document_version",
             {
-                "document_id": document_id,
-                "major": major,
-                "minor": minor,
-                "file_name": file_name,
-                "mime_type": mime_type,
-                "text": text,
+                **_version_params(document_id, major, minor, version),
+                "created_by": created_by,
                 "now": now,
             },
         )
-        version = await self.document_version(document_id, major, minor)
-        assert version is not None
-        return version
+        stored = await self.document_version(document_id, major, minor)
+        assert stored is not None
+        return stored
 
-    async def grant_document_role(self, document_id: int, user_id: int, role: str) -> None:
+    async def grant_document_role(
+        self,
+        document_id: int,
+        role: str,
+        *,
+        user_id: int | None = None,
+        group_id: int | None = None,
+    ) -> None:
+        kind, member = ("user", user_id) if user_id is not None else ("group", group_id)
+        assert member is not None, "a role goes to a user or a group"
         await self._db.execute(
-            "insert_document_role", {"document_id": document_id, "user_id": user_id, "role": role}
+            "insert_document_role",
+            {"document_id": document_id, "role": role, "member_kind": kind, "member_id": member},
         )
+
+    async def document_roles(self, document_id: int) -> dict[str, dict[str, list[int]]]:
+        """Vault's shape: {role: {"users": [...], "groups": [...]}}."""
+        roles: dict[str, dict[str, list[int]]] = {}
+        for row in await self._db.fetch_all("document_roles", {"document_id": document_id}):
+            held = roles.setdefault(row["role"], {"users": [], "groups": []})
+            held["users" if row["member_kind"] == "user" else "groups"].append(row["member_id"])
+        return roles
 
     async def document_version(
         self, document_id: int, major: int, minor: int
@@ -136,6 +189,14 @@ class SQLContentStore:
     async def latest_version(self, document_id: int) -> DocumentVersion | None:
         row = await self._db.fetch_one("latest_document_version", {"document_id": document_id})
         return _version_from_row(row) if row else None
+
+    async def versions(self, document_id: int) -> list[tuple[int, int]]:
+        rows = await self._db.fetch_all("document_versions", {"document_id": document_id})
+        return [(r["major"], r["minor"]) for r in rows]
+
+    async def document_with_file(self, sha256: str) -> int | None:
+        row = await self._db.fetch_one("document_by_sha256", {"sha256": sha256})
+        return int(row["document_id"]) if row else None
 
     async def can_see_document(self, principal: Principal, document_id: int) -> bool:
         if principal.is_admin:
@@ -156,24 +217,39 @@ class SQLContentStore:
         fields: dict[str, Any],
         now: float,
     ) -> ObjectRecord:
-        await self._db.execute(
-            "insert_record",
-            {
-                "id": record_id,
-                "object_name": object_name,
-                "object_type": object_type,
-                "name": name,
-                "owner_id": owner_id,
-                "fields": json.dumps(fields),
-                "now": now,
-            },
-        )
-        return ObjectRecord(record_id, object_name, object_type, name, owner_id, fields)
+        try:
+            await self._db.execute(
+                "insert_record",
+                {
+                    "id": record_id,
+                    "object_name": object_name,
+                    "object_type": object_type,
+                    "name": name,
+                    "owner_id": owner_id,
+                    "fields": json.dumps(fields),
+                    "now": now,
+                },
+            )
+        except IntegrityViolation as exc:
+            raise DuplicateRecordId(record_id) from exc
+        return ObjectRecord(record_id, object_name, object_type, name, owner_id, fields, now, now)
 
-    async def grant_record_role(self, record_id: str, user_id: int, role: str) -> None:
+    async def grant_record_role(
+        self, record_id: str, role: str, *, user_id: int | None = None, group_id: int | None = None
+    ) -> None:
+        kind, member = ("user", user_id) if user_id is not None else ("group", group_id)
+        assert member is not None, "a role goes to a user or a group"
         await self._db.execute(
-            "insert_record_role", {"record_id": record_id, "user_id": user_id, "role": role}
+            "insert_record_role",
+            {"record_id": record_id, "role": role, "member_kind": kind, "member_id": member},
         )
+
+    async def record_roles(self, record_id: str) -> dict[str, dict[str, list[int]]]:
+        roles: dict[str, dict[str, list[int]]] = {}
+        for row in await self._db.fetch_all("record_roles", {"record_id": record_id}):
+            held = roles.setdefault(row["role"], {"users": [], "groups": []})
+            held["users" if row["member_kind"] == "user" else "groups"].append(row["member_id"])
+        return roles
 
     async def record(self, object_name: str, record_id: str) -> ObjectRecord | None:
         row = await self._db.fetch_one(
@@ -181,14 +257,25 @@ class SQLContentStore:
         )
         return _record_from_row(row) if row else None
 
+    async def records(self, object_name: str, limit: int, offset: int) -> list[ObjectRecord]:
+        rows = await self._db.fetch_all(
+            "list_records", {"object_name": object_name, "limit": limit, "offset": offset}
+        )
+        return [_record_from_row(r) for r in rows]
+
+    async def last_record_id(self, object_name: str) -> str | None:
+        row = await self._db.fetch_one("last_record_id", {"object_name": object_name})
+        return row["id"] if row else None
+
     async def can_see_record(self, principal: Principal, record: ObjectRecord) -> bool:
-        if principal.is_admin or record.owner_id == principal.user_id:
+        """Object read permission, and then ownership or a sharing role, as in Vault."""
+        if principal.is_admin:
+            return True
+        if not object_permission(principal, record.object_name).read:
+            return False
+        if record.owner_id == principal.user_id:
             return True
         row = await self._db.fetch_one(
             "record_role_count", {"record_id": record.id, "user_id": principal.user_id}
         )
         return bool(row and row["n"])
-
-    async def count_records(self, object_name: str) -> int:
-        row = await self._db.fetch_one("max_record_number", {"object_name": object_name})
-        return int(row["n"]) if row else 0

@@ -1,13 +1,20 @@
-"""Users, their action grants, sessions and chats."""
+"""Users, groups, permission sets, sessions and chats."""
 
 from __future__ import annotations
 
-from actionvault.domain.principals import SessionRecord, User, UserCredentials
+from actionvault.domain.principals import (
+    STANDARD_PROFILE,
+    ObjectPermission,
+    Permissions,
+    SessionRecord,
+    User,
+    UserCredentials,
+)
 from actionvault.store.database import Database, IntegrityViolation, Row
 
 
-class DuplicateUsername(Exception):
-    """A user with this username exists already."""
+class DuplicateName(Exception):
+    """A user, group or permission set with this name exists already."""
 
 
 def _user_from_row(row: Row) -> User:
@@ -17,7 +24,7 @@ def _user_from_row(row: Row) -> User:
         first_name=row["first_name"],
         last_name=row["last_name"],
         email=row["email"],
-        is_admin=bool(row["is_admin"]),
+        security_profile=row["security_profile"],
         active=bool(row["active"]),
     )
 
@@ -35,7 +42,7 @@ class SQLUserStore:
         first_name: str = "",
         last_name: str = "",
         email: str = "",
-        is_admin: bool = False,
+        security_profile: str = STANDARD_PROFILE,
         active: bool = True,
     ) -> User:
         try:
@@ -47,15 +54,38 @@ class SQLUserStore:
                     "first_name": first_name,
                     "last_name": last_name,
                     "email": email,
-                    "is_admin": is_admin,
+                    "security_profile": security_profile,
                     "active": active,
                     "now": now,
                 },
             )
         except IntegrityViolation as exc:
-            raise DuplicateUsername(username) from exc
+            raise DuplicateName(username) from exc
         assert row is not None
-        return User(row["id"], username, first_name, last_name, email, is_admin, active)
+        return User(row["id"], username, first_name, last_name, email, security_profile, active)
+
+    async def update_user(self, user: User) -> None:
+        await self._db.execute(
+            "update_user",
+            {
+                "id": user.id,
+                "first_name": user.first_name,
+                "last_name": user.last_name,
+                "email": user.email,
+                "security_profile": user.security_profile,
+                "active": user.active,
+            },
+        )
+
+    async def set_password(self, user_id: int, password_hash: str, now: float) -> None:
+        async with self._db.transaction() as tx:
+            await tx.execute(
+                "set_password", {"id": user_id, "password_hash": password_hash, "now": now}
+            )
+            await tx.execute("delete_user_sessions", {"user_id": user_id})
+
+    async def end_sessions(self, user_id: int) -> int:
+        return await self._db.execute("delete_user_sessions", {"user_id": user_id})
 
     async def credentials(self, username: str) -> UserCredentials | None:
         row = await self._db.fetch_one("user_by_username", {"username": username})
@@ -73,6 +103,11 @@ class SQLUserStore:
         row = await self._db.fetch_one("user_by_id", {"id": user_id})
         return _user_from_row(row) if row else None
 
+    async def list_users(self, limit: int, offset: int) -> tuple[list[User], int]:
+        rows = await self._db.fetch_all("list_users", {"limit": limit, "offset": offset})
+        total = await self._db.fetch_one("count_users", {})
+        return [_user_from_row(r) for r in rows], int(total["n"]) if total else 0
+
     async def record_login_failure(self, user_id: int, threshold: int, locked_until: float) -> None:
         await self._db.execute(
             "record_login_failure",
@@ -82,15 +117,101 @@ class SQLUserStore:
     async def reset_login_failures(self, user_id: int) -> None:
         await self._db.execute("reset_login_failures", {"id": user_id})
 
-    async def grant_action(self, user_id: int, agent_name: str, action_name: str) -> None:
-        await self._db.execute(
-            "insert_grant",
-            {"user_id": user_id, "agent_name": agent_name, "action_name": action_name},
+    async def permissions(self, user_id: int) -> Permissions:
+        rows = await self._db.fetch_all("user_permissions", {"user_id": user_id})
+        grants: set[tuple[str, str]] = set()
+        objects: dict[str, ObjectPermission] = {}
+        groups: set[int] = set()
+        api_access = False
+        for row in rows:
+            kind = row["kind"]
+            if kind == "action":
+                grants.add((row["a"], row["b"]))
+            elif kind == "object":
+                # Several sets may grant the same object: the rights add up.
+                held = objects.get(row["a"], ObjectPermission())
+                objects[row["a"]] = ObjectPermission(
+                    read=held.read or bool(row["r"]),
+                    create=held.create or bool(row["c"]),
+                    edit=held.edit or bool(row["e"]),
+                )
+            elif kind == "api":
+                api_access = api_access or bool(row["r"])
+            elif kind == "group":
+                groups.add(int(row["a"]))
+        return Permissions(
+            api_access=api_access,
+            action_grants=frozenset(grants),
+            objects=objects,
+            group_ids=frozenset(groups),
         )
 
-    async def action_grants(self, user_id: int) -> frozenset[tuple[str, str]]:
-        rows = await self._db.fetch_all("grants_for_user", {"user_id": user_id})
-        return frozenset((r["agent_name"], r["action_name"]) for r in rows)
+    async def save_permission_set(
+        self, name: str, label: str, api_access: bool, now: float
+    ) -> None:
+        await self._db.execute(
+            "upsert_permission_set",
+            {"name": name, "label": label, "api_access": api_access, "now": now},
+        )
+
+    async def permission_set_exists(self, name: str) -> bool:
+        return await self._db.fetch_one("permission_set_by_name", {"name": name}) is not None
+
+    async def permission_sets(self) -> list[tuple[str, str, bool]]:
+        rows = await self._db.fetch_all("list_permission_sets", {})
+        return [(r["name"], r["label"], bool(r["api_access"])) for r in rows]
+
+    async def grant_set_action(
+        self, permission_set: str, agent_name: str, action_name: str
+    ) -> None:
+        await self._db.execute(
+            "insert_permission_set_action",
+            {
+                "permission_set": permission_set,
+                "agent_name": agent_name,
+                "action_name": action_name,
+            },
+        )
+
+    async def grant_set_object(
+        self, permission_set: str, object_name: str, permission: ObjectPermission
+    ) -> None:
+        await self._db.execute(
+            "upsert_permission_set_object",
+            {
+                "permission_set": permission_set,
+                "object_name": object_name,
+                "can_read": permission.read,
+                "can_create": permission.create,
+                "can_edit": permission.edit,
+            },
+        )
+
+    async def assign_permission_set(self, user_id: int, permission_set: str) -> None:
+        await self._db.execute(
+            "assign_permission_set", {"user_id": user_id, "permission_set": permission_set}
+        )
+
+    async def user_permission_sets(self, user_id: int) -> list[str]:
+        rows = await self._db.fetch_all("user_permission_set_names", {"user_id": user_id})
+        return [r["permission_set"] for r in rows]
+
+    async def add_group(self, name: str, label: str, now: float) -> int:
+        try:
+            row = await self._db.fetch_one(
+                "insert_group", {"name": name, "label": label, "now": now}
+            )
+        except IntegrityViolation as exc:
+            raise DuplicateName(name) from exc
+        assert row is not None
+        return int(row["id"])
+
+    async def group_id(self, name: str) -> int | None:
+        row = await self._db.fetch_one("group_by_name", {"name": name})
+        return int(row["id"]) if row else None
+
+    async def add_group_member(self, group_id: int, user_id: int) -> None:
+        await self._db.execute("insert_group_member", {"group_id": group_id, "user_id": user_id})
 
     async def add_session(self, token_hash: str, user_id: int, now: float) -> None:
         await self._db.execute(

@@ -37,6 +37,7 @@ async def login(call: Call) -> dict[str, Any]:
     session_id, user = await call.runtime.sessions.login(
         username if isinstance(username, str) else None,
         password if isinstance(password, str) else None,
+        call.client_id,
     )
     settings = call.runtime.settings
     base = str(call.request.base_url).rstrip("/")
@@ -58,32 +59,16 @@ async def logout(call: Call) -> dict[str, Any]:
     return {}
 
 
-async def current_user(call: Call) -> dict[str, Any]:
-    user = call.user.user
-    return {
-        "users": [
-            {
-                "user": {
-                    "id": user.id,
-                    "user_name__v": user.username,
-                    "user_first_name__v": user.first_name,
-                    "user_last_name__v": user.last_name,
-                    "user_email__v": user.email,
-                    "active__v": user.active,
-                    "security_profile__v": (
-                        "vault_owner__v" if user.is_admin else "standard_user__v"
-                    ),
-                }
-            }
-        ]
-    }
-
-
 ROUTES = [
     Route("/api", list_versions, methods=["GET"]),
     Route("/api/", list_versions, methods=["GET"]),
     Route("/api/{version}/auth", endpoint(login, auth=False, ai=False), methods=["POST"]),
-    Route("/api/{version}/keep-alive", endpoint(keep_alive, ai=False), methods=["POST"]),
-    Route("/api/{version}/session", endpoint(logout, ai=False), methods=["DELETE"]),
-    Route("/api/{version}/objects/users/me", endpoint(current_user, ai=False), methods=["GET"]),
+    Route(
+        "/api/{version}/keep-alive",
+        endpoint(keep_alive, ai=False, api_access=False),
+        methods=["POST"],
+    ),
+    Route(
+        "/api/{version}/session", endpoint(logout, ai=False, api_access=False), methods=["DELETE"]
+    ),
 ]

@@ -8,11 +8,32 @@ SELECT * FROM users WHERE lower(username) = lower(:username);
 SELECT * FROM users WHERE id = :id;
 
 -- name: insert_user
-INSERT INTO users (username, password_hash, first_name, last_name, email, is_admin, active,
-                   credentials_changed_at, created_at)
-VALUES (:username, :password_hash, :first_name, :last_name, :email, :is_admin, :active,
+INSERT INTO users (username, password_hash, first_name, last_name, email, security_profile,
+                   active, credentials_changed_at, created_at)
+VALUES (:username, :password_hash, :first_name, :last_name, :email, :security_profile, :active,
         :now, :now)
 RETURNING id;
+
+-- name: list_users
+SELECT * FROM users ORDER BY id LIMIT :limit OFFSET :offset;
+
+-- name: count_users
+SELECT count(*) AS n FROM users;
+
+-- name: update_user
+UPDATE users
+SET first_name = :first_name, last_name = :last_name, email = :email,
+    security_profile = :security_profile, active = :active
+WHERE id = :id;
+
+-- A new password ends every session opened before it.
+-- name: set_password
+UPDATE users SET password_hash = :password_hash, credentials_changed_at = :now,
+                 failed_logins = 0, locked_until = NULL
+WHERE id = :id;
+
+-- name: delete_user_sessions
+DELETE FROM sessions WHERE user_id = :user_id;
 
 -- name: record_login_failure
 UPDATE users
@@ -24,13 +45,77 @@ WHERE id = :id;
 -- name: reset_login_failures
 UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = :id;
 
--- name: grants_for_user
-SELECT agent_name, action_name FROM action_grants WHERE user_id = :user_id;
+-- Everything a user's permission sets and groups grant, in one round trip per request.
+-- name: user_permissions
+SELECT 'action' AS kind, a.agent_name AS a, a.action_name AS b,
+       FALSE AS r, FALSE AS c, FALSE AS e
+FROM permission_set_actions a
+JOIN user_permission_sets u ON u.permission_set = a.permission_set
+WHERE u.user_id = :user_id
+UNION ALL
+SELECT 'object', o.object_name, '', o.can_read, o.can_create, o.can_edit
+FROM permission_set_objects o
+JOIN user_permission_sets u ON u.permission_set = o.permission_set
+WHERE u.user_id = :user_id
+UNION ALL
+SELECT 'api', '', '', p.api_access, FALSE, FALSE
+FROM permission_sets p
+JOIN user_permission_sets u ON u.permission_set = p.name
+WHERE u.user_id = :user_id
+UNION ALL
+SELECT 'group', CAST(g.group_id AS TEXT), '', FALSE, FALSE, FALSE
+FROM group_members g
+WHERE g.user_id = :user_id;
 
--- name: insert_grant
-INSERT INTO action_grants (user_id, agent_name, action_name)
-VALUES (:user_id, :agent_name, :action_name)
+-- name: upsert_permission_set
+INSERT INTO permission_sets (name, label, api_access, created_at)
+VALUES (:name, :label, :api_access, :now)
+ON CONFLICT (name) DO UPDATE SET label = excluded.label, api_access = excluded.api_access;
+
+-- name: permission_set_by_name
+SELECT * FROM permission_sets WHERE name = :name;
+
+-- name: list_permission_sets
+SELECT * FROM permission_sets ORDER BY name;
+
+-- name: insert_permission_set_action
+INSERT INTO permission_set_actions (permission_set, agent_name, action_name)
+VALUES (:permission_set, :agent_name, :action_name)
 ON CONFLICT DO NOTHING;
+
+-- name: upsert_permission_set_object
+INSERT INTO permission_set_objects (permission_set, object_name, can_read, can_create, can_edit)
+VALUES (:permission_set, :object_name, :can_read, :can_create, :can_edit)
+ON CONFLICT (permission_set, object_name) DO UPDATE
+SET can_read = excluded.can_read, can_create = excluded.can_create, can_edit = excluded.can_edit;
+
+-- name: assign_permission_set
+INSERT INTO user_permission_sets (user_id, permission_set) VALUES (:user_id, :permission_set)
+ON CONFLICT DO NOTHING;
+
+-- name: user_permission_set_names
+SELECT permission_set FROM user_permission_sets WHERE user_id = :user_id ORDER BY permission_set;
+
+-- name: insert_group
+INSERT INTO user_groups (name, label, created_at) VALUES (:name, :label, :now) RETURNING id;
+
+-- name: group_by_name
+SELECT * FROM user_groups WHERE name = :name;
+
+-- name: insert_group_member
+INSERT INTO group_members (group_id, user_id) VALUES (:group_id, :user_id)
+ON CONFLICT DO NOTHING;
+
+-- name: insert_audit_event
+INSERT INTO audit_events (at, kind, user_id, username, outcome, subject, detail, client_id)
+VALUES (:at, :kind, :user_id, :username, :outcome, :subject, :detail, :client_id);
+
+-- name: list_audit_events
+SELECT * FROM audit_events
+WHERE at >= :since AND (:kind = '' OR kind = :kind) AND (:user_id = 0 OR user_id = :user_id)
+  AND id > :after
+ORDER BY id
+LIMIT :limit;
 
 -- name: insert_session
 INSERT INTO sessions (token_hash, user_id, created_at, last_used_at)
@@ -51,51 +136,88 @@ DELETE FROM sessions WHERE token_hash = :token_hash;
 DELETE FROM sessions WHERE last_used_at < :idle_before OR created_at < :created_before;
 
 -- name: insert_document
-INSERT INTO documents (name, type, lifecycle, status, owner_id, created_at)
-VALUES (:name, :type, :lifecycle, :status, :owner_id, :now)
+INSERT INTO documents (name, type, lifecycle, status, owner_id, fields, created_at)
+VALUES (:name, :type, :lifecycle, :status, :owner_id, :fields, :now)
 RETURNING id;
 
 -- name: insert_document_version
-INSERT INTO document_versions (document_id, major, minor, file_name, mime_type, text, created_at)
-VALUES (:document_id, :major, :minor, :file_name, :mime_type, :text, :now);
+INSERT INTO document_versions (document_id, major, minor, file_name, mime_type, file_key,
+                               file_size, sha256, text, structure, created_by, created_at)
+VALUES (:document_id, :major, :minor, :file_name, :mime_type, :file_key, :file_size, :sha256,
+        :text, :structure, :created_by, :now);
+
+-- name: document_versions
+SELECT major, minor FROM document_versions WHERE document_id = :document_id
+ORDER BY major, minor;
+
+-- name: document_by_sha256
+SELECT document_id FROM document_versions WHERE sha256 = :sha256 ORDER BY document_id LIMIT 1;
 
 -- name: insert_document_role
-INSERT INTO document_roles (document_id, user_id, role) VALUES (:document_id, :user_id, :role)
+INSERT INTO document_roles (document_id, role, member_kind, member_id)
+VALUES (:document_id, :role, :member_kind, :member_id)
 ON CONFLICT DO NOTHING;
 
+-- name: document_roles
+SELECT role, member_kind, member_id FROM document_roles WHERE document_id = :document_id
+ORDER BY role, member_kind, member_id;
+
 -- name: document_version
-SELECT d.id, d.name, d.type, d.lifecycle, d.status, d.owner_id, d.created_at AS document_created_at,
-       v.major, v.minor, v.file_name, v.mime_type, v.text, v.created_at
+SELECT d.id, d.name, d.type, d.lifecycle, d.status, d.owner_id, d.fields,
+       d.created_at AS document_created_at, v.major, v.minor, v.file_name, v.mime_type,
+       v.file_key, v.file_size, v.sha256, v.text, v.structure, v.created_by, v.created_at
 FROM document_versions v JOIN documents d ON d.id = v.document_id
 WHERE v.document_id = :document_id AND v.major = :major AND v.minor = :minor;
 
 -- name: latest_document_version
-SELECT d.id, d.name, d.type, d.lifecycle, d.status, d.owner_id, d.created_at AS document_created_at,
-       v.major, v.minor, v.file_name, v.mime_type, v.text, v.created_at
+SELECT d.id, d.name, d.type, d.lifecycle, d.status, d.owner_id, d.fields,
+       d.created_at AS document_created_at, v.major, v.minor, v.file_name, v.mime_type,
+       v.file_key, v.file_size, v.sha256, v.text, v.structure, v.created_by, v.created_at
 FROM document_versions v JOIN documents d ON d.id = v.document_id
 WHERE v.document_id = :document_id
 ORDER BY v.major DESC, v.minor DESC
 LIMIT 1;
 
 -- name: document_role_count
-SELECT count(*) AS n FROM document_roles WHERE document_id = :document_id AND user_id = :user_id;
+SELECT count(*) AS n FROM document_roles
+WHERE document_id = :document_id
+  AND ((member_kind = 'user' AND member_id = :user_id)
+       OR (member_kind = 'group'
+           AND member_id IN (SELECT group_id FROM group_members WHERE user_id = :user_id)));
 
 -- name: insert_record
-INSERT INTO object_records (id, object_name, object_type, name, owner_id, fields, created_at)
-VALUES (:id, :object_name, :object_type, :name, :owner_id, :fields, :now);
+INSERT INTO object_records (id, object_name, object_type, name, owner_id, fields, created_at,
+                            modified_at)
+VALUES (:id, :object_name, :object_type, :name, :owner_id, :fields, :now, :now);
 
 -- name: insert_record_role
-INSERT INTO record_roles (record_id, user_id, role) VALUES (:record_id, :user_id, :role)
+INSERT INTO record_roles (record_id, role, member_kind, member_id)
+VALUES (:record_id, :role, :member_kind, :member_id)
 ON CONFLICT DO NOTHING;
+
+-- name: record_roles
+SELECT role, member_kind, member_id FROM record_roles WHERE record_id = :record_id
+ORDER BY role, member_kind, member_id;
 
 -- name: record_by_id
 SELECT * FROM object_records WHERE object_name = :object_name AND id = :id;
 
 -- name: record_role_count
-SELECT count(*) AS n FROM record_roles WHERE record_id = :record_id AND user_id = :user_id;
+SELECT count(*) AS n FROM record_roles
+WHERE record_id = :record_id
+  AND ((member_kind = 'user' AND member_id = :user_id)
+       OR (member_kind = 'group'
+           AND member_id IN (SELECT group_id FROM group_members WHERE user_id = :user_id)));
 
--- name: max_record_number
+-- name: count_records
 SELECT count(*) AS n FROM object_records WHERE object_name = :object_name;
+
+-- name: last_record_id
+SELECT max(id) AS id FROM object_records WHERE object_name = :object_name;
+
+-- name: list_records
+SELECT * FROM object_records WHERE object_name = :object_name ORDER BY id
+LIMIT :limit OFFSET :offset;
 
 -- name: insert_chat
 INSERT INTO chats (id, user_id, created_at) VALUES (:id, :user_id, :now);

@@ -7,7 +7,8 @@ CREATE TABLE users (
     first_name TEXT NOT NULL DEFAULT '',
     last_name TEXT NOT NULL DEFAULT '',
     email TEXT NOT NULL DEFAULT '',
-    is_admin BOOLEAN NOT NULL DEFAULT FALSE,
+    -- system_admin__v sees and runs everything; standard_user__v gets rights from permission sets.
+    security_profile TEXT NOT NULL DEFAULT 'standard_user__v',
     active BOOLEAN NOT NULL DEFAULT TRUE,
     failed_logins INTEGER NOT NULL DEFAULT 0,
     locked_until DOUBLE PRECISION,
@@ -17,12 +18,48 @@ CREATE TABLE users (
 
 CREATE UNIQUE INDEX users_username ON users (lower(username));
 
--- (agent, action) pairs a user may execute; '*' stands for any.
-CREATE TABLE action_grants (
+CREATE TABLE user_groups (
+    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    label TEXT NOT NULL,
+    created_at DOUBLE PRECISION NOT NULL
+);
+
+CREATE TABLE group_members (
+    group_id BIGINT NOT NULL REFERENCES user_groups(id) ON DELETE CASCADE,
     user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    PRIMARY KEY (group_id, user_id)
+);
+
+-- Permission sets grant API access, the right to execute agent actions and object permissions.
+CREATE TABLE permission_sets (
+    name TEXT PRIMARY KEY,
+    label TEXT NOT NULL,
+    api_access BOOLEAN NOT NULL DEFAULT FALSE,
+    created_at DOUBLE PRECISION NOT NULL
+);
+
+-- (agent, action) pairs the set lets its users execute; '*' stands for any.
+CREATE TABLE permission_set_actions (
+    permission_set TEXT NOT NULL REFERENCES permission_sets(name) ON DELETE CASCADE,
     agent_name TEXT NOT NULL,
     action_name TEXT NOT NULL,
-    PRIMARY KEY (user_id, agent_name, action_name)
+    PRIMARY KEY (permission_set, agent_name, action_name)
+);
+
+CREATE TABLE permission_set_objects (
+    permission_set TEXT NOT NULL REFERENCES permission_sets(name) ON DELETE CASCADE,
+    object_name TEXT NOT NULL,
+    can_read BOOLEAN NOT NULL DEFAULT FALSE,
+    can_create BOOLEAN NOT NULL DEFAULT FALSE,
+    can_edit BOOLEAN NOT NULL DEFAULT FALSE,
+    PRIMARY KEY (permission_set, object_name)
+);
+
+CREATE TABLE user_permission_sets (
+    user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    permission_set TEXT NOT NULL REFERENCES permission_sets(name) ON DELETE CASCADE,
+    PRIMARY KEY (user_id, permission_set)
 );
 
 -- Only a hash of the session id is stored, so a copy of the database opens no session.
@@ -41,6 +78,7 @@ CREATE TABLE documents (
     lifecycle TEXT NOT NULL,
     status TEXT NOT NULL,
     owner_id BIGINT NOT NULL REFERENCES users(id),
+    fields TEXT NOT NULL DEFAULT '{}',
     created_at DOUBLE PRECISION NOT NULL
 );
 
@@ -50,17 +88,26 @@ CREATE TABLE document_versions (
     minor INTEGER NOT NULL,
     file_name TEXT NOT NULL,
     mime_type TEXT NOT NULL,
+    -- Where the file lies under the data folder (content-addressed), its size and digest.
+    file_key TEXT,
+    file_size BIGINT NOT NULL DEFAULT 0,
+    sha256 TEXT,
+    -- Extracted once when the version is stored: the text, and its pages and headings (JSON).
     text TEXT NOT NULL,
+    structure TEXT NOT NULL DEFAULT '[]',
+    created_by BIGINT,
     created_at DOUBLE PRECISION NOT NULL,
     PRIMARY KEY (document_id, major, minor)
 );
 
--- Document roles (owner__v, viewer__v, editor__v): any role makes the document visible.
+-- Document roles (owner__v, viewer__v, editor__v) held by a user or a group ('user' | 'group');
+-- any role makes the document visible.
 CREATE TABLE document_roles (
     document_id BIGINT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
-    user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
     role TEXT NOT NULL,
-    PRIMARY KEY (document_id, user_id, role)
+    member_kind TEXT NOT NULL,
+    member_id BIGINT NOT NULL,
+    PRIMARY KEY (document_id, role, member_kind, member_id)
 );
 
 CREATE TABLE object_records (
@@ -70,15 +117,18 @@ CREATE TABLE object_records (
     name TEXT NOT NULL,
     owner_id BIGINT NOT NULL REFERENCES users(id),
     fields TEXT NOT NULL,
-    created_at DOUBLE PRECISION NOT NULL
+    created_at DOUBLE PRECISION NOT NULL,
+    modified_at DOUBLE PRECISION NOT NULL
 );
-CREATE INDEX object_records_object ON object_records(object_name);
+CREATE INDEX object_records_object ON object_records(object_name, id);
 
+-- Record sharing roles, held like document roles; seeing a record also needs object read.
 CREATE TABLE record_roles (
     record_id TEXT NOT NULL REFERENCES object_records(id) ON DELETE CASCADE,
-    user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
     role TEXT NOT NULL,
-    PRIMARY KEY (record_id, user_id, role)
+    member_kind TEXT NOT NULL,
+    member_id BIGINT NOT NULL,
+    PRIMARY KEY (record_id, role, member_kind, member_id)
 );
 
 CREATE TABLE chats (
@@ -118,3 +168,23 @@ CREATE TABLE executions (
 -- Partial indexes keep the claim and the lease sweep cheap however many finished rows exist.
 CREATE INDEX executions_queued ON executions(id) WHERE state = 'queued';
 CREATE INDEX executions_running ON executions(worker_id) WHERE state = 'running';
+
+-- Append-only: who did what, when, with what outcome. Triggers refuse any change.
+CREATE TABLE audit_events (
+    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    at DOUBLE PRECISION NOT NULL,
+    kind TEXT NOT NULL,
+    user_id BIGINT,
+    username TEXT,
+    outcome TEXT NOT NULL,
+    subject TEXT,
+    detail TEXT NOT NULL DEFAULT '{}',
+    client_id TEXT
+);
+CREATE INDEX audit_events_at ON audit_events(at);
+CREATE FUNCTION audit_events_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION 'audit events are append-only';
+END $$;
+CREATE TRIGGER audit_events_no_change BEFORE UPDATE OR DELETE ON audit_events
+FOR EACH ROW EXECUTE FUNCTION audit_events_append_only();

@@ -7,7 +7,8 @@ CREATE TABLE users (
     first_name TEXT NOT NULL DEFAULT '',
     last_name TEXT NOT NULL DEFAULT '',
     email TEXT NOT NULL DEFAULT '',
-    is_admin INTEGER NOT NULL DEFAULT 0,
+    -- system_admin__v sees and runs everything; standard_user__v gets rights from permission sets.
+    security_profile TEXT NOT NULL DEFAULT 'standard_user__v',
     active INTEGER NOT NULL DEFAULT 1,
     failed_logins INTEGER NOT NULL DEFAULT 0,
     locked_until REAL,
@@ -15,12 +16,48 @@ CREATE TABLE users (
     created_at REAL NOT NULL
 );
 
--- (agent, action) pairs a user may execute; '*' stands for any.
-CREATE TABLE action_grants (
+CREATE TABLE user_groups (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    name TEXT NOT NULL UNIQUE,
+    label TEXT NOT NULL,
+    created_at REAL NOT NULL
+);
+
+CREATE TABLE group_members (
+    group_id INTEGER NOT NULL REFERENCES user_groups(id) ON DELETE CASCADE,
     user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    PRIMARY KEY (group_id, user_id)
+);
+
+-- Permission sets grant API access, the right to execute agent actions and object permissions.
+CREATE TABLE permission_sets (
+    name TEXT PRIMARY KEY,
+    label TEXT NOT NULL,
+    api_access INTEGER NOT NULL DEFAULT 0,
+    created_at REAL NOT NULL
+);
+
+-- (agent, action) pairs the set lets its users execute; '*' stands for any.
+CREATE TABLE permission_set_actions (
+    permission_set TEXT NOT NULL REFERENCES permission_sets(name) ON DELETE CASCADE,
     agent_name TEXT NOT NULL,
     action_name TEXT NOT NULL,
-    PRIMARY KEY (user_id, agent_name, action_name)
+    PRIMARY KEY (permission_set, agent_name, action_name)
+);
+
+CREATE TABLE permission_set_objects (
+    permission_set TEXT NOT NULL REFERENCES permission_sets(name) ON DELETE CASCADE,
+    object_name TEXT NOT NULL,
+    can_read INTEGER NOT NULL DEFAULT 0,
+    can_create INTEGER NOT NULL DEFAULT 0,
+    can_edit INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (permission_set, object_name)
+);
+
+CREATE TABLE user_permission_sets (
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    permission_set TEXT NOT NULL REFERENCES permission_sets(name) ON DELETE CASCADE,
+    PRIMARY KEY (user_id, permission_set)
 );
 
 -- Only a hash of the session id is stored, so a copy of the database opens no session.
@@ -39,6 +76,7 @@ CREATE TABLE documents (
     lifecycle TEXT NOT NULL,
     status TEXT NOT NULL,
     owner_id INTEGER NOT NULL REFERENCES users(id),
+    fields TEXT NOT NULL DEFAULT '{}',
     created_at REAL NOT NULL
 );
 
@@ -48,17 +86,26 @@ CREATE TABLE document_versions (
     minor INTEGER NOT NULL,
     file_name TEXT NOT NULL,
     mime_type TEXT NOT NULL,
+    -- Where the file lies under the data folder (content-addressed), its size and digest.
+    file_key TEXT,
+    file_size INTEGER NOT NULL DEFAULT 0,
+    sha256 TEXT,
+    -- Extracted once when the version is stored: the text, and its pages and headings (JSON).
     text TEXT NOT NULL,
+    structure TEXT NOT NULL DEFAULT '[]',
+    created_by INTEGER,
     created_at REAL NOT NULL,
     PRIMARY KEY (document_id, major, minor)
 );
 
--- Document roles (owner__v, viewer__v, editor__v): any role makes the document visible.
+-- Document roles (owner__v, viewer__v, editor__v) held by a user or a group ('user' | 'group');
+-- any role makes the document visible.
 CREATE TABLE document_roles (
     document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
-    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
     role TEXT NOT NULL,
-    PRIMARY KEY (document_id, user_id, role)
+    member_kind TEXT NOT NULL,
+    member_id INTEGER NOT NULL,
+    PRIMARY KEY (document_id, role, member_kind, member_id)
 );
 
 CREATE TABLE object_records (
@@ -68,15 +115,18 @@ CREATE TABLE object_records (
     name TEXT NOT NULL,
     owner_id INTEGER NOT NULL REFERENCES users(id),
     fields TEXT NOT NULL,
-    created_at REAL NOT NULL
+    created_at REAL NOT NULL,
+    modified_at REAL NOT NULL
 );
-CREATE INDEX object_records_object ON object_records(object_name);
+CREATE INDEX object_records_object ON object_records(object_name, id);
 
+-- Record sharing roles, held like document roles; seeing a record also needs object read.
 CREATE TABLE record_roles (
     record_id TEXT NOT NULL REFERENCES object_records(id) ON DELETE CASCADE,
-    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
     role TEXT NOT NULL,
-    PRIMARY KEY (record_id, user_id, role)
+    member_kind TEXT NOT NULL,
+    member_id INTEGER NOT NULL,
+    PRIMARY KEY (record_id, role, member_kind, member_id)
 );
 
 CREATE TABLE chats (
@@ -116,3 +166,21 @@ CREATE TABLE executions (
 -- Partial indexes keep the claim and the lease sweep cheap however many finished rows exist.
 CREATE INDEX executions_queued ON executions(id) WHERE state = 'queued';
 CREATE INDEX executions_running ON executions(worker_id) WHERE state = 'running';
+
+-- Append-only: who did what, when, with what outcome. Triggers refuse any change.
+CREATE TABLE audit_events (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at REAL NOT NULL,
+    kind TEXT NOT NULL,
+    user_id INTEGER,
+    username TEXT,
+    outcome TEXT NOT NULL,
+    subject TEXT,
+    detail TEXT NOT NULL DEFAULT '{}',
+    client_id TEXT
+);
+CREATE INDEX audit_events_at ON audit_events(at);
+CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events
+BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;
+CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events
+BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;

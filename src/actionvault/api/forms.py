@@ -1,0 +1,56 @@
+"""Read request parameters the ways Vault clients send them: form, multipart, or JSON."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from typing import Any
+
+from starlette.datastructures import UploadFile
+from starlette.requests import Request
+
+from actionvault.api.requests import parse_json_object
+from actionvault.errors import InvalidData
+from actionvault.services.content import Upload
+
+_MAX_FIELDS = 200
+
+
+async def read_fields(request: Request) -> tuple[dict[str, str], Upload | None]:
+    """Text fields and the `file` part of a form or multipart body, or a JSON object's fields."""
+    content_type = request.headers.get("content-type", "").lower()
+    if content_type.startswith("application/json"):
+        body = parse_json_object(await request.body())
+        return {str(k): _text(v) for k, v in body.items() if v is not None}, None
+    try:
+        form = await request.form(max_files=1, max_fields=_MAX_FIELDS)
+    except Exception:
+        raise InvalidData(
+            "The request body could not be read as a form; send multipart/form-data (with a "
+            "`file` part for uploads) or application/x-www-form-urlencoded."
+        ) from None
+    fields: dict[str, str] = {}
+    upload: Upload | None = None
+    for key, value in form.multi_items():
+        if isinstance(value, UploadFile):
+            if key != "file":
+                raise InvalidData(f"Unexpected file part [{key}]; send the file as [file]")
+            upload = Upload(value.filename or "file", value.content_type, _chunks(value))
+        else:
+            fields[key] = value
+    return fields, upload
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return str(value)
+    raise InvalidData(f"Invalid value [{json.dumps(value)[:40]}]: expected text")
+
+
+async def _chunks(upload: UploadFile) -> AsyncIterator[bytes]:
+    while chunk := await upload.read(1 << 16):
+        yield chunk

@@ -1,0 +1,117 @@
+"""Vault's user calls, as a faithful subset: me, list, retrieve, create, update, password."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.routing import Route
+
+from actionvault.api.endpoints import Call, endpoint
+from actionvault.api.forms import read_fields
+from actionvault.domain.principals import User
+from actionvault.errors import InvalidData, ParameterRequired
+
+
+def user_fields(user: User) -> dict[str, Any]:
+    return {
+        "id": user.id,
+        "user_name__v": user.username,
+        "user_first_name__v": user.first_name,
+        "user_last_name__v": user.last_name,
+        "user_email__v": user.email,
+        "security_profile__v": user.security_profile,
+        "active__v": user.active,
+    }
+
+
+def _user_id(call: Call) -> int:
+    raw = call.request.path_params["user_id"]
+    if not raw.isdigit():
+        raise InvalidData(f"User [{raw}] does not exist")
+    return int(raw)
+
+
+def _flag(value: str | None, name: str) -> bool | None:
+    if value is None:
+        return None
+    if value.lower() in ("true", "false"):
+        return value.lower() == "true"
+    raise InvalidData.for_parameter(name, value, "expected true or false")
+
+
+async def current_user(call: Call) -> dict[str, Any]:
+    return {"users": [{"user": user_fields(call.user.user)}]}
+
+
+async def list_users(call: Call) -> dict[str, Any]:
+    query = call.request.query_params
+    try:
+        limit = min(max(int(query.get("limit", "200")), 1), 1000)
+        offset = max(int(query.get("start", query.get("offset", "0"))), 0)
+    except ValueError:
+        raise InvalidData("limit and start must be whole numbers") from None
+    users, total = await call.runtime.users.list_users(limit, offset)
+    return {
+        "size": len(users),
+        "start": offset,
+        "limit": limit,
+        "total": total,
+        "users": [{"user": user_fields(u)} for u in users],
+    }
+
+
+async def retrieve_user(call: Call) -> dict[str, Any]:
+    user = await call.runtime.users.user(_user_id(call))
+    return {"users": [{"user": user_fields(user)}]}
+
+
+async def create_user(call: Call) -> dict[str, Any]:
+    fields, _ = await read_fields(call.request)
+    sets = tuple(s.strip() for s in fields.get("permission_sets", "").split(",") if s.strip())
+    user = await call.runtime.users.create_user(
+        call.user,
+        username=fields.get("user_name__v"),
+        password=fields.get("password__v"),
+        first_name=fields.get("user_first_name__v", ""),
+        last_name=fields.get("user_last_name__v", ""),
+        email=fields.get("user_email__v", ""),
+        security_profile=fields.get("security_profile__v"),
+        permission_sets=sets,
+    )
+    return {"id": user.id}
+
+
+async def update_user(call: Call) -> dict[str, Any]:
+    fields, _ = await read_fields(call.request)
+    user = await call.runtime.users.update_user(
+        call.user,
+        _user_id(call),
+        active=_flag(fields.get("active__v"), "active__v"),
+        security_profile=fields.get("security_profile__v"),
+        first_name=fields.get("user_first_name__v"),
+        last_name=fields.get("user_last_name__v"),
+        email=fields.get("user_email__v"),
+    )
+    return {"id": user.id}
+
+
+async def change_password(call: Call) -> dict[str, Any]:
+    fields, _ = await read_fields(call.request)
+    current, new = fields.get("password__v"), fields.get("new_password__v")
+    if not current:
+        raise ParameterRequired.named("password__v")
+    if not new:
+        raise ParameterRequired.named("new_password__v")
+    await call.runtime.users.change_own_password(call.user, current, new)
+    return {}
+
+
+_USERS = "/api/{version}/objects/users"
+ROUTES = [
+    Route(f"{_USERS}/me", endpoint(current_user, ai=False), methods=["GET"]),
+    Route(f"{_USERS}/me/password", endpoint(change_password, ai=False), methods=["POST"]),
+    Route(_USERS, endpoint(list_users, ai=False), methods=["GET"]),
+    Route(_USERS, endpoint(create_user, ai=False), methods=["POST"]),
+    Route(f"{_USERS}/{{user_id}}", endpoint(retrieve_user, ai=False), methods=["GET"]),
+    Route(f"{_USERS}/{{user_id}}", endpoint(update_user, ai=False), methods=["PUT"]),
+]

@@ -1,0 +1,1 @@
+"""Files and their text: where uploaded files are kept and how their text is read."""

@@ -1,0 +1,255 @@
+"""Read the text of an uploaded file once, with its pages and headings, for actions to use.
+
+PDF (pypdf), DOCX (python-docx), HTML (the standard library's parser), Markdown
+(markdown-it-py) and plain text. A file whose text cannot be read yields empty text rather
+than an error: the version is still stored, and an action on it fails saying why.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+from html.parser import HTMLParser
+from pathlib import Path
+
+from actionvault.domain.content import Segment
+
+log = logging.getLogger(__name__)
+
+Extracted = tuple[str, tuple[Segment, ...]]
+
+_EXTENSION_TYPES = {
+    ".pdf": "application/pdf",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".html": "text/html",
+    ".htm": "text/html",
+    ".md": "text/markdown",
+    ".markdown": "text/markdown",
+    ".txt": "text/plain",
+    ".csv": "text/csv",
+}
+
+
+def guess_mime_type(file_name: str, declared: str | None = None) -> str:
+    """The extension decides for the formats we read; a client's declared type otherwise."""
+    known = _EXTENSION_TYPES.get(Path(file_name).suffix.lower())
+    if known:
+        return known
+    if declared and declared != "application/octet-stream":
+        return declared.split(";")[0].strip().lower()
+    return "application/octet-stream"
+
+
+class _Builder:
+    """Collects text and closes a segment at every page or heading change."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.length = 0
+        self.segments: list[Segment] = []
+        self._start = 0
+        self._page: int | None = None
+        self._heading: str | None = None
+
+    def add(self, text: str) -> None:
+        self.parts.append(text)
+        self.length += len(text)
+
+    def move(self, *, page: int | None = None, heading: str | None = None) -> None:
+        self._close()
+        if page is not None:
+            self._page = page
+        if heading is not None:
+            self._heading = heading
+
+    def _close(self) -> None:
+        if self.length > self._start:
+            self.segments.append(Segment(self._start, self.length, self._page, self._heading))
+        self._start = self.length
+
+    def result(self) -> Extracted:
+        self._close()
+        return "".join(self.parts), tuple(self.segments)
+
+
+def _plain(path: Path) -> Extracted:
+    raw = path.read_bytes().decode("utf-8", errors="replace")
+    builder = _Builder()
+    pages = raw.split("\f")
+    for number, page in enumerate(pages, start=1):
+        builder.move(page=number if len(pages) > 1 else None)
+        builder.add(page if number == len(pages) else page + "\n")
+    return builder.result()
+
+
+_MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+
+
+def _markdown(path: Path) -> Extracted:
+    from markdown_it import MarkdownIt
+
+    source = path.read_bytes().decode("utf-8", errors="replace")
+    tokens = MarkdownIt("commonmark").parse(source)
+    builder = _Builder()
+    heading_next = False
+    for token in tokens:
+        if token.type == "heading_open":
+            heading_next = True
+        elif token.type == "inline":
+            text = (
+                "".join(
+                    child.content
+                    for child in token.children or ()
+                    if child.type in ("text", "code_inline")
+                )
+                or token.content
+            )
+            if heading_next:
+                builder.move(heading=text)
+                heading_next = False
+            builder.add(text + "\n")
+        elif token.type == "fence" or token.type == "code_block":
+            builder.add(token.content)
+    return builder.result()
+
+
+class _HTMLText(HTMLParser):
+    _BLOCKS = frozenset(
+        [
+            "p",
+            "div",
+            "br",
+            "li",
+            "ul",
+            "ol",
+            "table",
+            "tr",
+            "td",
+            "th",
+            "section",
+            "article",
+            "header",
+            "footer",
+            "h1",
+            "h2",
+            "h3",
+            "h4",
+            "h5",
+            "h6",
+            "blockquote",
+            "pre",
+            "title",
+        ]
+    )
+    _SKIP = frozenset({"script", "style", "noscript", "template"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.builder = _Builder()
+        self._skipping = 0
+        self._heading: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self._SKIP:
+            self._skipping += 1
+        elif tag in {"h1", "h2", "h3", "h4", "h5", "h6"}:
+            self._heading = []
+        if tag in self._BLOCKS:
+            self._newline()
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self._SKIP:
+            self._skipping = max(0, self._skipping - 1)
+        elif tag in {"h1", "h2", "h3", "h4", "h5", "h6"} and self._heading is not None:
+            title = " ".join("".join(self._heading).split())
+            self._heading = None
+            if title:
+                self.builder.move(heading=title)
+                self.builder.add(title)
+        if tag in self._BLOCKS:
+            self._newline()
+
+    def handle_data(self, data: str) -> None:
+        if self._skipping:
+            return
+        if self._heading is not None:
+            self._heading.append(data)
+            return
+        text = " ".join(data.split())
+        if text:
+            previous = self.builder.parts[-1] if self.builder.parts else "\n"
+            self.builder.add(text if previous.endswith(("\n", " ")) else " " + text)
+
+    def _newline(self) -> None:
+        if self.builder.parts and not self.builder.parts[-1].endswith("\n"):
+            self.builder.add("\n")
+
+
+def _html(path: Path) -> Extracted:
+    parser = _HTMLText()
+    parser.feed(path.read_bytes().decode("utf-8", errors="replace"))
+    parser.close()
+    return parser.builder.result()
+
+
+def _pdf(path: Path) -> Extracted:
+    from pypdf import PdfReader
+
+    reader = PdfReader(str(path))
+    builder = _Builder()
+    for number, page in enumerate(reader.pages, start=1):
+        builder.move(page=number)
+        text = page.extract_text() or ""
+        if text.strip():
+            builder.add(text.rstrip() + "\n")
+    return builder.result()
+
+
+def _docx(path: Path) -> Extracted:
+    import docx
+
+    document = docx.Document(str(path))
+    builder = _Builder()
+    for paragraph in document.paragraphs:
+        text = paragraph.text.strip()
+        if not text:
+            continue
+        style = (paragraph.style.name if paragraph.style is not None else "") or ""
+        if style.startswith("Heading") or style == "Title":
+            builder.move(heading=text)
+        builder.add(text + "\n")
+    return builder.result()
+
+
+_READERS: dict[str, Callable[[Path], Extracted]] = {
+    "application/pdf": _pdf,
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": _docx,
+    "text/html": _html,
+    "text/markdown": _markdown,
+}
+
+
+def extract_text(path: Path, mime_type: str) -> Extracted:
+    """The file's text and segments; empty text when nothing can be read from it."""
+    reader = _READERS.get(mime_type)
+    if reader is None:
+        if not mime_type.startswith("text/"):
+            return "", ()
+        reader = _plain
+    try:
+        return reader(path)
+    except Exception as exc:
+        # A damaged or encrypted file is stored all the same; actions report it has no text.
+        log.warning("could not read text from %s (%s): %s", path.name, mime_type, exc)
+        return "", ()
+
+
+def extract_text_from_bytes(data: bytes, mime_type: str) -> Extracted:
+    """The same as extract_text, for content already in memory (demo content, small imports)."""
+    import tempfile
+
+    with tempfile.NamedTemporaryFile(suffix=".bin") as handle:
+        handle.write(data)
+        handle.flush()
+        return extract_text(Path(handle.name), mime_type)

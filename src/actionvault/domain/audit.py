@@ -1,0 +1,29 @@
+"""Audit events: who did what, to what, when, and how it ended."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+#: The kinds of event the trail holds.
+LOGIN = "login"
+LOGOUT = "logout"
+PASSWORD_CHANGE = "password_change"
+EXECUTION_REQUESTED = "execution_requested"
+EXECUTION_FINISHED = "execution_finished"
+PERMISSION_CHANGE = "permission_change"
+USER_CHANGE = "user_change"
+CONTENT_CHANGE = "content_change"
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEvent:
+    at: float
+    kind: str
+    outcome: str  # "success", "failure", or an execution's final status
+    user_id: int | None = None
+    username: str | None = None
+    subject: str | None = None  # what it was about: an execution id, a document version, a user
+    detail: dict[str, Any] = field(default_factory=dict)
+    client_id: str | None = None
+    id: int = 0

@@ -1,0 +1,1 @@
+"""Declarative object definitions (YAML), like Vault's Object components."""

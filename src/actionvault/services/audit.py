@@ -1,0 +1,125 @@
+"""Write the audit trail from the use cases, and read it for administrators."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from actionvault.domain import audit
+from actionvault.domain.audit import AuditEvent
+from actionvault.domain.executions import Execution
+from actionvault.domain.principals import Principal
+from actionvault.errors import InsufficientAccess
+from actionvault.ports import AuditStore, Clock
+
+
+class AuditService:
+    def __init__(self, store: AuditStore, clock: Clock) -> None:
+        self._store = store
+        self._clock = clock
+
+    async def record(
+        self,
+        kind: str,
+        outcome: str,
+        *,
+        principal: Principal | None = None,
+        user_id: int | None = None,
+        username: str | None = None,
+        subject: str | None = None,
+        client_id: str | None = None,
+        **detail: Any,
+    ) -> None:
+        if principal is not None:
+            user_id, username = principal.user_id, principal.user.username
+        await self._store.record(
+            AuditEvent(
+                at=self._clock(),
+                kind=kind,
+                outcome=outcome,
+                user_id=user_id,
+                username=username,
+                subject=subject,
+                detail={k: v for k, v in detail.items() if v is not None},
+                client_id=client_id,
+            )
+        )
+
+    async def execution_requested(
+        self, principal: Principal, execution: Execution, client_id: str | None
+    ) -> None:
+        await self.record(
+            audit.EXECUTION_REQUESTED,
+            "success",
+            principal=principal,
+            subject=execution.execution_id,
+            client_id=client_id,
+            action=execution.agent_action,
+            target=execution.target.describe(),
+            external_id=execution.external_id,
+        )
+
+    async def execution_finished(self, execution: Execution, status: str) -> None:
+        await self.record(
+            audit.EXECUTION_FINISHED,
+            status,
+            user_id=execution.user_id,
+            subject=execution.execution_id,
+            action=execution.agent_action,
+            target=execution.target.describe(),
+            attempt=execution.attempts,
+        )
+
+    async def events(
+        self,
+        principal: Principal,
+        *,
+        since: float = 0.0,
+        kind: str | None = None,
+        user_id: int | None = None,
+        after: int = 0,
+        limit: int = 1000,
+    ) -> list[AuditEvent]:
+        if not principal.is_admin:
+            raise InsufficientAccess("Only administrators may read the audit trail.")
+        return await self._store.events(
+            since=since, kind=kind, user_id=user_id, after=after, limit=limit
+        )
+
+
+CSV_COLUMNS = (
+    "id",
+    "at",
+    "kind",
+    "outcome",
+    "user_id",
+    "username",
+    "subject",
+    "client_id",
+    "detail",
+)
+
+
+def events_as_csv(events: list[AuditEvent]) -> str:
+    import json
+    from datetime import UTC, datetime
+
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    for e in events:
+        writer.writerow(
+            [
+                e.id,
+                datetime.fromtimestamp(e.at, UTC).isoformat(timespec="milliseconds"),
+                e.kind,
+                e.outcome,
+                e.user_id if e.user_id is not None else "",
+                e.username or "",
+                e.subject or "",
+                e.client_id or "",
+                json.dumps(e.detail, sort_keys=True),
+            ]
+        )
+    return out.getvalue()
