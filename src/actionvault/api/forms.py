@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from starlette.datastructures import UploadFile
@@ -16,12 +17,18 @@ from actionvault.services.content import Upload
 _MAX_FIELDS = 200
 
 
-async def read_fields(request: Request) -> tuple[dict[str, str], Upload | None]:
-    """Text fields and the `file` part of a form or multipart body, or a JSON object's fields."""
+@asynccontextmanager
+async def read_fields(request: Request) -> AsyncIterator[tuple[dict[str, str], Upload | None]]:
+    """Text fields and the `file` part of a form or multipart body, or a JSON object's fields.
+
+    A context manager, because an uploaded part is spooled to a temporary file that must be
+    closed once the upload has been stored.
+    """
     content_type = request.headers.get("content-type", "").lower()
     if content_type.startswith("application/json"):
         body = parse_json_object(await request.body())
-        return {str(k): _text(v) for k, v in body.items() if v is not None}, None
+        yield {str(k): _text(v) for k, v in body.items() if v is not None}, None
+        return
     try:
         form = await request.form(max_files=1, max_fields=_MAX_FIELDS)
     except Exception:
@@ -29,16 +36,19 @@ async def read_fields(request: Request) -> tuple[dict[str, str], Upload | None]:
             "The request body could not be read as a form; send multipart/form-data (with a "
             "`file` part for uploads) or application/x-www-form-urlencoded."
         ) from None
-    fields: dict[str, str] = {}
-    upload: Upload | None = None
-    for key, value in form.multi_items():
-        if isinstance(value, UploadFile):
-            if key != "file":
-                raise InvalidData(f"Unexpected file part [{key}]; send the file as [file]")
-            upload = Upload(value.filename or "file", value.content_type, _chunks(value))
-        else:
-            fields[key] = value
-    return fields, upload
+    try:
+        fields: dict[str, str] = {}
+        upload: Upload | None = None
+        for key, value in form.multi_items():
+            if isinstance(value, UploadFile):
+                if key != "file":
+                    raise InvalidData(f"Unexpected file part [{key}]; send the file as [file]")
+                upload = Upload(value.filename or "file", value.content_type, _chunks(value))
+            else:
+                fields[key] = value
+        yield fields, upload
+    finally:
+        await form.close()
 
 
 def _text(value: Any) -> str:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import click
 
 from actionvault import __version__
+from actionvault.cli.admin import audit, import_content, permission_set, users
+from actionvault.cli.remote import actions, agents, cancel, login, logout, run, status
 from actionvault.cli.server import demo, migrate, serve, worker
 
 __all__ = ["main"]
@@ -26,3 +28,14 @@ main.add_command(serve)
 main.add_command(demo)
 main.add_command(worker)
 main.add_command(migrate)
+main.add_command(login)
+main.add_command(logout)
+main.add_command(agents)
+main.add_command(actions)
+main.add_command(run)
+main.add_command(status)
+main.add_command(cancel)
+main.add_command(users)
+main.add_command(permission_set)
+main.add_command(audit)
+main.add_command(import_content)

@@ -257,6 +257,10 @@ class SQLContentStore:
         )
         return _record_from_row(row) if row else None
 
+    async def record_named(self, object_name: str, name: str) -> ObjectRecord | None:
+        row = await self._db.fetch_one("record_by_name", {"object_name": object_name, "name": name})
+        return _record_from_row(row) if row else None
+
     async def records(self, object_name: str, limit: int, offset: int) -> list[ObjectRecord]:
         rows = await self._db.fetch_all(
             "list_records", {"object_name": object_name, "limit": limit, "offset": offset}

@@ -60,15 +60,15 @@ def _iso(moment: float) -> str:
 
 
 async def create_document(call: Call) -> dict[str, Any]:
-    fields, upload = await read_fields(call.request)
-    created = await call.runtime.content.create_document(call.user, fields, upload)
+    async with read_fields(call.request) as (fields, upload):
+        created = await call.runtime.content.create_document(call.user, fields, upload)
     return {"responseMessage": "successfully created document", "id": created.document.id}
 
 
 async def create_version(call: Call) -> dict[str, Any]:
     document_id = _int(call, "document_id", "Document")
-    _, upload = await read_fields(call.request)
-    created = await call.runtime.content.create_version(call.user, document_id, upload)
+    async with read_fields(call.request) as (_, upload):
+        created = await call.runtime.content.create_version(call.user, document_id, upload)
     return {
         "responseMessage": "New draft successfully created",
         "major_version_number__v": created.major,

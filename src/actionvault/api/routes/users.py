@@ -66,7 +66,8 @@ async def retrieve_user(call: Call) -> dict[str, Any]:
 
 
 async def create_user(call: Call) -> dict[str, Any]:
-    fields, _ = await read_fields(call.request)
+    async with read_fields(call.request) as (fields, _):
+        pass
     sets = tuple(s.strip() for s in fields.get("permission_sets", "").split(",") if s.strip())
     user = await call.runtime.users.create_user(
         call.user,
@@ -82,7 +83,8 @@ async def create_user(call: Call) -> dict[str, Any]:
 
 
 async def update_user(call: Call) -> dict[str, Any]:
-    fields, _ = await read_fields(call.request)
+    async with read_fields(call.request) as (fields, _):
+        pass
     user = await call.runtime.users.update_user(
         call.user,
         _user_id(call),
@@ -96,7 +98,8 @@ async def update_user(call: Call) -> dict[str, Any]:
 
 
 async def change_password(call: Call) -> dict[str, Any]:
-    fields, _ = await read_fields(call.request)
+    async with read_fields(call.request) as (fields, _):
+        pass
     current, new = fields.get("password__v"), fields.get("new_password__v")
     if not current:
         raise ParameterRequired.named("password__v")

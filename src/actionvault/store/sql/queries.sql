@@ -299,3 +299,6 @@ WHERE state = 'running' AND lease_expires_at < :now AND attempts < max_attempts;
 UPDATE executions
 SET state = 'failed', errors = :errors, finished_at = :now, lease_expires_at = NULL
 WHERE state = 'running' AND lease_expires_at < :now;
+
+-- name: record_by_name
+SELECT * FROM object_records WHERE object_name = :object_name AND name = :name LIMIT 1;
