@@ -87,7 +87,11 @@ class Runtime:
     async def start_worker(self, concurrency: int | None = None) -> Worker:
         """Run executions in this process, `concurrency` at once (default: `workers`)."""
         runner = Runner(
-            self.catalog, self.stores.content, self.engines, self.settings.action_timeout
+            self.catalog,
+            self.stores.content,
+            self.stores.users,
+            self.engines,
+            self.settings.action_timeout,
         )
         worker = Worker(
             self.stores.executions,

@@ -214,3 +214,28 @@ async def test_a_group_role_makes_a_document_visible_to_the_group(app: App) -> N
     doc = (await app.client.get(path, headers=bob)).json()
     assert doc["responseStatus"] == "SUCCESS"
     assert doc["document"]["viewer__v"] == {"users": [], "groups": [group_id]}
+
+
+async def test_an_action_does_not_read_a_document_its_caller_lost_access_to(
+    app_factory: AppFactory,
+) -> None:
+    app = await app_factory(workers=0)
+    headers = await app.login(BOB)
+    admin = await app.login(ADMIN)
+    group_id = await app.runtime.users.add_group_member(None, "temps__c", app.seed.bob_id)
+    await app.runtime.stores.content.grant_document_role(
+        app.seed.doc_b, "viewer__v", group_id=group_id
+    )
+    await app.runtime.users.assign_permission_set(None, app.seed.bob_id, "test_runner__c")
+    started = await app.execute(
+        headers, agent_name="test_agent__c", action_name="echo__c", document_id=str(app.seed.doc_b)
+    )
+    assert started["responseStatus"] == "SUCCESS", started
+    # Access goes before a worker picks the execution up.
+    await app.runtime.stores.database.run_script(  # type: ignore[attr-defined]
+        f"DELETE FROM group_members WHERE group_id = {group_id}"
+    )
+    await app.runtime.start_worker(concurrency=1)
+    done = await app.wait(admin, started["actionResponse"]["executionId"])
+    assert done["actionStatus"] == "FAILURE"
+    assert "no longer have access" in done["errors"][0]["message"]

@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from actionvault.actions.context import ActionContext, ActionHandler
 from actionvault.domain.agents import Action, Agent, AgentCatalog
 from actionvault.domain.executions import ActionOutput, Execution, ExecutionError, ExecutionState
+from actionvault.domain.principals import Principal
 from actionvault.errors import ActionFailed
-from actionvault.ports import ContentStore
+from actionvault.ports import ContentStore, UserStore
 
 log = logging.getLogger(__name__)
 
@@ -32,11 +33,13 @@ class Runner:
         self,
         catalog: AgentCatalog,
         content: ContentStore,
+        users: UserStore,
         engines: Mapping[str, ActionHandler],
         default_timeout: float,
     ) -> None:
         self._catalog = catalog
         self._content = content
+        self._users = users
         self._engines = engines
         self._default_timeout = default_timeout
 
@@ -73,7 +76,18 @@ class Runner:
         self, execution: Execution, agent: Agent, action: Action
     ) -> ActionContext | Outcome:
         target = execution.target
+        # The action reads with its caller's eyes: access may have changed since execute.
+        user = await self._users.user(execution.user_id)
+        if user is None or not user.active:
+            return Outcome.failure("The user who started this action is no longer active.")
+        principal = Principal(
+            user=user, session_id="", permissions=await self._users.permissions(user.id)
+        )
         if target.document_id is not None:
+            if not await self._content.can_see_document(principal, target.document_id):
+                return Outcome.failure(
+                    f"You no longer have access to document {target.document_id}."
+                )
             assert target.major is not None
             assert target.minor is not None
             version = await self._content.document_version(
@@ -88,7 +102,7 @@ class Runner:
         if target.record_id is not None:
             assert target.object_name is not None
             record = await self._content.record(target.object_name, target.record_id)
-            if record is None:
+            if record is None or not await self._content.can_see_record(principal, record):
                 return Outcome.failure(
                     f"Record {target.record_id} of {target.object_name} no longer exists."
                 )
