@@ -64,7 +64,9 @@ class Runtime:
         stores = self._stores
         self.audit = AuditService(stores.audit, self.clock)
         self.sessions = SessionService(stores.users, self.settings, self.clock, self.audit)
-        self.users = UserService(stores.users, self.audit, self.clock)
+        self.users = UserService(
+            stores.users, self.audit, self.clock, on_change=self.sessions.forget_sessions
+        )
         self.catalog_service = CatalogService(self.catalog, stores.users)
         self.content = ContentService(
             stores.content, self.files, self.objects, self.audit, self.clock

@@ -29,6 +29,7 @@ class Settings(BaseSettings):
 
     session_idle_timeout: float = Field(default=1800.0, gt=0)
     session_max_age: float = Field(default=48 * 3600.0, gt=0, le=48 * 3600.0)
+    session_cache_seconds: float = Field(default=1.0, ge=0, le=60)
     lockout_threshold: int = Field(default=5, ge=1)
     lockout_seconds: float = Field(default=900.0, ge=0)
     burst_limit: int = Field(default=2000, ge=1)

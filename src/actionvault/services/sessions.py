@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import secrets
+from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerifyMismatchError
@@ -29,6 +30,17 @@ from actionvault.settings import Settings
 _AUTH_WINDOW = 60.0
 #: How long a login answer is held back once a user name passes half its burst limit.
 AUTH_DELAY_SECONDS = 1.0
+
+
+_CACHE_SIZE = 10_000
+
+
+@dataclass(slots=True)
+class _CachedSession:
+    principal: Principal
+    created_at: float
+    last_used_at: float
+    loaded_at: float
 
 
 class AuthBurst:
@@ -86,6 +98,9 @@ class SessionService:
         self._clock = clock
         self._audit = audit_service
         self._burst = AuthBurst(settings.auth_burst_limit, clock)
+        # Every request checks its session; for a second a checked session is taken on trust,
+        # which bounds how late another process's logout or permission change is seen.
+        self._cache: dict[str, _CachedSession] = {}
         # Writing last_used_at on every request would make each read a write; within this
         # window a session's idle clock is exact enough.
         self._touch_after = min(5.0, settings.session_idle_timeout / 10)
@@ -151,22 +166,47 @@ class SessionService:
         if not session_id:
             raise InvalidSessionId()
         token_hash = hash_session_id(session_id)
-        found = await self._users.session(token_hash)
-        if found is None:
-            raise InvalidSessionId()
-        record, user = found
         now = self._clock()
+        cached = self._cache.get(token_hash)
+        if cached is not None and now - cached.loaded_at <= self._settings.session_cache_seconds:
+            principal, created_at, last_used_at = (
+                cached.principal,
+                cached.created_at,
+                cached.last_used_at,
+            )
+        else:
+            found = await self._users.session(token_hash)
+            if found is None:
+                self._cache.pop(token_hash, None)
+                raise InvalidSessionId()
+            record, user = found
+            principal = Principal(
+                user=user, session_id=session_id, permissions=await self._users.permissions(user.id)
+            )
+            created_at, last_used_at = record.created_at, record.last_used_at
+            cached = _CachedSession(principal, created_at, last_used_at, now)
+            self._remember(token_hash, cached)
         expired = (
-            now - record.last_used_at > self._settings.session_idle_timeout
-            or now - record.created_at > self._settings.session_max_age
+            now - last_used_at > self._settings.session_idle_timeout
+            or now - created_at > self._settings.session_max_age
         )
-        if expired or not user.active:
+        if expired or not principal.user.active:
+            self._cache.pop(token_hash, None)
             await self._users.delete_session(token_hash)
             raise InvalidSessionId()
-        if now - record.last_used_at > self._touch_after:
+        if now - last_used_at > self._touch_after:
             await self._users.touch_session(token_hash, now)
-        permissions = await self._users.permissions(user.id)
-        return Principal(user=user, session_id=session_id, permissions=permissions)
+            cached.last_used_at = now
+        return principal
+
+    def _remember(self, token_hash: str, entry: _CachedSession) -> None:
+        if len(self._cache) >= _CACHE_SIZE:
+            self._cache.clear()  # crude but bounded; entries live a second anyway
+        self._cache[token_hash] = entry
+
+    def forget_sessions(self) -> None:
+        """Drop cached sessions: users or permissions changed in this process."""
+        self._cache.clear()
 
     @staticmethod
     def require_api_access(principal: Principal) -> None:
@@ -179,6 +219,7 @@ class SessionService:
         await self._users.touch_session(hash_session_id(principal.session_id), self._clock())
 
     async def logout(self, principal: Principal) -> None:
+        self._cache.pop(hash_session_id(principal.session_id), None)
         await self._users.delete_session(hash_session_id(principal.session_id))
         await self._audit.record(audit.LOGOUT, "success", principal=principal)
 

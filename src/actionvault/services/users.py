@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 from actionvault.domain import audit
@@ -38,10 +39,18 @@ def _check_password(password: str) -> None:
 
 
 class UserService:
-    def __init__(self, users: SQLUserStore, audit_service: AuditService, clock: Clock) -> None:
+    def __init__(
+        self,
+        users: SQLUserStore,
+        audit_service: AuditService,
+        clock: Clock,
+        on_change: Callable[[], None] = lambda: None,
+    ) -> None:
         self._users = users
         self._audit = audit_service
         self._clock = clock
+        # Tells the session cache that users or rights changed, so it reads them again.
+        self._on_change = on_change
 
     async def create_user(
         self,
@@ -125,6 +134,7 @@ class UserService:
         await self._users.update_user(updated)
         if not updated.active:
             await self._users.end_sessions(user_id)
+        self._on_change()
         await self._audit.record(
             audit.USER_CHANGE
             if updated.security_profile == user.security_profile
@@ -169,6 +179,7 @@ class UserService:
         _check_password(password)
         await self.user(user_id)
         await self._users.set_password(user_id, hash_password(password), self._clock())
+        self._on_change()
         await self._audit.record(
             audit.PASSWORD_CHANGE,
             "success",
@@ -192,6 +203,7 @@ class UserService:
             await self._users.grant_set_action(name, agent_name, action_name)
         for object_name, permission in objects:
             await self._users.grant_set_object(name, object_name, permission)
+        self._on_change()
         await self._audit.record(
             audit.PERMISSION_CHANGE,
             "success",
@@ -208,6 +220,7 @@ class UserService:
         if not await self._users.permission_set_exists(name):
             raise InvalidData(f"Permission set [{name}] does not exist")
         await self._users.assign_permission_set(user_id, name)
+        self._on_change()
         await self._audit.record(
             audit.PERMISSION_CHANGE,
             "success",
@@ -224,6 +237,7 @@ class UserService:
         if group_id is None:
             group_id = await self._users.add_group(group, group, self._clock())
         await self._users.add_group_member(group_id, user_id)
+        self._on_change()
         await self._audit.record(
             audit.PERMISSION_CHANGE,
             "success",

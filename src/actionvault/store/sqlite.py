@@ -1,15 +1,17 @@
-"""SQLite behind the Database seam: one writer, a few readers, WAL so reads never wait on writes.
+"""SQLite behind the Database seam: queries run on the event loop, waits run on a thread.
 
-Each sqlite3 connection lives on its own thread, so a query costs one thread hop and never
-blocks the event loop. All writes in this process go through the one writer connection under
-an asyncio lock; across processes SQLite's own lock (BEGIN IMMEDIATE, busy timeout) serialises
-them, so several processes may share one database file.
+A SQLite query on an indexed table takes microseconds, far less than handing it to a thread
+and back, so every query first runs directly on the event loop against connections that never
+wait (busy timeout 0). Only when SQLite answers "busy" (another process holds the write lock,
+or a checkpoint is running) does the query go to a thread whose connection waits up to the busy
+timeout, so the loop is never blocked on a lock. All writes in this process are serialised by
+an asyncio lock; across processes SQLite's own lock (BEGIN IMMEDIATE) serialises them, so
+several processes may share one database file. WAL mode lets reads go on during writes.
 """
 
 from __future__ import annotations
 
 import asyncio
-import itertools
 import sqlite3
 import time
 from collections.abc import AsyncIterator, Callable
@@ -24,36 +26,22 @@ from actionvault.store.queries import load_migrations, load_queries
 T = TypeVar("T")
 
 _BUSY_TIMEOUT_MS = 15_000
+_BUSY_CODES = frozenset({sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED})
 
 
-def _connect(path: str) -> sqlite3.Connection:
+def _connect(path: str, busy_timeout_ms: int) -> sqlite3.Connection:
     conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
     conn.row_factory = sqlite3.Row
     conn.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA foreign_keys = ON")
     # NORMAL in WAL mode loses nothing on a process crash, only on power loss.
     conn.execute("PRAGMA synchronous = NORMAL")
+    conn.execute(f"PRAGMA busy_timeout = {busy_timeout_ms}")
     return conn
 
 
-class _Thread:
-    """One sqlite3 connection and the single thread allowed to touch it."""
-
-    def __init__(self, path: str) -> None:
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite")
-        self._path = path
-        self.conn: sqlite3.Connection | None = None
-
-    async def open(self) -> None:
-        self.conn = await self.call(lambda: _connect(self._path))
-
-    async def call(self, fn: Callable[[], T]) -> T:
-        return await asyncio.get_running_loop().run_in_executor(self._executor, fn)
-
-    async def close(self) -> None:
-        if self.conn is not None:
-            await self.call(self.conn.close)
-        self._executor.shutdown(wait=True)
+def _is_busy(exc: sqlite3.OperationalError) -> bool:
+    return getattr(exc, "sqlite_errorcode", None) in _BUSY_CODES or "locked" in str(exc)
 
 
 def _run(conn: sqlite3.Connection, sql: str, params: Params | None) -> sqlite3.Cursor:
@@ -63,21 +51,67 @@ def _run(conn: sqlite3.Connection, sql: str, params: Params | None) -> sqlite3.C
         raise IntegrityViolation(str(exc)) from exc
 
 
-class _Queries:
-    """Named-query methods over one connection thread, for the database and its transactions."""
+def _rows(conn: sqlite3.Connection, sql: str, params: Params | None) -> list[Row]:
+    return [dict(r) for r in _run(conn, sql, params)]
 
-    def __init__(self, thread: _Thread, queries: dict[str, str]) -> None:
-        self._thread = thread
+
+def _count(conn: sqlite3.Connection, sql: str, params: Params | None) -> int:
+    return _run(conn, sql, params).rowcount
+
+
+class _Waiting:
+    """The connection that may wait for a lock, and the single thread allowed to use it."""
+
+    def __init__(self, path: str) -> None:
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite")
+        self._path = path
+        self.conn: sqlite3.Connection | None = None
+
+    async def open(self) -> None:
+        loop = asyncio.get_running_loop()
+        self.conn = await loop.run_in_executor(
+            self._executor, _connect, self._path, _BUSY_TIMEOUT_MS
+        )
+
+    async def call(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        conn = self.conn
+        assert conn is not None, "database is not open"
+        return await asyncio.get_running_loop().run_in_executor(self._executor, fn, conn)
+
+    async def close(self) -> None:
+        if self.conn is not None:
+            await self.call(lambda conn: conn.close())
+        self._executor.shutdown(wait=True)
+
+
+class _Direct:
+    """Named queries on one connection inside a transaction this process holds the lock of."""
+
+    def __init__(self, conn: sqlite3.Connection, queries: dict[str, str]) -> None:
+        self._conn = conn
         self._queries = queries
 
-    def _conn(self) -> sqlite3.Connection:
-        assert self._thread.conn is not None, "database is not open"
-        return self._thread.conn
+    async def execute(self, query: str, params: Params | None = None) -> int:
+        return _count(self._conn, self._queries[query], params)
+
+    async def fetch_one(self, query: str, params: Params | None = None) -> Row | None:
+        rows = _rows(self._conn, self._queries[query], params)
+        return rows[0] if rows else None
+
+    async def fetch_all(self, query: str, params: Params | None = None) -> list[Row]:
+        return _rows(self._conn, self._queries[query], params)
+
+
+class _Threaded:
+    """The same, on the waiting connection's thread."""
+
+    def __init__(self, waiting: _Waiting, queries: dict[str, str]) -> None:
+        self._waiting = waiting
+        self._queries = queries
 
     async def execute(self, query: str, params: Params | None = None) -> int:
         sql = self._queries[query]
-        conn = self._conn()
-        return await self._thread.call(lambda: _run(conn, sql, params).rowcount)
+        return await self._waiting.call(lambda conn: _count(conn, sql, params))
 
     async def fetch_one(self, query: str, params: Params | None = None) -> Row | None:
         rows = await self.fetch_all(query, params)
@@ -85,75 +119,108 @@ class _Queries:
 
     async def fetch_all(self, query: str, params: Params | None = None) -> list[Row]:
         sql = self._queries[query]
-        conn = self._conn()
-        return await self._thread.call(lambda: [dict(r) for r in _run(conn, sql, params)])
+        return await self._waiting.call(lambda conn: _rows(conn, sql, params))
 
 
 class SQLiteDatabase:
     dialect = "sqlite"
 
-    def __init__(self, path: str | Path, readers: int = 2) -> None:
+    def __init__(self, path: str | Path) -> None:
         self.path = str(path)
         self._queries = load_queries(self.dialect)
-        self._writer = _Thread(self.path)
-        self._write = _Queries(self._writer, self._queries)
+        self._reads = {name for name, sql in self._queries.items() if _is_select(sql)}
+        self._waiting = _Waiting(self.path)
+        self._writer: sqlite3.Connection | None = None
+        self._reader: sqlite3.Connection | None = None
         self._write_lock = asyncio.Lock()
-        self._readers = [_Thread(self.path) for _ in range(readers)]
-        self._reads = itertools.cycle([_Queries(r, self._queries) for r in self._readers])
 
     async def open(self) -> None:
         Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        await self._writer.open()
-        assert self._writer.conn is not None
-        writer = self._writer.conn
-        await self._writer.call(lambda: writer.execute("PRAGMA journal_mode = WAL"))
-        for reader in self._readers:
-            await reader.open()
+        await self._waiting.open()
+        await self._waiting.call(lambda conn: conn.execute("PRAGMA journal_mode = WAL").fetchall())
+        self._writer = _connect(self.path, 0)
+        self._reader = _connect(self.path, 0)
 
     async def close(self) -> None:
-        for thread in (self._writer, *self._readers):
-            await thread.close()
-
-    def _is_read(self, query: str) -> bool:
-        return self._queries[query].lstrip().upper().startswith("SELECT")
+        for conn in (self._writer, self._reader):
+            if conn is not None:
+                conn.close()
+        await self._waiting.close()
 
     async def execute(self, query: str, params: Params | None = None) -> int:
+        sql = self._queries[query]
+        assert self._writer is not None, "database is not open"
         async with self._write_lock:
-            return await self._write.execute(query, params)
+            try:
+                return _count(self._writer, sql, params)
+            except sqlite3.OperationalError as exc:
+                if not _is_busy(exc):
+                    raise
+            return await self._waiting.call(lambda conn: _count(conn, sql, params))
 
     async def fetch_one(self, query: str, params: Params | None = None) -> Row | None:
         rows = await self.fetch_all(query, params)
         return rows[0] if rows else None
 
     async def fetch_all(self, query: str, params: Params | None = None) -> list[Row]:
-        if self._is_read(query):
-            return await next(self._reads).fetch_all(query, params)
+        sql = self._queries[query]
+        assert self._writer is not None, "database is not open"
+        assert self._reader is not None, "database is not open"
+        if query in self._reads:
+            try:
+                return _rows(self._reader, sql, params)
+            except sqlite3.OperationalError as exc:
+                if not _is_busy(exc):
+                    raise
+            return await self._waiting.call(lambda conn: _rows(conn, sql, params))
         async with self._write_lock:
-            return await self._write.fetch_all(query, params)
+            try:
+                return _rows(self._writer, sql, params)
+            except sqlite3.OperationalError as exc:
+                if not _is_busy(exc):
+                    raise
+            return await self._waiting.call(lambda conn: _rows(conn, sql, params))
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Connection]:
+        writer = self._writer
+        assert writer is not None, "database is not open"
         async with self._write_lock:
-            conn = self._write._conn()
-            await self._writer.call(lambda: conn.execute("BEGIN IMMEDIATE"))
             try:
-                yield self._write
+                writer.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as exc:
+                if not _is_busy(exc):
+                    raise
+            else:
+                try:
+                    yield _Direct(writer, self._queries)
+                except BaseException:
+                    writer.execute("ROLLBACK")
+                    raise
+                writer.execute("COMMIT")
+                return
+            # Another process holds the write lock: wait for it on the thread.
+            await self._waiting.call(lambda conn: conn.execute("BEGIN IMMEDIATE"))
+            try:
+                yield _Threaded(self._waiting, self._queries)
             except BaseException:
-                await self._writer.call(lambda: conn.execute("ROLLBACK"))
+                await self._waiting.call(lambda conn: conn.execute("ROLLBACK"))
                 raise
-            await self._writer.call(lambda: conn.execute("COMMIT"))
+            await self._waiting.call(lambda conn: conn.execute("COMMIT"))
 
     async def migrate(self) -> list[str]:
         migrations = load_migrations(self.dialect)
         async with self._write_lock:
-            conn = self._write._conn()
-            return await self._writer.call(lambda: _apply_migrations(conn, migrations))
+            return await self._waiting.call(lambda conn: _apply_migrations(conn, migrations))
 
     async def run_script(self, sql: str) -> None:
         """Run raw SQL (tests and maintenance); not for request paths."""
         async with self._write_lock:
-            conn = self._write._conn()
-            await self._writer.call(lambda: conn.executescript(sql))
+            await self._waiting.call(lambda conn: conn.executescript(sql))
+
+
+def _is_select(sql: str) -> bool:
+    return sql.lstrip().upper().startswith(("SELECT", "WITH"))
 
 
 def _split_statements(script: str) -> list[str]:

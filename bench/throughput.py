@@ -1,0 +1,199 @@
+"""Completed executions per second through the real HTTP API, and the server's memory.
+
+Starts `actionvault serve` on loopback (SQLite in a fresh data folder, or --database-url),
+creates a benchmark user, then runs concurrent clients that each execute an instant action and
+poll its status until it is terminal, for a bounded number of executions. Prints throughput,
+p50/p99 submit and completion latency, and the server's RSS. The clients speak HTTP/1.1 over
+keep-alive connections with a minimal hand-written client, so that the client's own cost does
+not hide the server's on a two-core machine.
+
+    python bench/throughput.py                       # 4,000 executions, 32 clients
+    python bench/throughput.py --executions 100000   # the memory target
+    python bench/throughput.py --database-url postgresql://... --api-processes 1 --workers 2
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+HERE = Path(__file__).parent
+USER = ("bench@actionvault.bench", "bench-password")
+
+
+class Connection:
+    """One keep-alive HTTP/1.1 connection; enough of the protocol for this API's answers."""
+
+    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.reader, self.writer = reader, writer
+
+    @classmethod
+    async def open(cls, port: int) -> Connection:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        return cls(reader, writer)
+
+    async def request(
+        self, method: str, path: str, headers: dict[str, str], body: bytes = b""
+    ) -> dict[str, object]:
+        lines = [f"{method} {path} HTTP/1.1", "Host: 127.0.0.1"]
+        lines += [f"{k}: {v}" for k, v in headers.items()]
+        lines.append(f"Content-Length: {len(body)}")
+        self.writer.write(("\r\n".join(lines) + "\r\n\r\n").encode() + body)
+        head = await self.reader.readuntil(b"\r\n\r\n")
+        length = 0
+        for line in head.split(b"\r\n"):
+            if line.lower().startswith(b"content-length:"):
+                length = int(line.split(b":", 1)[1])
+        payload: dict[str, object] = json.loads(await self.reader.readexactly(length))
+        return payload
+
+    def close(self) -> None:
+        self.writer.close()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def prepare(data_dir: str, env: dict[str, str]) -> None:
+    """The benchmark user, with the right to run the benchmark agent, and a document."""
+    base = [sys.executable, "-m", "actionvault"]
+    common = ["--data-dir", data_dir, "--agents-dir", str(HERE / "agents")]
+    subprocess.run(
+        [*base, "permission-set", "bench__c", "--action", "bench_agent__c.*", *common],
+        env=env, check=True, stdout=subprocess.DEVNULL,
+    )  # fmt: skip
+    subprocess.run(
+        [*base, "users", "add", USER[0], "--password", USER[1],
+         "--permission-set", "bench__c", *common],
+        env=env, check=True, stdout=subprocess.DEVNULL,
+    )  # fmt: skip
+    document = Path(data_dir) / "bench-document.txt"
+    document.write_text("A short document for the benchmark.\n")
+    subprocess.run(
+        [*base, "import", str(document), "--owner", USER[0], *common],
+        env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+
+
+async def drive(port: int, args: argparse.Namespace) -> dict[str, list[float]]:
+    login = await Connection.open(port)
+    body = urlencode({"username": USER[0], "password": USER[1]}).encode()
+    auth = await login.request(
+        "POST", "/api/v26.1/auth", {"Content-Type": "application/x-www-form-urlencoded"}, body
+    )
+    login.close()
+    headers = {"Authorization": str(auth["sessionId"]), "Content-Type": "application/json"}
+    execute = json.dumps(
+        {"agent_name": "bench_agent__c", "action_name": "instant__c", "document_id": "1"}
+    ).encode()
+    remaining = args.executions
+    submit: list[float] = []
+    complete: list[float] = []
+    polls: list[float] = []
+
+    async def client() -> None:
+        nonlocal remaining
+        conn = await Connection.open(port)
+        try:
+            while remaining > 0:
+                remaining -= 1
+                started = time.perf_counter()
+                answer = await conn.request(
+                    "POST", "/api/v26.1/services/ai/agent_actions/actions/execute", headers, execute
+                )
+                submit.append(time.perf_counter() - started)
+                status_path = answer["actionResponse"]["urls"][0]  # type: ignore[index]
+                delay = args.poll_interval
+                for count in range(1, 100_000):
+                    await asyncio.sleep(delay)
+                    delay = min(delay * 2, args.poll_cap)  # back off, as the SDK does
+                    state = await conn.request("GET", status_path, headers)
+                    if state["actionResponse"]["actionStatus"] != "IN_PROGRESS":  # type: ignore[index]
+                        complete.append(time.perf_counter() - started)
+                        polls.append(count)
+                        break
+        finally:
+            conn.close()
+
+    began = time.perf_counter()
+    await asyncio.gather(*(client() for _ in range(args.clients)))
+    elapsed = time.perf_counter() - began
+    return {"submit": submit, "complete": complete, "polls": polls, "elapsed": [elapsed]}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--executions", type=int, default=4000)
+    parser.add_argument("--clients", type=int, default=32)
+    parser.add_argument("--poll-interval", type=float, default=0.002, help="first poll delay")
+    parser.add_argument("--poll-cap", type=float, default=0.05, help="longest poll delay")
+    parser.add_argument("--workers", type=int, default=8, help="in-process worker concurrency")
+    parser.add_argument("--database-url", default=None)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as data_dir:
+        env = {**os.environ, "ACTIONVAULT_LOG_LEVEL": "warning"}
+        if args.database_url:
+            env["ACTIONVAULT_DATABASE_URL"] = args.database_url
+        prepare(data_dir, env)
+        port = free_port()
+        server = subprocess.Popen(
+            [sys.executable, "-m", "actionvault", "serve", "--port", str(port),
+             "--data-dir", data_dir, "--agents-dir", str(HERE / "agents"),
+             "--workers", str(args.workers)],
+            env=env,
+        )  # fmt: skip
+        try:
+            deadline = time.monotonic() + 30
+            while True:
+                try:
+                    socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                    break
+                except OSError:
+                    if time.monotonic() > deadline:
+                        raise SystemExit("the server did not start") from None
+                    time.sleep(0.1)
+            results = asyncio.run(drive(port, args))
+            rss = rss_mb(server.pid)
+        finally:
+            server.terminate()
+            server.wait(timeout=60)
+    ms = 1000.0
+    done = len(results["complete"])
+    elapsed = results["elapsed"][0]
+    database = "PostgreSQL" if args.database_url else "SQLite"
+    print(
+        f"{done} executions by {args.clients} clients in {elapsed:.1f} s "
+        f"({database}, {args.workers} workers)"
+    )
+    print(f"  completed:   {done / elapsed:.0f} executions/s")
+    for name in ("submit", "complete"):
+        values = sorted(results[name])
+        p99 = values[min(len(values) - 1, int(0.99 * len(values)))]
+        print(f"  {name:<11}  p50 {statistics.median(values) * ms:.1f} ms   p99 {p99 * ms:.1f} ms")
+    print(f"  polls per execution: {statistics.mean(results['polls']):.2f}")
+    print(f"  server RSS after the run: {rss:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
