@@ -3,11 +3,14 @@ it wants (JSON, errors, delays, dropped connections) and reads back what the ada
 
 A plain `http.server` in a thread, so the adapters talk real HTTP through their real clients
 (httpx, the anthropic SDK's httpx2, botocore's urllib3). Slow answers wait on an event that
-shutdown sets, so no test leaves a handler sleeping.
+shutdown sets, so no test leaves a handler sleeping. `Dialect` knows each vendor's answer and
+error shapes, so one behaviour test runs against all three. Tests import this module (the
+conftest itself is not importable under `--import-mode=importlib`).
 """
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import threading
 from collections import deque
@@ -15,6 +18,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import parse_qs, urlsplit
+
+import pytest
 
 if TYPE_CHECKING:
     from actionvault.providers import CompletionRequest, ModelProvider, ProviderSettings
@@ -51,9 +56,10 @@ class FakeVendor:
         self.most_in_flight = 0
         self.stopping = threading.Event()
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
-        self._server.handle_error = lambda request, address: None  # type: ignore[method-assign]
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._server = _QuietServer(("127.0.0.1", 0), _handler_for(self))
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+        )
 
     @property
     def url(self) -> str:
@@ -91,6 +97,12 @@ class FakeVendor:
     def _done(self) -> None:
         with self._lock:
             self.in_flight -= 1
+
+
+class _QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A client that gave up (cancelled, timed out) makes the late answer fail to send.
+        pass
 
 
 def _handler_for(vendor: FakeVendor) -> type[BaseHTTPRequestHandler]:
@@ -203,7 +215,22 @@ class Dialect:
         return self.error(403 if self.provider == "bedrock" else 401, "bad credentials")
 
 
-DIALECTS = [Dialect("openai"), Dialect("anthropic"), Dialect("bedrock")]
+_SDKS = {"anthropic": "anthropic", "bedrock": "boto3"}
+
+
+def with_sdk(provider: str, value: object | None = None) -> Any:
+    """`provider` (or `value`) as a test parameter, skipped when the vendor's SDK (an optional
+    extra) is not installed."""
+    sdk = _SDKS.get(provider)
+    missing = sdk is not None and importlib.util.find_spec(sdk) is None
+    return pytest.param(
+        provider if value is None else value,
+        id=provider,
+        marks=pytest.mark.skipif(missing, reason=f"the {sdk} extra is not installed"),
+    )
+
+
+DIALECTS = [with_sdk(name, Dialect(name)) for name in ("openai", "anthropic", "bedrock")]
 
 
 # The shapes of the factory fixtures in conftest.py, for the tests' annotations.

@@ -36,6 +36,8 @@ class Completion:
     model: str
     input_tokens: int = 0
     output_tokens: int = 0
+    #: The model stopped at `max_output_tokens`: the text (and any JSON in it) is cut short.
+    truncated: bool = False
 
 
 @dataclass(frozen=True, slots=True)
