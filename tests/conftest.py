@@ -74,8 +74,8 @@ async def app_factory(
     opened: list[tuple[Runtime, httpx.AsyncClient]] = []
     seeds: list[Seed] = []
 
-    async def make(**overrides: Any) -> App:
-        runtime = Runtime(settings_factory(**overrides), clock=clock)
+    async def make(provider: Any = None, **overrides: Any) -> App:
+        runtime = Runtime(settings_factory(**overrides), clock=clock, provider=provider)
         await runtime.__aenter__()
         if not seeds:
             seeds.append(await seed_content(runtime.stores, clock()))

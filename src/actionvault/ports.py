@@ -13,6 +13,7 @@ from actionvault.domain.executions import (
     ExecutionError,
     ExecutionState,
     LeaseRenewal,
+    ModelUsage,
     NewExecution,
 )
 from actionvault.domain.principals import (
@@ -53,6 +54,7 @@ class ExecutionStore(Protocol):
         now: float,
         outputs: tuple[ActionOutput, ...] = (),
         errors: tuple[ExecutionError, ...] = (),
+        usage: ModelUsage | None = None,
     ) -> ExecutionState | None: ...
     async def release(self, worker_id: str, now: float) -> int: ...
     async def release_one(self, number: int, worker_id: str, now: float) -> int: ...

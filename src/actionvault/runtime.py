@@ -6,18 +6,20 @@ import time
 from collections.abc import Mapping
 from contextlib import AsyncExitStack
 from types import TracebackType
+from typing import Literal
 
 from actionvault.actions.context import ActionHandler
 from actionvault.actions.registry import BUILTIN_ENGINES
 from actionvault.agents.loader import load_catalog
 from actionvault.content.files import FileStore
 from actionvault.domain.agents import AgentCatalog
-from actionvault.domain.executions import Execution, ExecutionState
+from actionvault.domain.executions import Execution, ExecutionState, ModelUsage
 from actionvault.domain.objects import ObjectCatalog
 from actionvault.engine.runner import Runner
 from actionvault.engine.worker import Worker
 from actionvault.objects.loader import load_objects
 from actionvault.ports import Clock
+from actionvault.providers import ModelProvider, ProviderSettings, build_provider
 from actionvault.services.audit import AuditService
 from actionvault.services.catalog import CatalogService
 from actionvault.services.content import ContentService
@@ -42,6 +44,7 @@ class Runtime:
         *,
         clock: Clock = time.time,
         engines: Mapping[str, ActionHandler] = BUILTIN_ENGINES,
+        provider: ModelProvider | Literal["configured"] | None = "configured",
     ) -> None:
         self.settings = settings
         self.clock = clock
@@ -49,6 +52,10 @@ class Runtime:
         self.catalog: AgentCatalog = load_catalog(settings.agents_dir, engines.keys())
         self.objects: ObjectCatalog = load_objects(settings.objects_dir)
         self.files = FileStore(settings.files_dir, settings.max_file_bytes)
+        # ACTIONVAULT_PROVIDER_*; a bad provider setting stops startup, as a bad agent does.
+        self.provider: ModelProvider | None = (
+            build_provider(ProviderSettings()) if provider == "configured" else provider
+        )
         self._exit = AsyncExitStack()
         self._stores: Stores | None = None
         self.worker: Worker | None = None
@@ -59,6 +66,8 @@ class Runtime:
         return self._stores
 
     async def __aenter__(self) -> Runtime:
+        if self.provider is not None:
+            self._exit.push_async_callback(self.provider.aclose)
         self._stores = await open_stores(self.settings.resolved_database_url)
         self._exit.push_async_callback(self._stores.database.close)
         stores = self._stores
@@ -94,6 +103,7 @@ class Runtime:
             self.stores.users,
             self.engines,
             self.settings.action_timeout,
+            provider=self.provider,
         )
         worker = Worker(
             self.stores.executions,
@@ -110,8 +120,10 @@ class Runtime:
         self._exit.push_async_callback(worker.stop)
         return worker
 
-    async def _execution_finished(self, execution: Execution, state: ExecutionState) -> None:
-        await self.audit.execution_finished(execution, state.action_status)
+    async def _execution_finished(
+        self, execution: Execution, state: ExecutionState, usage: ModelUsage | None
+    ) -> None:
+        await self.audit.execution_finished(execution, state.action_status, usage)
 
     async def __aexit__(
         self,

@@ -3,13 +3,24 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from actionvault.domain.agents import Action, Agent
 from actionvault.domain.content import DocumentVersion, ObjectRecord
 from actionvault.domain.executions import ActionOutput, Execution
 from actionvault.providers.base import ModelProvider
+
+
+@dataclass(slots=True)
+class UsageMeter:
+    """What the model calls of one execution cost; recorded on the execution when it ends."""
+
+    model: str = ""
+    calls: int = 0
+    input_tokens: int = 0
+    output_tokens: int = 0
+    seconds: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,6 +32,7 @@ class ActionContext:
     record: ObjectRecord | None = None
     #: The configured model vendor, or None on the offline built-in engine.
     provider: ModelProvider | None = None
+    meter: UsageMeter = field(default_factory=UsageMeter)
 
 
 class ActionHandler(Protocol):

@@ -68,6 +68,17 @@ class ExecutionError:
 
 
 @dataclass(frozen=True, slots=True)
+class ModelUsage:
+    """What the model calls of an execution cost."""
+
+    model: str = ""
+    calls: int = 0
+    input_tokens: int = 0
+    output_tokens: int = 0
+    seconds: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
 class Target:
     """What an execution runs on: one exact document version, one record, or nothing."""
 
@@ -121,6 +132,7 @@ class Execution:
     finished_at: float | None = None
     outputs: tuple[ActionOutput, ...] = field(default=())
     errors: tuple[ExecutionError, ...] = field(default=())
+    usage: ModelUsage | None = None
 
     @property
     def execution_id(self) -> str:

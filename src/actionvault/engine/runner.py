@@ -8,11 +8,19 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from actionvault.actions.context import ActionContext, ActionHandler
+from actionvault.actions.model import run_with_model
 from actionvault.domain.agents import Action, Agent, AgentCatalog
-from actionvault.domain.executions import ActionOutput, Execution, ExecutionError, ExecutionState
+from actionvault.domain.executions import (
+    ActionOutput,
+    Execution,
+    ExecutionError,
+    ExecutionState,
+    ModelUsage,
+)
 from actionvault.domain.principals import Principal
 from actionvault.errors import ActionFailed
 from actionvault.ports import ContentStore, UserStore
+from actionvault.providers.base import ModelProvider
 
 log = logging.getLogger(__name__)
 
@@ -22,6 +30,7 @@ class Outcome:
     state: ExecutionState
     outputs: tuple[ActionOutput, ...] = ()
     errors: tuple[ExecutionError, ...] = ()
+    usage: ModelUsage | None = None
 
     @classmethod
     def failure(cls, message: str, type: str = "OPERATION_NOT_ALLOWED") -> Outcome:
@@ -36,12 +45,14 @@ class Runner:
         users: UserStore,
         engines: Mapping[str, ActionHandler],
         default_timeout: float,
+        provider: ModelProvider | None = None,
     ) -> None:
         self._catalog = catalog
         self._content = content
         self._users = users
         self._engines = engines
         self._default_timeout = default_timeout
+        self._provider = provider
 
     async def run(self, execution: Execution) -> Outcome:
         agent = self._catalog.get(execution.agent_name)
@@ -57,10 +68,20 @@ class Runner:
         if isinstance(context, Outcome):
             return context
         timeout = action.timeout_seconds or self._default_timeout
+        # With a provider, an action that carries model instructions is done by the model;
+        # without one, its built-in engine does it offline.
+        if self._provider is not None and action.instructions and action.engine != "model":
+            work = run_with_model(context, self._provider)
+        else:
+            work = handler(context)
         try:
-            outputs = await asyncio.wait_for(handler(context), timeout)
+            outputs = await asyncio.wait_for(work, timeout)
         except ActionFailed as exc:
-            return Outcome.failure(exc.message, exc.vault_type)
+            return Outcome(
+                ExecutionState.FAILED,
+                errors=(ExecutionError(type=exc.vault_type, message=exc.message),),
+                usage=_usage(context),
+            )
         except TimeoutError:
             return Outcome.failure(f"The action timed out after {timeout:g} s.")
         except Exception:
@@ -70,7 +91,7 @@ class Runner:
                 "the server log has the details.",
                 "UNEXPECTED_ERROR",
             )
-        return Outcome(ExecutionState.SUCCEEDED, outputs=tuple(outputs))
+        return Outcome(ExecutionState.SUCCEEDED, outputs=tuple(outputs), usage=_usage(context))
 
     async def _context(
         self, execution: Execution, agent: Agent, action: Action
@@ -98,7 +119,9 @@ class Runner:
                     f"Document {target.document_id} version {target.major}.{target.minor} "
                     "no longer exists."
                 )
-            return ActionContext(execution, agent, action, document=version)
+            return ActionContext(
+                execution, agent, action, document=version, provider=self._provider
+            )
         if target.record_id is not None:
             assert target.object_name is not None
             record = await self._content.record(target.object_name, target.record_id)
@@ -106,5 +129,14 @@ class Runner:
                 return Outcome.failure(
                     f"Record {target.record_id} of {target.object_name} no longer exists."
                 )
-            return ActionContext(execution, agent, action, record=record)
-        return ActionContext(execution, agent, action)
+            return ActionContext(execution, agent, action, record=record, provider=self._provider)
+        return ActionContext(execution, agent, action, provider=self._provider)
+
+
+def _usage(context: ActionContext) -> ModelUsage | None:
+    meter = context.meter
+    if not meter.calls:
+        return None
+    return ModelUsage(
+        meter.model, meter.calls, meter.input_tokens, meter.output_tokens, meter.seconds
+    )

@@ -18,7 +18,7 @@ import uuid
 from collections.abc import Awaitable, Callable
 from enum import Enum
 
-from actionvault.domain.executions import Execution, ExecutionState
+from actionvault.domain.executions import Execution, ExecutionState, ModelUsage
 from actionvault.engine.runner import Outcome, Runner
 from actionvault.ports import Clock, ExecutionStore
 
@@ -40,7 +40,8 @@ class Worker:
         concurrency: int = 4,
         poll_interval: float = 1.0,
         lease_seconds: float = 30.0,
-        on_finished: Callable[[Execution, ExecutionState], Awaitable[None]] | None = None,
+        on_finished: Callable[[Execution, ExecutionState, ModelUsage | None], Awaitable[None]]
+        | None = None,
     ) -> None:
         self.worker_id = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self._store = store
@@ -143,7 +144,7 @@ class Worker:
                     final = await self._store.finish(
                         execution, self.worker_id, ExecutionState.CANCELLED, self._clock()
                     )
-                    await self._finished(execution, final)
+                    await self._finished(execution, final, None)
                 return  # at shutdown, stop() hands it back to the queue
             final = await self._store.finish(
                 execution,
@@ -152,8 +153,9 @@ class Worker:
                 self._clock(),
                 outputs=outcome.outputs,
                 errors=outcome.errors,
+                usage=outcome.usage,
             )
-            await self._finished(execution, final)
+            await self._finished(execution, final, outcome.usage)
         except Exception:
             log.exception("recording the end of %s failed", execution.execution_id)
         finally:
@@ -162,10 +164,12 @@ class Worker:
             self._stop_reasons.pop(number, None)
             self._wake.set()
 
-    async def _finished(self, execution: Execution, final: ExecutionState | None) -> None:
+    async def _finished(
+        self, execution: Execution, final: ExecutionState | None, usage: ModelUsage | None
+    ) -> None:
         """None means another worker or a cancel got there first: nothing was recorded here."""
         if final is not None and self._on_finished is not None:
-            await self._on_finished(execution, final)
+            await self._on_finished(execution, final, usage)
 
     async def _heartbeat_loop(self) -> None:
         while not self._stopping:

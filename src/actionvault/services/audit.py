@@ -8,7 +8,7 @@ from typing import Any
 
 from actionvault.domain import audit
 from actionvault.domain.audit import AuditEvent
-from actionvault.domain.executions import Execution
+from actionvault.domain.executions import Execution, ModelUsage
 from actionvault.domain.principals import Principal
 from actionvault.errors import InsufficientAccess
 from actionvault.ports import AuditStore, Clock
@@ -60,7 +60,18 @@ class AuditService:
             external_id=execution.external_id,
         )
 
-    async def execution_finished(self, execution: Execution, status: str) -> None:
+    async def execution_finished(
+        self, execution: Execution, status: str, usage: ModelUsage | None = None
+    ) -> None:
+        detail: dict[str, Any] = {}
+        if usage is not None:
+            detail = {
+                "model": usage.model,
+                "model_calls": usage.calls,
+                "input_tokens": usage.input_tokens,
+                "output_tokens": usage.output_tokens,
+                "model_seconds": round(usage.seconds, 3),
+            }
         await self.record(
             audit.EXECUTION_FINISHED,
             status,
@@ -69,6 +80,7 @@ class AuditService:
             action=execution.agent_action,
             target=execution.target.describe(),
             attempt=execution.attempts,
+            **detail,
         )
 
     async def events(

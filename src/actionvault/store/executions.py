@@ -12,6 +12,7 @@ from actionvault.domain.executions import (
     ExecutionError,
     ExecutionState,
     LeaseRenewal,
+    ModelUsage,
     NewExecution,
     Target,
 )
@@ -54,6 +55,15 @@ def execution_from_row(row: Row) -> Execution:
         finished_at=row["finished_at"],
         outputs=_outputs(row["outputs"]),
         errors=_errors(row["errors"]),
+        usage=ModelUsage(
+            row["model"] or "",
+            row["model_calls"],
+            row["input_tokens"],
+            row["output_tokens"],
+            row["model_seconds"],
+        )
+        if row["model_calls"]
+        else None,
     )
 
 
@@ -157,6 +167,7 @@ class SQLExecutionStore:
         now: float,
         outputs: tuple[ActionOutput, ...] = (),
         errors: tuple[ExecutionError, ...] = (),
+        usage: ModelUsage | None = None,
     ) -> ExecutionState | None:
         """Record the outcome of the attempt this worker holds; None when it no longer holds it."""
         row = await self._db.fetch_one(
@@ -169,6 +180,11 @@ class SQLExecutionStore:
                 "outputs": json.dumps([asdict(o) for o in outputs]) if outputs else None,
                 "errors": json.dumps([asdict(e) for e in errors]) if errors else None,
                 "now": now,
+                "model": usage.model if usage else None,
+                "model_calls": usage.calls if usage else 0,
+                "input_tokens": usage.input_tokens if usage else 0,
+                "output_tokens": usage.output_tokens if usage else 0,
+                "model_seconds": usage.seconds if usage else 0.0,
             },
         )
         return ExecutionState(row["state"]) if row else None

@@ -266,7 +266,9 @@ UPDATE executions
 SET state = CASE WHEN cancel_requested THEN 'cancelled' ELSE :state END,
     outputs = CASE WHEN cancel_requested THEN NULL ELSE :outputs END,
     errors = CASE WHEN cancel_requested THEN NULL ELSE :errors END,
-    finished_at = :now, lease_expires_at = NULL
+    finished_at = :now, lease_expires_at = NULL,
+    model = :model, model_calls = :model_calls, input_tokens = :input_tokens,
+    output_tokens = :output_tokens, model_seconds = :model_seconds
 WHERE id = :id AND state = 'running' AND worker_id = :worker_id AND attempts = :attempt
 RETURNING state;
 

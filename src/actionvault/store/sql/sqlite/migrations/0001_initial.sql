@@ -161,7 +161,13 @@ CREATE TABLE executions (
     started_at REAL,
     finished_at REAL,
     outputs TEXT,
-    errors TEXT
+    errors TEXT,
+    -- What model calls cost, when the action used a model.
+    model TEXT,
+    model_calls INTEGER NOT NULL DEFAULT 0,
+    input_tokens INTEGER NOT NULL DEFAULT 0,
+    output_tokens INTEGER NOT NULL DEFAULT 0,
+    model_seconds REAL NOT NULL DEFAULT 0
 );
 -- Partial indexes keep the claim and the lease sweep cheap however many finished rows exist.
 CREATE INDEX executions_queued ON executions(id) WHERE state = 'queued';
