@@ -3,6 +3,7 @@ seeded content, and an in-process HTTP client."""
 
 from __future__ import annotations
 
+import shutil
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
@@ -50,11 +51,16 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Any:
 
 @pytest.fixture
 def settings_factory(tmp_path: Path, database_url: str) -> Callable[..., Settings]:
+    # A copy, because agents defined through the API are written into the agents folder.
+    agents = tmp_path / "agents"
+    if not agents.exists():
+        shutil.copytree(TEST_AGENTS, agents)
+
     def make(**overrides: Any) -> Settings:
         values: dict[str, Any] = {
             "data_dir": tmp_path / "data",
             "database_url": database_url,
-            "agents_dir": TEST_AGENTS,
+            "agents_dir": agents,
             "objects_dir": TEST_OBJECTS,
             "workers": 2,
             "poll_interval": 0.05,

@@ -20,6 +20,7 @@ from actionvault.engine.worker import Worker
 from actionvault.objects.loader import load_objects
 from actionvault.ports import Clock
 from actionvault.providers import ModelProvider, ProviderSettings, build_provider
+from actionvault.services.agents import AgentAdminService
 from actionvault.services.audit import AuditService
 from actionvault.services.catalog import CatalogService
 from actionvault.services.content import ContentService
@@ -49,7 +50,10 @@ class Runtime:
         self.settings = settings
         self.clock = clock
         self.engines = engines
-        self.catalog: AgentCatalog = load_catalog(settings.agents_dir, engines.keys())
+        agents_dir = settings.custom_agents_dir
+        self.catalog: AgentCatalog = load_catalog(
+            agents_dir if settings.agents_dir or agents_dir.is_dir() else None, engines.keys()
+        )
         self.objects: ObjectCatalog = load_objects(settings.objects_dir)
         self.files = FileStore(settings.files_dir, settings.max_file_bytes)
         # ACTIONVAULT_PROVIDER_*; a bad provider setting stops startup, as a bad agent does.
@@ -77,6 +81,9 @@ class Runtime:
             stores.users, self.audit, self.clock, on_change=self.sessions.forget_sessions
         )
         self.catalog_service = CatalogService(self.catalog, stores.users)
+        self.agent_admin = AgentAdminService(
+            self.catalog, self.settings.custom_agents_dir, self.engines.keys(), self.audit
+        )
         self.content = ContentService(
             stores.content, self.files, self.objects, self.audit, self.clock
         )

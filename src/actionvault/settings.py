@@ -42,6 +42,11 @@ class Settings(BaseSettings):
     vault_name: str = "actionvault"
 
     @property
+    def custom_agents_dir(self) -> Path:
+        """Where agents posted through the API are written: the agents folder, or the data's."""
+        return self.agents_dir or self.data_dir / "agents"
+
+    @property
     def files_dir(self) -> Path:
         return self.data_dir / "files"
 

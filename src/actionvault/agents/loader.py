@@ -90,9 +90,19 @@ def _describe(error: ValidationError) -> str:
 
 def load_agent_file(path: Path | Any, known_engines: Iterable[str]) -> Agent:
     """Read one definition file; DefinitionError names the file, field and problem."""
-    origin = str(path)
+    return parse_agent(path.read_text("utf-8"), str(path), known_engines, _stem(path))
+
+
+def _stem(path: Path | Any) -> str:
+    return Path(getattr(path, "name", str(path))).stem
+
+
+def parse_agent(
+    text: str, origin: str, known_engines: Iterable[str], file_stem: str | None = None
+) -> Agent:
+    """An agent from definition text; `file_stem`, when given, must equal the agent's name."""
     try:
-        raw = yaml.safe_load(path.read_text("utf-8"))
+        raw = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         raise DefinitionError(f"{origin}: not valid YAML: {exc}") from exc
     if not isinstance(raw, dict):
@@ -108,10 +118,10 @@ def load_agent_file(path: Path | Any, known_engines: Iterable[str]) -> Agent:
                 f"{origin}: field 'actions.{index}.engine': unknown engine {action.engine!r}; "
                 f"known engines: {', '.join(sorted(engines))}"
             )
-    stem = Path(getattr(path, "name", origin)).stem
-    if stem != definition.name:
+    if file_stem is not None and file_stem != definition.name:
         raise DefinitionError(
-            f"{origin}: field 'name': {definition.name!r} must match the file name ({stem}.yaml)"
+            f"{origin}: field 'name': {definition.name!r} must match the file name "
+            f"({file_stem}.yaml)"
         )
     if definition.scope is not None:
         scope = Scope(definition.scope)

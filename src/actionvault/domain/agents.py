@@ -78,3 +78,11 @@ class AgentCatalog:
 
     def get(self, name: str) -> Agent | None:
         return self._agents.get(name)
+
+    def put(self, agent: Agent) -> None:
+        """Add or replace an agent; every service sharing this catalog sees it at once."""
+        self._agents[agent.name] = agent
+        self._agents = dict(sorted(self._agents.items()))
+
+    def remove(self, name: str) -> None:
+        self._agents.pop(name, None)

@@ -59,4 +59,40 @@ async def audit_trail(call: Call) -> dict[str, Any] | Response:
     }
 
 
-ROUTES = [Route("/api/{version}/ext/audit", endpoint(audit_trail, ai=False), methods=["GET"])]
+_MAX_DEFINITION_BYTES = 256 * 1024
+
+
+async def define_agent(call: Call) -> dict[str, Any]:
+    body = await call.request.body()
+    if not body.strip():
+        raise InvalidData("Send the agent's YAML definition as the request body.")
+    if len(body) > _MAX_DEFINITION_BYTES:
+        raise InvalidData("The definition is too large.")
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InvalidData("The definition must be UTF-8 text.") from None
+    agent = await call.runtime.agent_admin.define(call.user, text)
+    return {
+        "agent": {
+            "name": agent.name,
+            "label": agent.label,
+            "url": f"/api/{call.version}/services/ai/agents/{agent.name}",
+        }
+    }
+
+
+async def remove_agent(call: Call) -> dict[str, Any]:
+    await call.runtime.agent_admin.remove(call.user, call.request.path_params["agent_name"])
+    return {}
+
+
+ROUTES = [
+    Route("/api/{version}/ext/audit", endpoint(audit_trail, ai=False), methods=["GET"]),
+    Route("/api/{version}/ext/agents", endpoint(define_agent, ai=False), methods=["POST"]),
+    Route(
+        "/api/{version}/ext/agents/{agent_name}",
+        endpoint(remove_agent, ai=False),
+        methods=["DELETE"],
+    ),
+]
