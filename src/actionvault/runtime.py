@@ -95,6 +95,8 @@ class Runtime:
             self.clock,
             self.audit,
             max_attempts=self.settings.max_attempts,
+            max_queued_per_user=self.settings.max_queued_per_user,
+            max_queued_total=self.settings.max_queued_total,
         )
         if self.settings.demo_content:
             await load_demo_content(stores, self.files, self.clock)
@@ -124,7 +126,7 @@ class Runtime:
         await worker.start()
         self.worker = worker
         self.executions.signal = worker
-        self._exit.push_async_callback(worker.stop)
+        self._exit.push_async_callback(worker.stop, self.settings.shutdown_grace)
         return worker
 
     async def _execution_finished(

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from support import ADMIN, ALICE, BOB, App
+from support import ADMIN, ALICE, BOB, App, AppFactory
 
 EXECUTE = "/api/v26.1/services/ai/agent_actions/actions/execute"
 
@@ -397,3 +397,24 @@ async def test_execution_ids_increase(app: App) -> None:
         ids.append(body["actionResponse"]["executionId"])
     assert ids == sorted(ids)
     assert len(set(ids)) == 3
+
+
+async def test_past_the_queue_caps_execute_answers_api_limit_exceeded(
+    app_factory: AppFactory,
+) -> None:
+    app = await app_factory(workers=0, max_queued_per_user=2, max_queued_total=3)
+    alice = await app.login(ALICE)
+    fields = {"agent_name": "test_agent__c", "action_name": "echo__c"}
+    for _ in range(2):
+        body = await app.execute(alice, document_id=str(app.seed.doc_a), **fields)
+        assert body["responseStatus"] == "SUCCESS"
+    error_type, message = error_of(
+        await app.execute(alice, document_id=str(app.seed.doc_a), **fields)
+    )
+    assert error_type == "API_LIMIT_EXCEEDED"
+    assert "waiting" in message
+    admin = await app.login(ADMIN)
+    body = await app.execute(admin, document_id=str(app.seed.doc_a), **fields)
+    assert body["responseStatus"] == "SUCCESS"
+    error_type, _ = error_of(await app.execute(admin, document_id=str(app.seed.doc_a), **fields))
+    assert error_type == "API_LIMIT_EXCEEDED"

@@ -32,6 +32,8 @@ _server_options = [
     ),
     click.option(
         "--workers",
+        "--concurrency",
+        "workers",
         type=int,
         help="Executions run at once in this process; 0 serves the API only "
         "[env ACTIONVAULT_WORKERS; 4].",

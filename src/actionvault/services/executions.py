@@ -17,6 +17,7 @@ from actionvault.domain.permissions import can_execute, can_see_execution
 from actionvault.domain.principals import Principal
 from actionvault.domain.routing import route_message
 from actionvault.errors import (
+    ApiLimitExceeded,
     InsufficientAccess,
     InvalidData,
     OperationNotAllowed,
@@ -77,6 +78,8 @@ class ExecutionService:
         clock: Clock,
         audit_service: AuditService,
         max_attempts: int = 3,
+        max_queued_per_user: int = 1000,
+        max_queued_total: int = 100_000,
     ) -> None:
         self._catalog = catalog
         self._executions = executions
@@ -85,6 +88,8 @@ class ExecutionService:
         self._clock = clock
         self._max_attempts = max_attempts
         self._audit = audit_service
+        self._max_queued_per_user = max_queued_per_user
+        self._max_queued_total = max_queued_total
         self.signal: WorkSignal = _NullSignal()
 
     async def execute(self, principal: Principal, request: ExecuteRequest) -> Started:
@@ -108,6 +113,7 @@ class ExecutionService:
         target = await self._target(principal, agent, request)
         if request.external_id is not None:
             await self._check_external_id(request.external_id)
+        await self._check_backlog(principal)
         chat_id = await self._chat(principal, request, routed)
         try:
             execution = await self._executions.create(
@@ -243,6 +249,20 @@ class ExecutionService:
         return Target(
             object_name=record.object_name, object_type=record.object_type, record_id=record.id
         )
+
+    async def _check_backlog(self, principal: Principal) -> None:
+        """Past a cap the server says so instead of letting its queue grow without bound."""
+        cap = max(self._max_queued_per_user, self._max_queued_total)
+        mine, total = await self._executions.queued(principal.user_id, cap)
+        if mine >= self._max_queued_per_user:
+            raise ApiLimitExceeded(
+                f"You have {mine} executions waiting to run, the most this server queues for "
+                "one user; wait for some to finish and try again."
+            )
+        if total >= self._max_queued_total:
+            raise ApiLimitExceeded(
+                "This server has as many executions waiting as it queues; try again shortly."
+            )
 
     async def _check_external_id(self, external_id: str) -> None:
         if await self._executions.get_by_external_id(external_id) is not None:

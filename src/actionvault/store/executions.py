@@ -113,6 +113,12 @@ class SQLExecutionStore:
             chat_id=new.chat_id,
         )
 
+    async def queued(self, user_id: int, cap: int) -> tuple[int, int]:
+        """Queued executions of the user and in all, each counted up to `cap`."""
+        mine = await self._db.fetch_one("queued_for_user", {"user_id": user_id, "cap": cap})
+        total = await self._db.fetch_one("queued_total", {"cap": cap})
+        return (int(mine["n"]) if mine else 0, int(total["n"]) if total else 0)
+
     async def get(self, number: int) -> Execution | None:
         row = await self._db.fetch_one("execution_by_id", {"id": number})
         return execution_from_row(row) if row else None

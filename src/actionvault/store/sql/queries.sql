@@ -234,6 +234,15 @@ VALUES (:external_id, :user_id, :agent_name, :action_name, :document_id, :major,
         'queued', :max_attempts, :now)
 RETURNING id;
 
+-- Bounded counts: back-pressure only needs to know whether a cap is reached.
+-- name: queued_for_user
+SELECT count(*) AS n FROM (
+    SELECT 1 FROM executions WHERE state = 'queued' AND user_id = :user_id LIMIT :cap
+) AS capped;
+
+-- name: queued_total
+SELECT count(*) AS n FROM (SELECT 1 FROM executions WHERE state = 'queued' LIMIT :cap) AS capped;
+
 -- name: execution_by_id
 SELECT * FROM executions WHERE id = :id;
 

@@ -172,6 +172,7 @@ CREATE TABLE executions (
 -- Partial indexes keep the claim and the lease sweep cheap however many finished rows exist.
 CREATE INDEX executions_queued ON executions(id) WHERE state = 'queued';
 CREATE INDEX executions_running ON executions(worker_id) WHERE state = 'running';
+CREATE INDEX executions_queued_by_user ON executions(user_id) WHERE state = 'queued';
 
 -- Append-only: who did what, when, with what outcome. Triggers refuse any change.
 CREATE TABLE audit_events (
