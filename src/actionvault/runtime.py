@@ -15,6 +15,7 @@ from actionvault.content.files import FileStore
 from actionvault.domain.agents import AgentCatalog
 from actionvault.domain.executions import Execution, ExecutionState, ModelUsage
 from actionvault.domain.objects import ObjectCatalog
+from actionvault.engine.retention import RetentionJob
 from actionvault.engine.runner import Runner
 from actionvault.engine.worker import Worker
 from actionvault.objects.loader import load_objects
@@ -127,6 +128,13 @@ class Runtime:
         self.worker = worker
         self.executions.signal = worker
         self._exit.push_async_callback(worker.stop, self.settings.shutdown_grace)
+        if self.settings.retention_days > 0:
+            # The job runs where executions run; any number of processes may run it at once.
+            self.retention = RetentionJob(
+                self.stores.executions, self.clock, self.settings.retention_days
+            )
+            self.retention.start()
+            self._exit.push_async_callback(self.retention.stop)
         return worker
 
     async def _execution_finished(

@@ -27,6 +27,7 @@ class Settings(BaseSettings):
     max_attempts: int = Field(default=3, ge=1)
     action_timeout: float = Field(default=300.0, gt=0)
     shutdown_grace: float = Field(default=10.0, ge=0)
+    retention_days: float = Field(default=30.0, ge=0)
     max_queued_per_user: int = Field(default=1000, ge=1)
     max_queued_total: int = Field(default=100_000, ge=1)
 

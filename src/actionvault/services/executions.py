@@ -265,7 +265,7 @@ class ExecutionService:
             )
 
     async def _check_external_id(self, external_id: str) -> None:
-        if await self._executions.get_by_external_id(external_id) is not None:
+        if await self._executions.external_id_used(external_id):
             raise _duplicate_external_id(external_id)
 
     async def _chat(

@@ -73,27 +73,35 @@ class SQLExecutionStore:
 
     async def create(self, new: NewExecution, now: float) -> Execution:
         t = new.target
+        params = {
+            "external_id": new.external_id,
+            "user_id": new.user_id,
+            "agent_name": new.agent_name,
+            "action_name": new.action_name,
+            "document_id": t.document_id,
+            "major": t.major,
+            "minor": t.minor,
+            "object_name": t.object_name,
+            "object_type": t.object_type,
+            "record_id": t.record_id,
+            "user_message": new.user_message,
+            "chat_id": new.chat_id,
+            "client_id": new.client_id,
+            "max_attempts": new.max_attempts,
+            "now": now,
+        }
         try:
-            row = await self._db.fetch_one(
-                "insert_execution",
-                {
-                    "external_id": new.external_id,
-                    "user_id": new.user_id,
-                    "agent_name": new.agent_name,
-                    "action_name": new.action_name,
-                    "document_id": t.document_id,
-                    "major": t.major,
-                    "minor": t.minor,
-                    "object_name": t.object_name,
-                    "object_type": t.object_type,
-                    "record_id": t.record_id,
-                    "user_message": new.user_message,
-                    "chat_id": new.chat_id,
-                    "client_id": new.client_id,
-                    "max_attempts": new.max_attempts,
-                    "now": now,
-                },
-            )
+            if new.external_id is None:
+                row = await self._db.fetch_one("insert_execution", params)
+            else:
+                # The reservation outlives the execution, so retention never frees an id.
+                async with self._db.transaction() as tx:
+                    row = await tx.fetch_one("insert_execution", params)
+                    assert row is not None
+                    await tx.execute(
+                        "reserve_external_id",
+                        {"external_id": new.external_id, "execution_id": row["id"], "now": now},
+                    )
         except IntegrityViolation as exc:
             if new.external_id is not None and "external_id" in str(exc):
                 raise DuplicateExternalId(new.external_id) from exc
@@ -122,6 +130,16 @@ class SQLExecutionStore:
     async def get(self, number: int) -> Execution | None:
         row = await self._db.fetch_one("execution_by_id", {"id": number})
         return execution_from_row(row) if row else None
+
+    async def external_id_used(self, external_id: str) -> bool:
+        row = await self._db.fetch_one("external_id_reserved", {"external_id": external_id})
+        return row is not None
+
+    async def purge_finished(self, before: float, batch: int) -> int:
+        """Remove up to `batch` executions that finished before `before`."""
+        return await self._db.execute(
+            "purge_finished_executions", {"before": before, "batch": batch}
+        )
 
     async def get_by_external_id(self, external_id: str) -> Execution | None:
         row = await self._db.fetch_one("execution_by_external_id", {"external_id": external_id})

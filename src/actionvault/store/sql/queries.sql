@@ -243,6 +243,21 @@ SELECT count(*) AS n FROM (
 -- name: queued_total
 SELECT count(*) AS n FROM (SELECT 1 FROM executions WHERE state = 'queued' LIMIT :cap) AS capped;
 
+-- name: reserve_external_id
+INSERT INTO external_ids (external_id, execution_id, created_at)
+VALUES (:external_id, :execution_id, :now);
+
+-- name: external_id_reserved
+SELECT execution_id FROM external_ids WHERE external_id = :external_id;
+
+-- Retention: a batch of finished executions older than the cut-off.
+-- name: purge_finished_executions
+DELETE FROM executions
+WHERE id IN (SELECT id FROM executions
+             WHERE finished_at IS NOT NULL AND finished_at < :before
+               AND state IN ('succeeded', 'failed', 'cancelled')
+             ORDER BY finished_at LIMIT :batch);
+
 -- name: execution_by_id
 SELECT * FROM executions WHERE id = :id;
 

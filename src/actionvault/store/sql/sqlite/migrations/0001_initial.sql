@@ -171,6 +171,14 @@ CREATE TABLE executions (
 );
 -- Partial indexes keep the claim and the lease sweep cheap however many finished rows exist.
 CREATE INDEX executions_queued ON executions(id) WHERE state = 'queued';
+CREATE INDEX executions_finished ON executions(finished_at) WHERE finished_at IS NOT NULL;
+
+-- External ids stay reserved after their execution is removed by retention.
+CREATE TABLE external_ids (
+    external_id TEXT PRIMARY KEY,
+    execution_id INTEGER NOT NULL,
+    created_at REAL NOT NULL
+);
 CREATE INDEX executions_running ON executions(worker_id) WHERE state = 'running';
 CREATE INDEX executions_queued_by_user ON executions(user_id) WHERE state = 'queued';
 

@@ -1,0 +1,60 @@
+"""The built-in retention job: finished executions older than the retention period go, in batches.
+
+Batches keep each delete short, so executing and polling go on while a backlog is removed;
+the job sleeps between rounds. External ids stay reserved (they live in their own table), and
+the audit trail keeps its record of every execution.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+from actionvault.ports import Clock, ExecutionStore
+
+log = logging.getLogger(__name__)
+
+BATCH = 500
+DAY = 86_400.0
+
+
+class RetentionJob:
+    def __init__(
+        self, store: ExecutionStore, clock: Clock, retention_days: float, interval: float = 300.0
+    ) -> None:
+        self._store = store
+        self._clock = clock
+        self._retention = retention_days * DAY
+        self._interval = interval
+        self._task: asyncio.Task[None] | None = None
+
+    async def run_once(self) -> int:
+        """Remove everything due now; the number of executions removed."""
+        removed = 0
+        before = self._clock() - self._retention
+        while True:
+            count = await self._store.purge_finished(before, BATCH)
+            removed += count
+            if count < BATCH:
+                return removed
+            await asyncio.sleep(0)  # let requests through between batches
+
+    async def _loop(self) -> None:
+        while True:
+            try:
+                removed = await self.run_once()
+                if removed:
+                    log.info("retention removed %d finished executions", removed)
+            except Exception:
+                log.exception("retention failed; trying again later")
+            await asyncio.sleep(self._interval)
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._loop(), name="actionvault-retention")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
