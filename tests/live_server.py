@@ -4,6 +4,7 @@ Both suites' conftests define a `live_server` fixture over `shared_server()`; py
 conftest its own fixture instance, so the process itself is kept here, started by the first
 user and stopped when the last one lets go, at the end of the session. The server keeps its
 data for the whole run: tests use fresh external ids and never depend on execution numbers.
+`Cli` runs the command line in-process against it.
 """
 
 from __future__ import annotations
@@ -16,12 +17,14 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
 import pytest
+from click.testing import CliRunner, Result
 
+from actionvault.cli import main
 from actionvault.services.demo import (
     DEMO_ADMIN_PASSWORD,
     DEMO_ADMIN_USERNAME,
@@ -47,6 +50,29 @@ class LiveServer:
     url: str
     admin: tuple[str, str] = (DEMO_ADMIN_USERNAME, DEMO_ADMIN_PASSWORD)
     writer: tuple[str, str] = (DEMO_USER_USERNAME, DEMO_USER_PASSWORD)
+
+
+@dataclass
+class Cli:
+    """`actionvault` run in-process with CliRunner, with a config folder of its own."""
+
+    config_dir: Path
+    env: dict[str, str] = field(default_factory=dict)
+
+    def __call__(self, *args: str, input: str | None = None, **env: str) -> Result:
+        """Run `actionvault ARGS`; an exception escaping click fails the test (no tracebacks)."""
+        return CliRunner().invoke(
+            main,
+            list(args),
+            input=input,
+            env={**self.env, **env},
+            catch_exceptions=False,
+            prog_name="actionvault",
+        )
+
+    @property
+    def profiles_file(self) -> Path:
+        return self.config_dir / "profiles.json"
 
 
 def free_port() -> int:
@@ -97,13 +123,21 @@ class _Shared:
     stack = ExitStack()
     server: LiveServer | None = None
     users = 0
+    failure: str | None = None
 
 
 @contextmanager
 def shared_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    if _Shared.failure is not None:
+        pytest.fail(_Shared.failure, pytrace=False)  # one failed start is reported once
     if _Shared.server is None:
-        data_dir = tmp_path_factory.mktemp("live-server")
-        _Shared.server = _Shared.stack.enter_context(_process(data_dir))
+        try:
+            _Shared.server = _Shared.stack.enter_context(
+                _process(tmp_path_factory.mktemp("live-server"))
+            )
+        except AssertionError as exc:
+            _Shared.failure = f"the live server failed to start earlier in this run: {exc}"
+            raise
     _Shared.users += 1
     try:
         yield _Shared.server

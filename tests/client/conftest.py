@@ -17,24 +17,46 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         yield server
 
 
+@pytest.fixture(scope="session")
+def sessions(live_server: LiveServer) -> dict[str, str]:
+    """One session per demo user for the run: a login costs a password hash on the server,
+    and tests about logging in log in themselves."""
+    found = {}
+    for role, (username, password) in (
+        ("admin", live_server.admin),
+        ("writer", live_server.writer),
+    ):
+        with Vault(live_server.url, username=username, password=password) as client:
+            found[role] = client.login().session_id
+    return found
+
+
 @pytest.fixture
-def vault(live_server: LiveServer) -> Iterator[Vault]:
+def vault(live_server: LiveServer, sessions: dict[str, str]) -> Iterator[Vault]:
     username, password = live_server.admin
-    with Vault(live_server.url, username=username, password=password) as client:
+    with Vault(
+        live_server.url, username=username, password=password, session_id=sessions["admin"]
+    ) as client:
         yield client
 
 
 @pytest.fixture
-def writer(live_server: LiveServer) -> Iterator[Vault]:
+def writer(live_server: LiveServer, sessions: dict[str, str]) -> Iterator[Vault]:
     username, password = live_server.writer
-    with Vault(live_server.url, username=username, password=password) as client:
+    with Vault(
+        live_server.url, username=username, password=password, session_id=sessions["writer"]
+    ) as client:
         yield client
 
 
 @pytest.fixture
-async def async_vault(live_server: LiveServer) -> AsyncIterator[AsyncVault]:
+async def async_vault(
+    live_server: LiveServer, sessions: dict[str, str]
+) -> AsyncIterator[AsyncVault]:
     username, password = live_server.admin
-    async with AsyncVault(live_server.url, username=username, password=password) as client:
+    async with AsyncVault(
+        live_server.url, username=username, password=password, session_id=sessions["admin"]
+    ) as client:
         yield client
 
 

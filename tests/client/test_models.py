@@ -24,7 +24,7 @@ def test_json_unwraps_a_fence_with_or_without_its_language_and_bare_json(value: 
 
 def test_json_of_prose_says_it_is_not_json_and_shows_the_start() -> None:
     output = Output(type="text", value="The login feature checks your password.")
-    with pytest.raises(ValueError, match="not JSON.*The login feature"):
+    with pytest.raises(ValueError, match=r"not JSON.*The login feature"):
         output.json()
 
 
@@ -43,7 +43,10 @@ def test_execution_json_is_its_first_outputs_and_text_joins_all() -> None:
     assert execution.json() == {"a": 1}
     assert execution.outputs[1].text == "second"
     assert execution.text.endswith("\n\nsecond")
-    assert (execution.agent_name, execution.action_name) == ("quick_check__v", "spelling_grammar__v")
+    assert (execution.agent_name, execution.action_name) == (
+        "quick_check__v",
+        "spelling_grammar__v",
+    )
     assert execution.done
     assert execution.succeeded
 

@@ -3,6 +3,7 @@ the server's dependencies."""
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 import json
 import subprocess
@@ -12,8 +13,7 @@ import types
 import pytest
 
 import actionvault.client
-from actionvault.client import errors
-from actionvault.client import AsyncVault, Vault
+from actionvault.client import AsyncVault, Vault, errors
 from actionvault.client.resources import (
     Actions,
     Agents,
@@ -105,6 +105,30 @@ def test_the_async_twin_has_the_same_verbs_with_the_same_parameters(
         sync_hints = inspect.signature(getattr(sync, name)).return_annotation
         async_hints = inspect.signature(getattr(asynchronous, name)).return_annotation
         assert sync_hints == async_hints, name
+
+
+@pytest.mark.parametrize("cls", [Vault, AsyncVault])
+def test_a_client_shows_only_its_resources_verbs_and_settings(cls: type) -> None:
+    client = cls("http://vault.test", session_id="S")
+    public = {name for name in dir(client) if not name.startswith("_")}
+    closed = client.close()
+    if inspect.isawaitable(closed):
+        asyncio.run(closed)
+    assert public == {
+        "actions",
+        "agents",
+        "api_version",
+        "base_url",
+        "client_id",
+        "close",
+        "executions",
+        "login",
+        "logout",
+        "retry",
+        "session_id",
+        "timeout",
+        "wait",
+    }
 
 
 def test_both_clients_take_the_same_constructor_arguments() -> None:

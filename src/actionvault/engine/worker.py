@@ -15,12 +15,13 @@ import logging
 import os
 import socket
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from enum import Enum
 
 from actionvault.domain.executions import Execution, ExecutionState, ModelUsage
 from actionvault.engine.runner import Outcome, Runner
 from actionvault.ports import Clock, ExecutionStore
+from actionvault.store.executions import CANCEL_CHANNEL
 
 log = logging.getLogger(__name__)
 
@@ -81,6 +82,20 @@ class Worker:
             asyncio.create_task(self._claim_loop(), name="actionvault-claim"),
             asyncio.create_task(self._heartbeat_loop(), name="actionvault-heartbeat"),
         ]
+        notifications = self._store.notifications()
+        if notifications is not None:
+            self._loops.append(
+                asyncio.create_task(self._listen(notifications), name="actionvault-listen")
+            )
+
+    async def _listen(self, notifications: AsyncIterator[tuple[str, str]]) -> None:
+        """Work and cancels announced by other processes reach this worker at once."""
+        async for channel, payload in notifications:
+            if channel == CANCEL_CHANNEL:
+                if payload.isdigit():
+                    self.cancel_requested(int(payload))
+            else:
+                self._wake.set()
 
     async def stop(self, grace: float = 10.0) -> None:
         """Stop claiming, let running actions finish within `grace`, hand the rest back."""

@@ -133,6 +133,7 @@ class ExecutionService:
         except DuplicateExternalId:
             raise _duplicate_external_id(request.external_id) from None
         self.signal.work_available()
+        await self._executions.announce_work()
         await self._audit.execution_requested(principal, execution, request.client_id)
         return Started(execution, routed)
 
@@ -313,6 +314,7 @@ class ExecutionService:
             )
         if outcome is CancelOutcome.REQUESTED:
             self.signal.cancel_requested(execution.number)
+            await self._executions.announce_cancel(execution.number)
         return execution
 
     async def _visible(self, principal: Principal, execution_id: str) -> Execution:

@@ -6,6 +6,7 @@ Rows come back as plain dicts so that nothing above this module sees a driver ty
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager
 from typing import Any, Protocol
 
@@ -30,6 +31,14 @@ class Database(Connection, Protocol):
 
     def transaction(self) -> AbstractAsyncContextManager[Connection]:
         """All statements on the yielded connection commit together or not at all."""
+        ...
+
+    async def notify(self, channel: str, payload: str = "") -> None:
+        """Tell other processes (PostgreSQL NOTIFY); a no-op where there is no such channel."""
+        ...
+
+    def listen(self, *channels: str) -> AsyncIterator[tuple[str, str]] | None:
+        """(channel, payload) as other processes notify, or None where that is not possible."""
         ...
 
     async def migrate(self) -> list[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import AsyncIterator
 from dataclasses import asdict
 
 from actionvault.domain.executions import (
@@ -18,6 +19,9 @@ from actionvault.domain.executions import (
 )
 from actionvault.ports import DuplicateExternalId
 from actionvault.store.database import Database, IntegrityViolation, Row
+
+WORK_CHANNEL = "actionvault_work"
+CANCEL_CHANNEL = "actionvault_cancel"
 
 
 def _outputs(raw: str | None) -> tuple[ActionOutput, ...]:
@@ -126,6 +130,15 @@ class SQLExecutionStore:
         mine = await self._db.fetch_one("queued_for_user", {"user_id": user_id, "cap": cap})
         total = await self._db.fetch_one("queued_total", {"cap": cap})
         return (int(mine["n"]) if mine else 0, int(total["n"]) if total else 0)
+
+    async def announce_work(self) -> None:
+        await self._db.notify(WORK_CHANNEL)
+
+    async def announce_cancel(self, number: int) -> None:
+        await self._db.notify(CANCEL_CHANNEL, str(number))
+
+    def notifications(self) -> AsyncIterator[tuple[str, str]] | None:
+        return self._db.listen(WORK_CHANNEL, CANCEL_CHANNEL)
 
     async def get(self, number: int) -> Execution | None:
         row = await self._db.fetch_one("execution_by_id", {"id": number})

@@ -6,6 +6,7 @@ embedded default runs without the `postgres` extra installed.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any
@@ -102,6 +103,35 @@ class PostgresDatabase:
     async def transaction(self) -> AsyncIterator[Connection]:
         async with self.pool.connection() as conn, conn.transaction():
             yield _Queries(conn, self._queries)
+
+    async def notify(self, channel: str, payload: str = "") -> None:
+        async with self.pool.connection() as conn:
+            await conn.execute("SELECT pg_notify(%s, %s)", (channel, payload))
+
+    def listen(self, *channels: str) -> AsyncIterator[tuple[str, str]] | None:
+        return self._listen(channels)
+
+    async def _listen(self, channels: tuple[str, ...]) -> AsyncIterator[tuple[str, str]]:
+        """Notifications on a connection of their own, reconnecting after a failure.
+
+        After a reconnect a ("", "") item is yielded: notifications may have been missed, so
+        the listener should look for work as if woken.
+        """
+        import psycopg
+
+        delay = 0.5
+        while True:
+            try:
+                async with await psycopg.AsyncConnection.connect(self.url, autocommit=True) as conn:
+                    for channel in channels:
+                        await conn.execute(f"LISTEN {channel}".encode())
+                    delay = 0.5
+                    yield "", ""
+                    async for note in conn.notifies():
+                        yield note.channel, note.payload
+            except psycopg.OperationalError:
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 10.0)
 
     async def migrate(self) -> list[str]:
         applied: list[str] = []

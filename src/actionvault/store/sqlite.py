@@ -208,6 +208,12 @@ class SQLiteDatabase:
                 raise
             await self._waiting.call(lambda conn: conn.execute("COMMIT"))
 
+    async def notify(self, channel: str, payload: str = "") -> None:
+        """SQLite has no channel between processes; in-process signals and polling suffice."""
+
+    def listen(self, *channels: str) -> AsyncIterator[tuple[str, str]] | None:
+        return None
+
     async def migrate(self) -> list[str]:
         migrations = load_migrations(self.dialect)
         async with self._write_lock:
