@@ -81,6 +81,7 @@ async def seed_content(stores: Stores, now: float) -> Seed:
         await users.grant_set_action("test_runner__c", agent, "*")
     await users.grant_set_action("test_runner__c", "inactive_agent__c", "echo__c")
     await users.grant_set_action("test_runner__c", "helpdesk__c", "explain_feature__c")
+    await users.grant_set_action("test_runner__c", "doc_chat__c", "*")
     await users.grant_set_object("test_runner__c", "study__c", ObjectPermission(read=True))
     await users.assign_permission_set(alice.id, "test_runner__c")
     await users.save_permission_set("api_only__c", "API access only", True, now)

@@ -376,12 +376,20 @@ async def test_user_message_is_routed_and_answered_with_agent_action_and_chat(ap
     assert error_of(other)[0] == "INVALID_DATA"
 
 
-async def test_a_message_that_fits_no_action_is_refused_with_what_can_be_asked(app: App) -> None:
+async def test_a_message_that_fits_no_action_ends_failure_saying_what_can_be_asked(
+    app: App,
+) -> None:
     headers = await app.login(ALICE)
     body = await app.execute(headers, user_message="zzz qqq")
-    error_type, message = error_of(body)
-    assert error_type == "OPERATION_NOT_ALLOWED"
-    assert "Explain a Feature" in message
+    response = body["actionResponse"]
+    assert response["actionStatus"] == "IN_PROGRESS"
+    assert response["agentAction"] == "super_agent__sys.route_message__sys"
+    done = await app.wait(headers, response["executionId"])
+    assert done["actionStatus"] == "FAILURE"
+    assert done["errors"][0]["type"] == "OPERATION_NOT_ALLOWED"
+    assert "You can ask for: Explain a Feature (helpdesk__c.explain_feature__c)" in (
+        done["errors"][0]["message"]
+    )
 
 
 async def test_execution_ids_increase(app: App) -> None:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from actionvault.domain.agents import Action, Agent
+from actionvault.domain.chats import ChatTurn
 from actionvault.domain.content import DocumentVersion, ObjectRecord
 from actionvault.domain.executions import ActionOutput, Execution
 from actionvault.providers.base import ModelProvider
@@ -33,6 +34,8 @@ class ActionContext:
     #: The configured model vendor, or None on the offline built-in engine.
     provider: ModelProvider | None = None
     meter: UsageMeter = field(default_factory=UsageMeter)
+    #: Earlier turns of the chat this execution belongs to, oldest first.
+    history: tuple[ChatTurn, ...] = ()
 
 
 class ActionHandler(Protocol):

@@ -24,4 +24,6 @@ async def echo(context: ActionContext) -> list[ActionOutput]:
     parts = [f"{execution.agent_action} ran on {execution.target.describe()}"]
     if execution.user_message:
         parts.append(f"message: {execution.user_message}")
+    if context.history:
+        parts.append(f"after {len(context.history)} earlier turns")
     return [ActionOutput(type="text", value="; ".join(parts))]

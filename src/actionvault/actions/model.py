@@ -207,11 +207,15 @@ async def run_with_model(context: ActionContext, provider: ModelProvider) -> lis
         )
     chunks = split_chunks(text, max(budget_chars, 2000))
 
+    earlier: list[Message] = []
+    for turn in context.history[-5:]:
+        earlier += [Message("user", turn.message), Message("assistant", turn.answer[:2000])]
+
     def ask(body: str, note: str = "") -> list[Message]:
         prompt = f"{note}{body}"
         if question:
             prompt += f"\n\nThe user asks: {question}"
-        return [Message("system", system), Message("user", prompt)]
+        return [Message("system", system), *earlier, Message("user", prompt)]
 
     if len(chunks) == 1:
         result = await _checked(caller, ask(chunks[0]), schema)

@@ -14,7 +14,16 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from actionvault.api import envelope
 from actionvault.api.endpoints import BurstCounter, respond
-from actionvault.api.routes import agents, auth, documents, executions, extensions, records, users
+from actionvault.api.routes import (
+    agents,
+    auth,
+    chats,
+    documents,
+    executions,
+    extensions,
+    records,
+    users,
+)
 from actionvault.errors import ActionVaultError, MalformedUrl, MethodNotSupported
 from actionvault.runtime import Runtime
 
@@ -89,6 +98,7 @@ def create_app(runtime: Runtime, *, manage_runtime: bool = True) -> ASGIApp:
             *documents.ROUTES,
             *records.ROUTES,
             *extensions.ROUTES,
+            *chats.ROUTES,
         ],
         exception_handlers={HTTPException: _http_error},
         lifespan=lifespan,

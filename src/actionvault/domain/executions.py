@@ -110,6 +110,8 @@ class NewExecution:
     chat_id: str | None = None
     client_id: str | None = None
     max_attempts: int = 3
+    #: Set when the execution ends FAILURE at once (a chat message no action answers).
+    failure: ExecutionError | None = None
 
 
 @dataclass(frozen=True, slots=True)

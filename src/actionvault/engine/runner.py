@@ -5,11 +5,12 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from actionvault.actions.context import ActionContext, ActionHandler
 from actionvault.actions.model import run_with_model
 from actionvault.domain.agents import Action, Agent, AgentCatalog
+from actionvault.domain.chats import ChatTurn
 from actionvault.domain.executions import (
     ActionOutput,
     Execution,
@@ -19,7 +20,7 @@ from actionvault.domain.executions import (
 )
 from actionvault.domain.principals import Principal
 from actionvault.errors import ActionFailed
-from actionvault.ports import ContentStore, UserStore
+from actionvault.ports import ChatStore, ContentStore, UserStore
 from actionvault.providers.base import ModelProvider
 
 log = logging.getLogger(__name__)
@@ -43,6 +44,7 @@ class Runner:
         catalog: AgentCatalog,
         content: ContentStore,
         users: UserStore,
+        chats: ChatStore,
         engines: Mapping[str, ActionHandler],
         default_timeout: float,
         provider: ModelProvider | None = None,
@@ -50,6 +52,7 @@ class Runner:
         self._catalog = catalog
         self._content = content
         self._users = users
+        self._chats = chats
         self._engines = engines
         self._default_timeout = default_timeout
         self._provider = provider
@@ -67,6 +70,9 @@ class Runner:
         context = await self._context(execution, agent, action)
         if isinstance(context, Outcome):
             return context
+        if execution.chat_id is not None:
+            turns = await self._chats.turns(execution.chat_id, before=execution.number, limit=10)
+            context = replace(context, history=tuple(ChatTurn.of(t) for t in turns))
         timeout = action.timeout_seconds or self._default_timeout
         # With a provider, an action that carries model instructions is done by the model;
         # without one, its built-in engine does it offline.

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, replace
 
 from actionvault.domain.agents import Action, Agent, AgentCatalog, Scope
+from actionvault.domain.chats import Chat
 from actionvault.domain.executions import (
     CancelOutcome,
     Execution,
+    ExecutionError,
     NewExecution,
     Target,
 )
@@ -24,14 +27,59 @@ from actionvault.errors import (
     ParameterRequired,
 )
 from actionvault.ports import (
+    ChatStore,
     Clock,
     ContentStore,
     DuplicateExternalId,
     ExecutionStore,
-    UserStore,
     WorkSignal,
 )
 from actionvault.services.audit import AuditService
+
+#: What an unroutable chat message is recorded as (Vault's general chat agent).
+ROUTER_AGENT = "super_agent__sys"
+ROUTER_ACTION = "route_message__sys"
+
+MessageRouter = Callable[
+    [str, list[tuple[Agent, Action]], list[str]], Awaitable[tuple[Agent, Action] | None]
+]
+
+
+async def lexical_router(
+    message: str, candidates: list[tuple[Agent, Action]], history: list[str]
+) -> tuple[Agent, Action] | None:
+    """The offline fallback: lexical overlap with the descriptions (see domain/routing.py)."""
+    choice = route_message(message, candidates)
+    if choice is None and history:
+        choice = route_message(f"{message} {history[-1]}", candidates)
+    return (choice.agent, choice.action) if choice else None
+
+
+def _request_target(request: ExecuteRequest) -> Target:
+    """The target as the request names it, for recording a message that was not routed."""
+    ref = parse_document_ref(request.document_id) if request.document_id else None
+    return Target(
+        document_id=ref.document_id if ref else None,
+        major=ref.major if ref else None,
+        minor=ref.minor if ref else None,
+        object_name=request.object_name,
+        object_type=request.object_type,
+        record_id=request.record_id,
+    )
+
+
+def _with_chat_target(request: ExecuteRequest, chat: Chat) -> ExecuteRequest:
+    """A chat continues on its document or record unless the request names another."""
+    if request.document_id or request.object_name or request.record_id:
+        return request
+    t = chat.target
+    return replace(
+        request,
+        document_id=str(t.document_id) if t.document_id is not None else None,
+        object_name=t.object_name,
+        object_type=t.object_type,
+        record_id=t.record_id,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +122,7 @@ class ExecutionService:
         catalog: AgentCatalog,
         executions: ExecutionStore,
         content: ContentStore,
-        users: UserStore,
+        chats: ChatStore,
         clock: Clock,
         audit_service: AuditService,
         max_attempts: int = 3,
@@ -84,7 +132,9 @@ class ExecutionService:
         self._catalog = catalog
         self._executions = executions
         self._content = content
-        self._users = users
+        self._chats = chats
+        #: Chooses the action for a chat message; the runtime installs the best it has.
+        self.router: MessageRouter = lexical_router
         self._clock = clock
         self._max_attempts = max_attempts
         self._audit = audit_service
@@ -93,12 +143,17 @@ class ExecutionService:
         self.signal: WorkSignal = _NullSignal()
 
     async def execute(self, principal: Principal, request: ExecuteRequest) -> Started:
-        routed = False
+        chat: Chat | None = None
         if request.agent_name is None and request.action_name is None:
             if request.user_message is None:
                 raise ParameterRequired.named("agent_name", "user_message")
-            agent, action = await self._route(principal, request)
-            routed = True
+            if request.chat_id is not None:
+                chat = await self._owned_chat(principal, request.chat_id)
+                request = _with_chat_target(request, chat)
+            routed = await self._route(principal, request, chat)
+            if isinstance(routed, str):
+                return await self._unrouted(principal, request, chat, routed)
+            agent, action = routed
         else:
             if request.agent_name is None:
                 raise ParameterRequired.named("agent_name")
@@ -114,28 +169,68 @@ class ExecutionService:
         if request.external_id is not None:
             await self._check_external_id(request.external_id)
         await self._check_backlog(principal)
-        chat_id = await self._chat(principal, request, routed)
+        if request.user_message is not None and request.agent_name is None:
+            chat = chat or await self._new_chat(principal, target)
+        elif request.chat_id is not None:
+            chat = await self._owned_chat(principal, request.chat_id)
+        return await self._create(
+            principal, request, agent.name, action.name, target, chat, routed=chat is not None
+        )
+
+    async def _create(
+        self,
+        principal: Principal,
+        request: ExecuteRequest,
+        agent_name: str,
+        action_name: str,
+        target: Target,
+        chat: Chat | None,
+        *,
+        routed: bool,
+        failure: ExecutionError | None = None,
+    ) -> Started:
         try:
             execution = await self._executions.create(
                 NewExecution(
                     user_id=principal.user_id,
-                    agent_name=agent.name,
-                    action_name=action.name,
+                    agent_name=agent_name,
+                    action_name=action_name,
                     target=target,
                     external_id=request.external_id,
                     user_message=request.user_message,
-                    chat_id=chat_id,
+                    chat_id=chat.id if chat else None,
                     client_id=request.client_id,
                     max_attempts=self._max_attempts,
+                    failure=failure,
                 ),
                 self._clock(),
             )
         except DuplicateExternalId:
             raise _duplicate_external_id(request.external_id) from None
-        self.signal.work_available()
-        await self._executions.announce_work()
+        if failure is None:
+            self.signal.work_available()
+            await self._executions.announce_work()
         await self._audit.execution_requested(principal, execution, request.client_id)
-        return Started(execution, routed)
+        return Started(execution, routed and request.agent_name is None)
+
+    async def _unrouted(
+        self, principal: Principal, request: ExecuteRequest, chat: Chat | None, hint: str
+    ) -> Started:
+        """A message no action answers is an execution that ends FAILURE at once, saying so."""
+        if request.external_id is not None:
+            await self._check_external_id(request.external_id)
+        target = _request_target(request)
+        chat = chat or await self._new_chat(principal, target)
+        return await self._create(
+            principal,
+            request,
+            ROUTER_AGENT,
+            ROUTER_ACTION,
+            target,
+            chat,
+            routed=True,
+            failure=ExecutionError("OPERATION_NOT_ALLOWED", hint),
+        )
 
     def _resolve(self, agent_name: str, action_name: str) -> tuple[Agent, Action]:
         agent = self._catalog.get(agent_name)
@@ -152,7 +247,22 @@ class ExecutionService:
             raise OperationNotAllowed(f"Action [{agent_name}.{action_name}] is inactive")
         return agent, action
 
-    async def _route(self, principal: Principal, request: ExecuteRequest) -> tuple[Agent, Action]:
+    def chat_candidates(self, principal: Principal, scope: Scope) -> list[tuple[Agent, Action]]:
+        """The active chat actions of agents of this scope that the caller may run."""
+        return [
+            (agent, action)
+            for agent in self._catalog
+            if agent.active and agent.scope is scope
+            for action in agent.actions
+            if action.active
+            and action.support_chat
+            and can_execute(principal, agent.name, action.name)
+        ]
+
+    async def _route(
+        self, principal: Principal, request: ExecuteRequest, chat: Chat | None
+    ) -> tuple[Agent, Action] | str:
+        """The chosen (agent, action), or the message that says what can be asked here."""
         assert request.user_message is not None
         if request.document_id is not None:
             wanted = Scope.DOCUMENT
@@ -160,27 +270,19 @@ class ExecutionService:
             wanted = Scope.OBJECT
         else:
             wanted = Scope.GENERAL
-        candidates = [
-            (agent, action)
-            for agent in self._catalog
-            if agent.active and agent.scope is wanted
-            for action in agent.actions
-            if action.active
-            and action.support_chat
-            and can_execute(principal, agent.name, action.name)
-        ]
-        choice = route_message(request.user_message, candidates)
-        if choice is None:
-            offered = ", ".join(f"{a.label} ({g.name}.{a.name})" for g, a in candidates)
-            raise OperationNotAllowed(
-                "No chat action here matches the message. "
-                + (
-                    f"You can ask for: {offered}."
-                    if offered
-                    else "No chat actions are available here."
-                )
-            )
-        return choice.agent, choice.action
+        candidates = self.chat_candidates(principal, wanted)
+        history: list[str] = []
+        if chat is not None:
+            history = [t.user_message or "" for t in await self._chats.turns(chat.id, limit=5)]
+        choice = await self.router(request.user_message, candidates, history)
+        if choice is not None:
+            return choice
+        offered = "; ".join(
+            f"{a.label} ({g.name}.{a.name}): {a.description}" for g, a in candidates
+        )
+        if offered:
+            return f"No action here answers that message. You can ask for: {offered}"
+        return "No action here answers that message, and no chat actions are available here."
 
     async def _target(self, principal: Principal, agent: Agent, request: ExecuteRequest) -> Target:
         if agent.scope is Scope.DOCUMENT:
@@ -269,19 +371,31 @@ class ExecutionService:
         if await self._executions.external_id_used(external_id):
             raise _duplicate_external_id(external_id)
 
-    async def _chat(
-        self, principal: Principal, request: ExecuteRequest, routed: bool
-    ) -> str | None:
-        if request.chat_id is not None:
-            owner = await self._users.chat_owner(request.chat_id)
-            if owner is None or owner != principal.user_id:
-                raise InvalidData.for_parameter("chat_id", request.chat_id, "no such chat")
-            return request.chat_id
-        if not routed:
-            return None
-        chat_id = uuid.uuid4().hex
-        await self._users.add_chat(chat_id, principal.user_id, self._clock())
-        return chat_id
+    async def _owned_chat(self, principal: Principal, chat_id: str) -> Chat:
+        chat = await self._chats.get(chat_id)
+        if chat is None or chat.user_id != principal.user_id:
+            raise InvalidData.for_parameter("chat_id", chat_id, "no such chat")
+        return chat
+
+    async def _new_chat(self, principal: Principal, target: Target) -> Chat:
+        chat = Chat(
+            id=uuid.uuid4().hex, user_id=principal.user_id, target=target, created_at=self._clock()
+        )
+        await self._chats.add(chat)
+        return chat
+
+    # Chat history
+
+    async def chats(self, principal: Principal) -> list[Chat]:
+        return await self._chats.of_user(principal.user_id)
+
+    async def chat(self, principal: Principal, chat_id: str) -> tuple[Chat, list[Execution]]:
+        chat = await self._owned_chat(principal, chat_id)
+        return chat, await self._chats.turns(chat.id)
+
+    async def delete_chat(self, principal: Principal, chat_id: str) -> None:
+        chat = await self._owned_chat(principal, chat_id)
+        await self._chats.delete(chat.id)
 
     async def status(
         self,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from actionvault.store.audit import SQLAuditStore
+from actionvault.store.chats import SQLChatStore
 from actionvault.store.content import SQLContentStore
 from actionvault.store.database import Database
 from actionvault.store.executions import SQLExecutionStore
@@ -20,6 +21,7 @@ class Stores:
     content: SQLContentStore
     users: SQLUserStore
     audit: SQLAuditStore
+    chats: SQLChatStore
 
 
 async def open_database(url: str) -> Database:
@@ -48,5 +50,10 @@ async def open_database(url: str) -> Database:
 async def open_stores(url: str) -> Stores:
     db = await open_database(url)
     return Stores(
-        db, SQLExecutionStore(db), SQLContentStore(db), SQLUserStore(db), SQLAuditStore(db)
+        db,
+        SQLExecutionStore(db),
+        SQLContentStore(db),
+        SQLUserStore(db),
+        SQLAuditStore(db),
+        SQLChatStore(db),
     )

@@ -93,6 +93,9 @@ class SQLExecutionStore:
             "client_id": new.client_id,
             "max_attempts": new.max_attempts,
             "now": now,
+            "state": (ExecutionState.FAILED if new.failure else ExecutionState.QUEUED).value,
+            "finished_at": now if new.failure else None,
+            "errors": json.dumps([asdict(new.failure)]) if new.failure else None,
         }
         try:
             if new.external_id is None:
@@ -117,8 +120,10 @@ class SQLExecutionStore:
             agent_name=new.agent_name,
             action_name=new.action_name,
             target=t,
-            state=ExecutionState.QUEUED,
+            state=ExecutionState.FAILED if new.failure else ExecutionState.QUEUED,
             created_at=now,
+            finished_at=now if new.failure else None,
+            errors=(new.failure,) if new.failure else (),
             max_attempts=new.max_attempts,
             external_id=new.external_id,
             user_message=new.user_message,

@@ -242,10 +242,3 @@ class SQLUserStore:
             "delete_stale_sessions",
             {"idle_before": idle_before, "created_before": created_before},
         )
-
-    async def add_chat(self, chat_id: str, user_id: int, now: float) -> None:
-        await self._db.execute("insert_chat", {"id": chat_id, "user_id": user_id, "now": now})
-
-    async def chat_owner(self, chat_id: str) -> int | None:
-        row = await self._db.fetch_one("chat_by_id", {"id": chat_id})
-        return int(row["user_id"]) if row else None

@@ -23,8 +23,10 @@ async def execute(call: Call) -> dict[str, Any]:
     body = parse_json_object(await call.request.body())
     started = await call.runtime.executions.execute(call.user, parse_execute(body, call.client_id))
     execution = started.execution
+    # Execute always answers IN_PROGRESS, as Vault's does; the outcome is for status to tell,
+    # even when it is known at once (a chat message that no action answers).
     response: dict[str, Any] = {
-        "actionStatus": execution.state.action_status,
+        "actionStatus": "IN_PROGRESS",
         "executionId": execution.execution_id,
         "urls": [_status_url(call.version, execution)],
     }

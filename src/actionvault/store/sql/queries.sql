@@ -220,7 +220,18 @@ SELECT * FROM object_records WHERE object_name = :object_name ORDER BY id
 LIMIT :limit OFFSET :offset;
 
 -- name: insert_chat
-INSERT INTO chats (id, user_id, created_at) VALUES (:id, :user_id, :now);
+INSERT INTO chats (id, user_id, document_id, object_name, object_type, record_id, created_at)
+VALUES (:id, :user_id, :document_id, :object_name, :object_type, :record_id, :now);
+
+-- name: chats_of_user
+SELECT c.*, (SELECT count(*) FROM executions e WHERE e.chat_id = c.id) AS turns
+FROM chats c WHERE c.user_id = :user_id ORDER BY c.created_at DESC, c.id LIMIT :limit;
+
+-- name: delete_chat
+DELETE FROM chats WHERE id = :id;
+
+-- name: chat_executions
+SELECT * FROM executions WHERE chat_id = :chat_id AND id < :before ORDER BY id DESC LIMIT :limit;
 
 -- name: chat_by_id
 SELECT * FROM chats WHERE id = :id;
@@ -228,10 +239,10 @@ SELECT * FROM chats WHERE id = :id;
 -- name: insert_execution
 INSERT INTO executions (external_id, user_id, agent_name, action_name, document_id, major, minor,
                         object_name, object_type, record_id, user_message, chat_id, client_id,
-                        state, max_attempts, created_at)
+                        state, max_attempts, created_at, finished_at, errors)
 VALUES (:external_id, :user_id, :agent_name, :action_name, :document_id, :major, :minor,
         :object_name, :object_type, :record_id, :user_message, :chat_id, :client_id,
-        'queued', :max_attempts, :now)
+        :state, :max_attempts, :now, :finished_at, :errors)
 RETURNING id;
 
 -- Bounded counts: back-pressure only needs to know whether a cap is reached.

@@ -131,11 +131,17 @@ CREATE TABLE record_roles (
     PRIMARY KEY (record_id, role, member_kind, member_id)
 );
 
+-- A conversation: its owner and what it is about; its turns are its executions, in order.
 CREATE TABLE chats (
     id TEXT PRIMARY KEY,
     user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    document_id BIGINT,
+    object_name TEXT,
+    object_type TEXT,
+    record_id TEXT,
     created_at DOUBLE PRECISION NOT NULL
 );
+CREATE INDEX chats_user ON chats(user_id);
 
 -- An identity never hands out a number twice, so a VAB execution id is never reused.
 CREATE TABLE executions (
@@ -183,6 +189,7 @@ CREATE TABLE external_ids (
 );
 CREATE INDEX executions_running ON executions(worker_id) WHERE state = 'running';
 CREATE INDEX executions_queued_by_user ON executions(user_id) WHERE state = 'queued';
+CREATE INDEX executions_chat ON executions(chat_id, id) WHERE chat_id IS NOT NULL;
 
 -- Append-only: who did what, when, with what outcome. Triggers refuse any change.
 CREATE TABLE audit_events (
