@@ -387,8 +387,9 @@ async def test_a_message_that_fits_no_action_ends_failure_saying_what_can_be_ask
     done = await app.wait(headers, response["executionId"])
     assert done["actionStatus"] == "FAILURE"
     assert done["errors"][0]["type"] == "OPERATION_NOT_ALLOWED"
-    assert "You can ask for: Explain a Feature (helpdesk__c.explain_feature__c)" in (
-        done["errors"][0]["message"]
+    assert (
+        "You can ask for: Explain a Feature (helpdesk__c.explain_feature__c)"
+        in (done["errors"][0]["message"])
     )
 
 

@@ -4,13 +4,30 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from actionvault.actions.accessibility import check_accessibility_of_document
+from actionvault.actions.ask_document import ask_document
+from actionvault.actions.boxed_warning import detect_boxed_warning
 from actionvault.actions.context import ActionHandler
 from actionvault.actions.diagnostics import echo
 from actionvault.actions.model import needs_model
+from actionvault.actions.phrase_assessment import assess_promotional_phrases
+from actionvault.actions.privacy_link import check_privacy_link
+from actionvault.actions.record_actions import ask_record, summarize_record
 from actionvault.actions.spelling_grammar import check_spelling_and_grammar
+from actionvault.actions.summarize_document import summarize_document
+from actionvault.actions.unsubscribe_link import check_unsubscribe_link
 
 BUILTIN_ENGINES: Mapping[str, ActionHandler] = {
     "builtin.spelling_grammar": check_spelling_and_grammar,
+    "builtin.phrase_assessment": assess_promotional_phrases,
+    "builtin.privacy_link": check_privacy_link,
+    "builtin.boxed_warning": detect_boxed_warning,
+    "builtin.unsubscribe_link": check_unsubscribe_link,
+    "builtin.accessibility": check_accessibility_of_document,
+    "builtin.summarize_document": summarize_document,
+    "builtin.ask_document": ask_document,
+    "builtin.summarize_record": summarize_record,
+    "builtin.ask_record": ask_record,
     "builtin.echo": echo,
     "model": needs_model,
 }

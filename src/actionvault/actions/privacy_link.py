@@ -1,0 +1,68 @@
+"""quick_check__v / privacy__v on the built-in engine: is there a privacy policy link, and where.
+
+Promotional web pages and e-mails must link to the privacy policy, usually in the footer. A
+link counts when its address, its text or the words leading into it name privacy or data
+protection ("Privacy Policy: https://example.com/legal"); a privacy policy merely mentioned
+without a link does not count, and the message says so.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+
+from actionvault.actions.context import ActionContext, json_output
+from actionvault.actions.html_text import DocumentText, require_document_text
+from actionvault.actions.links import Link, find_links, location_of
+from actionvault.domain.executions import ActionOutput
+
+_PRIVACY_WORDS_RE = re.compile(
+    r"\bprivacy\b|\bdata[\s-]+protection\b|\bdatenschutz|\bconfidentialit[yé]", re.IGNORECASE
+)
+_PRIVACY_URL_RE = re.compile(
+    r"privacy|data[-_]?protection|datenschutz|privacidad|confidentialite", re.IGNORECASE
+)
+_MENTION_RE = re.compile(r"\bprivacy\s+(?:policy|notice|statement)\b", re.IGNORECASE)
+
+
+def is_privacy_link(link: Link) -> bool:
+    if link.kind == "email":
+        return False  # an address to write to is not a policy to read
+    url = link.url.split("?")[0] if not link.url.startswith("mailto:") else ""
+    return bool(
+        _PRIVACY_URL_RE.search(url)
+        or _PRIVACY_WORDS_RE.search(link.text)
+        or _PRIVACY_WORDS_RE.search(link.context)
+    )
+
+
+def check_privacy_links(document: DocumentText) -> dict[str, object]:
+    length = len(document.raw)
+    found = [link for link in find_links(document) if is_privacy_link(link)]
+    links = [
+        {
+            "text": link.text,
+            "url": link.url,
+            "offset": link.offset,
+            "location": location_of(link.offset, length),
+        }
+        for link in found
+    ]
+    if links:
+        places = sorted({str(link["location"]) for link in links})
+        message = (
+            f"Found {len(links)} privacy policy link{'s' if len(links) > 1 else ''} "
+            f"in the {' and '.join(places)}."
+        )
+    elif _MENTION_RE.search(document.visible):
+        message = (
+            "The text mentions a privacy policy but does not link to it; add the policy's URL."
+        )
+    else:
+        message = "No privacy policy link was found; add a link to the privacy policy."
+    return {"privacy_link_present": bool(links), "links": links, "message": message}
+
+
+async def check_privacy_link(context: ActionContext) -> list[ActionOutput]:
+    document = require_document_text(context, "Privacy Policy Link")
+    return [json_output(await asyncio.to_thread(check_privacy_links, document))]

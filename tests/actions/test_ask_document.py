@@ -1,0 +1,117 @@
+"""promomats_document_chat__v / ask_question__v: answers by retrieval, with citations."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from actionvault.actions.ask_document import answer_question, ask_document, best_quote
+from actionvault.actions.context import ActionContext
+from actionvault.actions.html_text import DocumentText, mask_markup
+from actionvault.actions.passages import Passage
+from actionvault.domain.agents import Action, Agent, Scope
+from actionvault.domain.content import Document, DocumentVersion
+from actionvault.domain.executions import Execution, ExecutionState, Target
+from actionvault.errors import ActionFailed
+
+DEMO_DIR = Path(__file__).resolve().parents[2] / "src" / "actionvault" / "demo" / "documents"
+BROCHURE = (DEMO_DIR / "cardiovex-brochure.txt").read_text()
+
+
+def version(text: str) -> DocumentVersion:
+    document = Document(4, "Cardiovex Brochure", "brochure__c", "draft__c", "draft", 1, 0.0)
+    return DocumentVersion(document, 0, 1, "brochure", "text/plain", text, 0.0)
+
+
+def ask(question: str, text: str = BROCHURE, html: bool = False) -> str:
+    visible = mask_markup(text) if html else text
+    return answer_question(DocumentText(version(text), text, visible, html), question)
+
+
+def context_for(text: str, question: str | None) -> ActionContext:
+    action = Action("ask_question__v", "Ask a Question", "", "builtin.ask_document")
+    agent = Agent("promomats_document_chat__v", "Content Agent", "", "", "standard", True,
+                  "ADVANCED", Scope.DOCUMENT, actions=(action,))  # fmt: skip
+    execution = Execution(1, 1, agent.name, action.name, Target(4, 0, 1),
+                          ExecutionState.RUNNING, 0.0, user_message=question)  # fmt: skip
+    return ActionContext(execution, agent, action, document=version(text))
+
+
+def test_a_question_is_answered_with_the_passage_and_its_section() -> None:
+    answer = ask("How should I store the pens?")
+
+    assert answer.startswith('From "Cardiovex Brochure":\n\nKeep the pens in the refridgerator')
+    assert answer.split("\n\n")[1].endswith("[Section: Storing your pens]")
+
+
+def test_several_passages_may_answer_each_with_its_citation() -> None:
+    answer = ask("What are the side effects, and should I stop using it?")
+    assert "[Section: Possible side effects]" in answer
+
+
+def test_a_question_the_document_does_not_answer_says_so_and_lists_the_headings() -> None:
+    assert ask("What does Cardiovex cost in France?") == (
+        'The document "Cardiovex Brochure" does not appear to answer this question. Its '
+        "headings are: Understanding Your Treatment with Cardiovex; How does Cardiovex work?; "
+        "How do I use Cardiovex?; Possible side effects; Storing your pens."
+    )
+
+
+def test_without_headings_the_unanswered_reply_says_so() -> None:
+    assert ask("What is the price?", "Cardiovex lowers LDL cholesterol.").endswith(
+        "It has no headings; try asking with words the document uses."
+    )
+
+
+def test_pages_are_cited_when_the_document_has_no_headings() -> None:
+    text = "Cardiovex lowers LDL cholesterol.\fKeep the pens in the refrigerator."
+    assert ask("Where do I keep the pens?", text).endswith("[Page 2]")
+
+
+def test_html_sections_are_cited_by_their_headings() -> None:
+    html = (
+        "<html><body><h1>Cardiovex</h1><p>It lowers LDL.</p><h2>Storage</h2>"
+        "<p>Keep the <b>pens</b> in the refrigerator.</p></body></html>"
+    )
+    assert ask("How do I store the pens?", html, html=True).endswith(
+        "Keep the pens in the refrigerator. [Section: Storage]"
+    )
+
+
+def test_text_repeated_on_several_pages_is_quoted_once_where_it_first_appears() -> None:
+    safety = "Keep the pens in the refrigerator and never freeze them."
+    text = f"Cardiovex lowers LDL.\f{safety}\fIt is injected.\f{safety}"
+    answer = ask("How do I keep the pens?", text)
+    assert answer == f'From "Cardiovex Brochure":\n\n{safety} [Page 2]'
+
+
+def test_a_question_without_content_words_asks_for_a_topic() -> None:
+    assert ask("What is it?").startswith('The question has no words to look for in "Cardiovex')
+
+
+def test_a_long_passage_is_quoted_by_its_best_sentences() -> None:
+    filler = " ".join(f"Filler sentence {i} about nothing in particular." for i in range(20))
+    passage = Passage(f"{filler} Store the pens in the fridge. {filler}", 0)
+
+    quote = best_quote(passage, "Where do I store the pens?")
+
+    assert "Store the pens in the fridge." in quote
+    assert len(quote.split()) < 40
+
+
+async def test_the_handler_answers_plain_text() -> None:
+    (output,) = await ask_document(context_for(BROCHURE, "How do I use Cardiovex?"))
+    assert output.type == "text"
+    assert "[Section: How do I use Cardiovex?]" in output.value
+
+
+@pytest.mark.parametrize("question", [None, "", "   "])
+async def test_the_handler_needs_a_question(question: str | None) -> None:
+    with pytest.raises(ActionFailed, match="needs a question: send it as user_message"):
+        await ask_document(context_for(BROCHURE, question))
+
+
+async def test_the_handler_fails_clearly_on_a_document_without_text() -> None:
+    with pytest.raises(ActionFailed, match="has no text for Ask a Question"):
+        await ask_document(context_for("", "Anything?"))

@@ -1,0 +1,147 @@
+"""Every standard action runs on the built-in engine through the API and answers in its shape."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from actionvault.store.content import NewVersion
+from support import ADMIN, App
+
+QUICK_CHECK_SHAPES = {
+    "phrase_assessment__v": {"findings", "summary"},
+    "privacy__v": {"privacy_link_present", "links", "message"},
+    "boxed_warning_detect__v": {
+        "boxed_warning_present", "title", "text", "offset", "detected_by", "message",
+    },
+    "unsubscribe__v": {"unsubscribe_link_present", "links", "message"},
+}  # fmt: skip
+
+
+async def run(app: App, **fields: Any) -> dict[str, Any]:
+    headers = await app.login(ADMIN)
+    body = await app.execute(headers, **fields)
+    assert body["responseStatus"] == "SUCCESS", body
+    return await app.wait(headers, body["actionResponse"]["executionId"])
+
+
+def only_text(done: dict[str, Any]) -> str:
+    assert done["actionStatus"] == "SUCCESS", done
+    [output] = done["actionOutputs"]
+    assert output["type"] == "text"
+    value: str = output["value"]
+    return value
+
+
+def fenced_json(done: dict[str, Any]) -> dict[str, Any]:
+    value = only_text(done)
+    assert value.startswith("```json\n")
+    assert value.endswith("\n```")
+    result: dict[str, Any] = json.loads(value[len("```json\n") : -len("\n```")])
+    return result
+
+
+@pytest.mark.parametrize("action_name", sorted(QUICK_CHECK_SHAPES))
+async def test_a_quick_check_answers_fenced_json_in_its_shape(app: App, action_name: str) -> None:
+    done = await run(
+        app, agent_name="quick_check__v", action_name=action_name, document_id=str(app.seed.doc_a)
+    )
+    assert set(fenced_json(done)) == QUICK_CHECK_SHAPES[action_name]
+
+
+async def test_accessibility_refuses_a_plain_text_document_saying_why(app: App) -> None:
+    done = await run(
+        app,
+        agent_name="quick_check__v",
+        action_name="accessibility__v",
+        document_id=str(app.seed.doc_a),
+    )
+    assert done["actionStatus"] == "FAILURE"
+    assert done["errors"][0]["message"].startswith(
+        f"Accessibility checks run on HTML content; document {app.seed.doc_a} is text/plain"
+    )
+
+
+async def test_accessibility_checks_an_html_document(app: App) -> None:
+    html = '<html><body><h2>Cardiovex</h2><img src="a.png"><p>Text.</p></body></html>'
+    # Stored with its markup: uploads through the documents API keep only extracted text.
+    added = await app.runtime.stores.content.add_document(
+        name="Web page",
+        type="web_page__c",
+        owner_id=app.seed.admin_id,
+        version=NewVersion("page.html", "text/html", html),
+        now=app.clock(),
+    )
+    done = await run(
+        app,
+        agent_name="quick_check__v",
+        action_name="accessibility__v",
+        document_id=str(added.document.id),
+    )
+    result = fenced_json(done)
+    assert {issue["rule"] for issue in result["issues"]} == {"img-alt-missing", "heading-no-h1"}
+    assert set(result["summary"]) == {"errors", "info", "by_rule", "checked"}
+
+
+async def test_summarize_document_answers_a_cited_summary(app: App) -> None:
+    done = await run(
+        app,
+        agent_name="promomats_document_chat__v",
+        action_name="summarize_document__v",
+        document_id=str(app.seed.doc_a),
+    )
+    lines = only_text(done).splitlines()
+    assert lines[0] == "Summary of Cardiovex brochure:"
+    assert lines[1].startswith("- ")
+    assert lines[1].endswith("]")
+
+
+async def test_ask_question_on_a_document_answers_from_it_with_a_citation(app: App) -> None:
+    done = await run(
+        app,
+        agent_name="promomats_document_chat__v",
+        action_name="ask_question__v",
+        document_id=str(app.seed.doc_a),
+        user_message="What should patients talk to their doctor about?",
+    )
+    answer = only_text(done)
+    assert answer.startswith('From "Cardiovex brochure":')
+    assert "[Document]" in answer
+
+
+async def test_ask_question_without_a_question_fails_saying_what_is_missing(app: App) -> None:
+    done = await run(
+        app,
+        agent_name="promomats_document_chat__v",
+        action_name="ask_question__v",
+        document_id=str(app.seed.doc_a),
+    )
+    assert done["actionStatus"] == "FAILURE"
+    assert "needs a question" in done["errors"][0]["message"]
+
+
+async def test_summarize_record_answers_a_readable_summary(app: App) -> None:
+    done = await run(
+        app,
+        agent_name="base_object_chat_agent__sys",
+        action_name="summarize_record__sys",
+        object="study__c",
+        record_id=app.seed.study_interventional,
+    )
+    assert only_text(done) == (
+        "Summary of CARDIO-1 (Study, type Interventional record STU000000000001):\n- Phase: III"
+    )
+
+
+async def test_ask_question_on_a_record_answers_from_its_fields(app: App) -> None:
+    done = await run(
+        app,
+        agent_name="base_object_chat_agent__sys",
+        action_name="ask_question__sys",
+        object="study__c",
+        record_id=app.seed.study_interventional,
+        user_message="Which phase is the study in?",
+    )
+    assert only_text(done).endswith("- Phase: III [Field: Phase]")
