@@ -115,6 +115,7 @@ class Runtime:
             self.engines,
             self.settings.action_timeout,
             provider=self.provider,
+            files=self.files,
         )
         worker = Worker(
             self.stores.executions,

@@ -145,3 +145,32 @@ async def test_ask_question_on_a_record_answers_from_its_fields(app: App) -> Non
         user_message="Which phase is the study in?",
     )
     assert only_text(done).endswith("- Phase: III [Field: Phase]")
+
+
+async def test_checks_on_an_uploaded_html_file_read_its_markup(app: App) -> None:
+    headers = await app.login(ADMIN)
+    html = (
+        b'<html><body><h1>Cardiovex</h1><img src="pen.png">'
+        b'<p>Read our <a href="https://example.com/privacy">privacy policy</a>.</p></body></html>'
+    )
+    created = (
+        await app.client.post(
+            "/api/v26.1/objects/documents",
+            data={"name__v": "Page", "type__v": "promotional_piece__c"},
+            files={"file": ("page.html", html, "text/html")},
+            headers=headers,
+        )
+    ).json()
+    document_id = str(created["id"])
+    for action, check in (
+        ("accessibility__v", lambda report: report["issues"]),
+        ("privacy__v", lambda report: report["privacy_link_present"]),
+    ):
+        started = await app.execute(
+            headers, agent_name="quick_check__v", action_name=action, document_id=document_id
+        )
+        done = await app.wait(headers, started["actionResponse"]["executionId"])
+        assert done["actionStatus"] == "SUCCESS", done
+        value = done["actionOutputs"][0]["value"]
+        report = json.loads(value.removeprefix("```json\n").removesuffix("\n```"))
+        assert check(report), (action, report)

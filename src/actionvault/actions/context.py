@@ -36,6 +36,9 @@ class ActionContext:
     meter: UsageMeter = field(default_factory=UsageMeter)
     #: Earlier turns of the chat this execution belongs to, oldest first.
     history: tuple[ChatTurn, ...] = ()
+    #: The uploaded file itself, for markup formats (HTML, Markdown) whose extracted text has
+    #: lost what some checks read: link targets, alt attributes, inline styles.
+    source_text: str | None = None
 
 
 class ActionHandler(Protocol):

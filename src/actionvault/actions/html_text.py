@@ -98,14 +98,15 @@ def require_document_text(context: ActionContext, action_label: str) -> Document
             f"Document {version.document.id} version {version.version_label} has no text "
             f"for {action_label} (its file holds no extractable text)."
         )
-    is_html = looks_like_html(version.text, version.mime_type)
-    visible = mask_markup(version.text) if is_html else version.text
+    raw = context.source_text if context.source_text is not None else version.text
+    is_html = looks_like_html(raw, version.mime_type)
+    visible = mask_markup(raw) if is_html else raw
     if not visible.strip():
         raise ActionFailed(
             f"Document {version.document.id} version {version.version_label} has markup but "
             f"no visible text for {action_label}."
         )
-    return DocumentText(version, version.text, visible, is_html)
+    return DocumentText(version, raw, visible, is_html)
 
 
 class PositionedParser(HTMLParser):

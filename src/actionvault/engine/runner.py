@@ -9,8 +9,10 @@ from dataclasses import dataclass, replace
 
 from actionvault.actions.context import ActionContext, ActionHandler
 from actionvault.actions.model import run_with_model
+from actionvault.content.files import FileStore
 from actionvault.domain.agents import Action, Agent, AgentCatalog
 from actionvault.domain.chats import ChatTurn
+from actionvault.domain.content import DocumentVersion
 from actionvault.domain.executions import (
     ActionOutput,
     Execution,
@@ -24,6 +26,9 @@ from actionvault.ports import ChatStore, ContentStore, UserStore
 from actionvault.providers.base import ModelProvider
 
 log = logging.getLogger(__name__)
+
+_MARKUP_TYPES = frozenset({"text/html", "text/markdown"})
+_MAX_SOURCE_BYTES = 20 * 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +53,7 @@ class Runner:
         engines: Mapping[str, ActionHandler],
         default_timeout: float,
         provider: ModelProvider | None = None,
+        files: FileStore | None = None,
     ) -> None:
         self._catalog = catalog
         self._content = content
@@ -56,6 +62,7 @@ class Runner:
         self._engines = engines
         self._default_timeout = default_timeout
         self._provider = provider
+        self._files = files
 
     async def run(self, execution: Execution) -> Outcome:
         agent = self._catalog.get(execution.agent_name)
@@ -99,6 +106,22 @@ class Runner:
             )
         return Outcome(ExecutionState.SUCCEEDED, outputs=tuple(outputs), usage=_usage(context))
 
+    async def _source_text(self, version: DocumentVersion) -> str | None:
+        """The uploaded markup itself, for the checks that read it (and only when small)."""
+        if (
+            self._files is None
+            or version.file_key is None
+            or version.mime_type not in _MARKUP_TYPES
+            or version.file_size > _MAX_SOURCE_BYTES
+        ):
+            return None
+        path = self._files.path(version.file_key)
+        try:
+            data = await asyncio.to_thread(path.read_bytes)
+        except OSError:
+            return None
+        return data.decode("utf-8", errors="replace")
+
     async def _context(
         self, execution: Execution, agent: Agent, action: Action
     ) -> ActionContext | Outcome:
@@ -126,7 +149,12 @@ class Runner:
                     "no longer exists."
                 )
             return ActionContext(
-                execution, agent, action, document=version, provider=self._provider
+                execution,
+                agent,
+                action,
+                document=version,
+                provider=self._provider,
+                source_text=await self._source_text(version),
             )
         if target.record_id is not None:
             assert target.object_name is not None
