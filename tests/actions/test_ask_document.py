@@ -115,3 +115,21 @@ async def test_the_handler_needs_a_question(question: str | None) -> None:
 async def test_the_handler_fails_clearly_on_a_document_without_text() -> None:
     with pytest.raises(ActionFailed, match="has no text for Ask a Question"):
         await ask_document(context_for("", "Anything?"))
+
+
+async def test_a_short_follow_up_in_a_chat_is_read_with_the_earlier_question() -> None:
+    from dataclasses import replace
+
+    from actionvault.domain.chats import ChatTurn
+
+    text = (
+        "Dosing for adults\n\nAdults take one 10 mg tablet each morning.\n\n"
+        "Dosing for children\n\nChildren aged 6 to 12 take one 5 mg tablet each morning.\n\n"
+        "Storage\n\nKeep the tablets below 25 C."
+    )
+    alone = context_for(text, "and for children?")
+    followed = replace(
+        alone, history=(ChatTurn("What is the dosing of the tablets?", "x.y", "..."),)
+    )
+    [output] = await ask_document(followed)
+    assert "5 mg" in output.value

@@ -31,8 +31,21 @@ _QUOTE_SENTENCES = 3
 _MAX_LISTED_HEADINGS = 20
 
 
+#: A message with no more content words than this, in a chat, is read as a follow-up.
+FOLLOW_UP_TERMS = 3
+
+
 def require_question(context: ActionContext, action_label: str) -> str:
+    """The question; a short follow-up in a chat ("and for children?") brings the earlier one.
+
+    Retrieval has no memory, so the previous question's words are added to a follow-up's:
+    "what is the dose?" then "and for children?" searches for the dose for children.
+    """
     question = (context.execution.user_message or "").strip()
+    if question and context.history and len(terms(question)) <= FOLLOW_UP_TERMS:
+        earlier = context.history[-1].message.strip()
+        if earlier:
+            question = f"{earlier} {question}"
     if not question:
         raise ActionFailed(
             f"{action_label} needs a question: send it as user_message along with the agent "
