@@ -163,3 +163,8 @@ async def test_current_user_endpoint_validates_a_session(app: App) -> None:
     body = (await app.client.get("/api/v26.1/objects/users/me", headers=headers)).json()
     assert body["responseStatus"] == "SUCCESS"
     assert body["users"][0]["user"]["user_name__v"] == ADMIN[0]
+
+
+async def test_a_nul_character_in_the_user_name_is_just_a_wrong_user_name(app: App) -> None:
+    body = (await app.client.post(AUTH, data={"username": "a\x00b", "password": "x"})).json()
+    assert body["errors"][0]["type"] == "USERNAME_OR_PASSWORD_INCORRECT"

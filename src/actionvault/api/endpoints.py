@@ -14,6 +14,7 @@ import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import unquote
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -23,11 +24,12 @@ from actionvault.api.auth import session_id_from_header, truncated_session_id
 from actionvault.api.rendering import negotiate, render
 from actionvault.api.versions import check_version
 from actionvault.domain.principals import Principal
-from actionvault.errors import ActionVaultError, InvalidSessionId
+from actionvault.errors import ActionVaultError, InvalidData, InvalidSessionId
 from actionvault.runtime import Runtime
 
 log = logging.getLogger("actionvault.api")
 
+_NUL_MESSAGE = "The request holds a NUL character, which no parameter may contain."
 _CLIENT_ID = re.compile(r"[A-Za-z0-9._-]{1,100}")
 _BURST_WINDOW = 300.0
 
@@ -116,6 +118,8 @@ def endpoint(
         principal: Principal | None = None
         client_id = client_id_of(request)
         try:
+            if "\x00" in unquote(request.url.path) or "\x00" in unquote(request.url.query):
+                raise InvalidData(_NUL_MESSAGE)
             version = request.path_params.get("version", "")
             check_version(version, ai=ai)
             if auth:

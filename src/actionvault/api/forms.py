@@ -44,6 +44,8 @@ async def read_fields(request: Request) -> AsyncIterator[tuple[dict[str, str], U
                 if key != "file":
                     raise InvalidData(f"Unexpected file part [{key}]; send the file as [file]")
                 upload = Upload(value.filename or "file", value.content_type, _chunks(value))
+            elif "\x00" in value or "\x00" in key:
+                raise InvalidData(f"Field [{key.strip(chr(0))}] holds a NUL character")
             else:
                 fields[key] = value
         yield fields, upload
@@ -53,6 +55,8 @@ async def read_fields(request: Request) -> AsyncIterator[tuple[dict[str, str], U
 
 def _text(value: Any) -> str:
     if isinstance(value, str):
+        if "\x00" in value:
+            raise InvalidData("A field holds a NUL character")
         return value
     if isinstance(value, bool):
         return "true" if value else "false"

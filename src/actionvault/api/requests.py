@@ -54,6 +54,8 @@ def _text(body: dict[str, Any], name: str) -> str | None:
     if isinstance(value, bool) or not isinstance(value, str | int):
         raise InvalidData.for_parameter(name, json.dumps(value), "expected a string")
     text = str(value).strip()
+    if "\x00" in text:
+        raise InvalidData.for_parameter(name, text.replace("\x00", "\\0")[:40], "holds a NUL")
     if not text:
         return None
     limit = _MAX_FIELD_LENGTH.get(name, _DEFAULT_MAX_LENGTH)

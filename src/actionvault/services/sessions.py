@@ -137,6 +137,8 @@ class SessionService:
             raise NoPasswordProvided()
         if not username:
             raise UsernameOrPasswordIncorrect("No username was provided for the login call.")
+        if "\x00" in username:
+            raise UsernameOrPasswordIncorrect()
         credentials = await self._users.credentials(username)
         now = self._clock()
         if credentials is None:
