@@ -33,6 +33,9 @@ class AuditService:
     ) -> None:
         if principal is not None:
             user_id, username = principal.user_id, principal.user.username
+        if username is not None:
+            # What a failed login typed is recorded as typed, but a NUL cannot be stored.
+            username = username.replace("\x00", "\\0")[:255]
         await self._store.record(
             AuditEvent(
                 at=self._clock(),
