@@ -210,13 +210,18 @@ def _docx(path: Path) -> Extracted:
     import docx
 
     document = docx.Document(str(path))
+    # Resolving `paragraph.style` walks the styles part each time; map style ids once instead.
+    headings = {
+        style.style_id
+        for style in document.styles
+        if (style.name or "").startswith("Heading") or style.name == "Title"
+    }
     builder = _Builder()
     for paragraph in document.paragraphs:
         text = paragraph.text.strip()
         if not text:
             continue
-        style = (paragraph.style.name if paragraph.style is not None else "") or ""
-        if style.startswith("Heading") or style == "Title":
+        if paragraph._p.style in headings:
             builder.move(heading=text)
         builder.add(text + "\n")
     return builder.result()
