@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Mapping
 from contextlib import AsyncExitStack
@@ -11,8 +12,9 @@ from typing import Literal
 from actionvault.actions.context import ActionHandler
 from actionvault.actions.registry import BUILTIN_ENGINES
 from actionvault.agents.loader import load_catalog
+from actionvault.chat import RouteCandidate, Router, route_with_model
 from actionvault.content.files import FileStore
-from actionvault.domain.agents import AgentCatalog
+from actionvault.domain.agents import Action, Agent, AgentCatalog
 from actionvault.domain.executions import Execution, ExecutionState, ModelUsage
 from actionvault.domain.objects import ObjectCatalog
 from actionvault.engine.retention import RetentionJob
@@ -57,6 +59,8 @@ class Runtime:
         )
         self.objects: ObjectCatalog = load_objects(settings.objects_dir)
         self.files = FileStore(settings.files_dir, settings.max_file_bytes)
+        # Semantic when the packaged embedding model is installed, lexical otherwise.
+        self.router = Router()
         # ACTIONVAULT_PROVIDER_*; a bad provider setting stops startup, as a bad agent does.
         self.provider: ModelProvider | None = (
             build_provider(ProviderSettings()) if provider == "configured" else provider
@@ -99,6 +103,7 @@ class Runtime:
             max_queued_per_user=self.settings.max_queued_per_user,
             max_queued_total=self.settings.max_queued_total,
         )
+        self.executions.router = self._route_message
         if self.settings.demo_content:
             await load_demo_content(stores, self.files, self.clock)
         if self.settings.workers > 0:
@@ -138,6 +143,21 @@ class Runtime:
             self.retention.start()
             self._exit.push_async_callback(self.retention.stop)
         return worker
+
+    async def _route_message(
+        self, message: str, candidates: list[tuple[Agent, Action]], history: list[str]
+    ) -> tuple[Agent, Action] | None:
+        """The model chooses when a provider is configured; otherwise the offline router."""
+        by_key = {f"{agent.name}.{action.name}": (agent, action) for agent, action in candidates}
+        options = [RouteCandidate.from_action(agent, action) for agent, action in candidates]
+        if self.provider is not None:
+            decision = await route_with_model(
+                self.provider, message, options, history, router=self.router
+            )
+        else:
+            # Embedding is CPU work; a thread keeps the loop answering meanwhile.
+            decision = await asyncio.to_thread(self.router.route, message, options, history)
+        return by_key.get(decision.choice.key) if decision.choice is not None else None
 
     async def _execution_finished(
         self, execution: Execution, state: ExecutionState, usage: ModelUsage | None

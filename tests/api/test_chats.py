@@ -87,3 +87,22 @@ async def test_named_actions_can_join_a_chat(app: App) -> None:
     assert "chatId" not in body["actionResponse"]
     history = (await app.client.get(f"{CHATS}/{chat_id}", headers=headers)).json()["chat"]
     assert len(history["turns"]) == 2
+
+
+async def test_messages_reach_the_standard_chat_actions_or_are_refused(app: App) -> None:
+    headers = await app.login(ADMIN)
+    summary = await app.execute(
+        headers, user_message="Can you summarise this document for me?",
+        document_id=str(app.seed.doc_a),
+    )  # fmt: skip
+    assert summary["actionResponse"]["agentAction"] == (
+        "promomats_document_chat__v.summarize_document__v"
+    )
+    done = await app.wait(headers, summary["actionResponse"]["executionId"])
+    assert done["actionStatus"] == "SUCCESS"
+    joke = await app.execute(
+        headers, user_message="Tell me a joke about cats", document_id=str(app.seed.doc_a)
+    )
+    refused = await app.wait(headers, joke["actionResponse"]["executionId"])
+    assert refused["actionStatus"] == "FAILURE"
+    assert "You can ask for:" in refused["errors"][0]["message"]

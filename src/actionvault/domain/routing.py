@@ -94,7 +94,8 @@ def _stem(word: str) -> str:
 
 
 def content_words(text: str) -> set[str]:
-    return {_stem(w) for w in _WORD.findall(text.lower()) if w not in _STOPWORDS}
+    """Stemmed words that carry meaning; one-letter ones ("s" of "what's") carry none."""
+    return {_stem(w) for w in _WORD.findall(text.lower()) if len(w) > 1 and w not in _STOPWORDS}
 
 
 def route_message(
