@@ -121,6 +121,7 @@ class Runtime:
             self.settings.action_timeout,
             provider=self.provider,
             files=self.files,
+            objects=self.objects,
         )
         worker = Worker(
             self.stores.executions,

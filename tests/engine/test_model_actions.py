@@ -190,3 +190,75 @@ async def test_the_provider_is_closed_with_the_runtime(app_factory: AppFactory) 
 
     await close_app(app)
     assert provider.closed
+
+
+async def test_a_record_action_reads_the_record_and_the_records_it_refers_to(
+    app_factory: AppFactory,
+) -> None:
+    provider = ScriptedProvider(["It is a phase III study of Cardiovex [Field: phase__v]."])
+    app = await app_factory(provider=provider)
+    headers = await app.login(ADMIN)
+    created = (
+        await app.client.post(
+            "/api/v26.1/vobjects/product__v", json=[{"name__v": "Cardiovex"}], headers=headers
+        )
+    ).json()
+    product_id = created["data"][0]["data"]["id"]
+    study = (
+        await app.client.post(
+            "/api/v26.1/vobjects/study__v",
+            json=[{"name__v": "CARDIO-3", "phase__v": "III", "product__v": product_id}],
+            headers=headers,
+        )
+    ).json()["data"][0]["data"]["id"]
+    started = await app.execute(
+        headers,
+        agent_name="base_object_chat_agent__sys",
+        action_name="summarize_record__sys",
+        object="study__v",
+        record_id=study,
+    )
+    done = await app.wait(headers, started["actionResponse"]["executionId"])
+    assert done["actionStatus"] == "SUCCESS"
+    prompt = provider.requests[0].messages[-1].content
+    assert f"Record {study} of study__v" in prompt
+    assert "phase__v: III" in prompt
+    assert f"Related record {product_id} of product__v (base__v): Cardiovex" in prompt
+    assert provider.requests[0].model_level == "BASIC"
+
+
+async def test_an_action_can_ask_for_the_document_fields_only(app_factory: AppFactory) -> None:
+    from actionvault.agents.loader import parse_agent
+
+    provider = ScriptedProvider(["Typed."])
+    app = await app_factory(provider=provider)
+    agent = parse_agent(
+        """
+name: fields_only__c
+label: Fields only
+class: x
+document_type: base_document__v
+description: Reads only the fields.
+actions:
+  - name: classify__c
+    label: Classify
+    description: Classifies from the fields.
+    engine: model
+    instructions: Say what type of document this is.
+    context: [document_fields]
+    model_level: ADVANCED
+""",
+        "test",
+        app.runtime.engines.keys(),
+    )
+    app.runtime.catalog.put(agent)
+    headers = await app.login(ADMIN)
+    started = await app.execute(
+        headers, agent_name="fields_only__c", action_name="classify__c",
+        document_id=str(app.seed.doc_a),
+    )  # fmt: skip
+    await app.wait(headers, started["actionResponse"]["executionId"])
+    prompt = provider.requests[0].messages[-1].content
+    assert "type__v: promotional_piece__c" in prompt
+    assert "Cardiovex helps patients" not in prompt
+    assert provider.requests[0].model_level == "ADVANCED"

@@ -39,6 +39,8 @@ class ActionContext:
     #: The uploaded file itself, for markup formats (HTML, Markdown) whose extracted text has
     #: lost what some checks read: link targets, alt attributes, inline styles.
     source_text: str | None = None
+    #: Records the record refers to through its reference fields, those the caller may see.
+    related: tuple[ObjectRecord, ...] = ()
 
 
 class ActionHandler(Protocol):

@@ -19,6 +19,7 @@ from typing import Any
 import jsonschema
 
 from actionvault.actions.context import ActionContext, json_output
+from actionvault.domain.content import ObjectRecord
 from actionvault.domain.executions import ActionOutput
 from actionvault.errors import ActionFailed
 from actionvault.providers.base import (
@@ -50,36 +51,59 @@ async def needs_model(context: ActionContext) -> list[ActionOutput]:
 
 
 def _level(context: ActionContext) -> ModelLevel:
-    return "ADVANCED" if context.agent.model_level == "ADVANCED" else "BASIC"
+    level = context.action.model_level or context.agent.model_level
+    return "ADVANCED" if level == "ADVANCED" else "BASIC"
 
 
 def material(context: ActionContext) -> str:
-    """What the model reads: the document's text with its pages and headings, or the record."""
-    if context.document is not None:
-        document = context.document
-        parts: list[str] = []
-        last_label = ""
-        for segment in document.segments or ():
-            label = " / ".join(
-                x for x in (
-                    f"Page {segment.page}" if segment.page else "",
-                    f"Section: {segment.heading}" if segment.heading else "",
-                ) if x
-            )  # fmt: skip
-            if label and label != last_label:
-                parts.append(f"[{label}]")
-                last_label = label
-            parts.append(document.text[segment.start : segment.end])
-        text = "\n".join(parts) if parts else document.text
-        return f"Document: {document.document.name} (version {document.version_label})\n\n{text}"
-    if context.record is not None:
-        record = context.record
-        fields = "\n".join(f"{k}: {v}" for k, v in sorted(record.fields.items()))
-        return (
-            f"Record {record.id} of {record.object_name} ({record.object_type}): "
-            f"{record.name}\n{fields}"
-        )
-    return ""
+    """What the model reads, as the action's `context` names it, with citable labels."""
+    wanted = context.action.context
+    parts: list[str] = []
+    document = context.document
+    if document is not None and "document_fields" in wanted:
+        meta = document.document
+        fields = {
+            "name__v": meta.name,
+            "type__v": meta.type,
+            "lifecycle__v": meta.lifecycle,
+            "status__v": meta.status,
+            "version": document.version_label,
+            **meta.fields,
+        }
+        parts.append("Document fields:\n" + "\n".join(f"{k}: {v}" for k, v in fields.items()))
+    if document is not None and "document_text" in wanted:
+        parts.append(f"Document: {document.document.name}\n\n{_labelled_text(context)}")
+    record = context.record
+    if record is not None and "record_fields" in wanted:
+        parts.append(_record_text("Record", record))
+    if context.related and "related_records" in wanted:
+        parts += [_record_text("Related record", r) for r in context.related]
+    return "\n\n".join(parts)
+
+
+def _labelled_text(context: ActionContext) -> str:
+    document = context.document
+    assert document is not None
+    parts: list[str] = []
+    last_label = ""
+    for segment in document.segments or ():
+        label = " / ".join(
+            x for x in (
+                f"Page {segment.page}" if segment.page else "",
+                f"Section: {segment.heading}" if segment.heading else "",
+            ) if x
+        )  # fmt: skip
+        if label and label != last_label:
+            parts.append(f"[{label}]")
+            last_label = label
+        parts.append(document.text[segment.start : segment.end])
+    return "\n".join(parts) if parts else document.text
+
+
+def _record_text(kind: str, record: ObjectRecord) -> str:
+    fields = "\n".join(f"{k}: {v}" for k, v in sorted(record.fields.items()))
+    heading = f"{kind} {record.id} of {record.object_name} ({record.object_type})"
+    return f"{heading}: {record.name}\n{fields}"
 
 
 def split_chunks(text: str, max_chars: int) -> list[str]:
@@ -130,9 +154,7 @@ class _Caller:
             completion: Completion = await self.provider.complete(
                 CompletionRequest(
                     messages=tuple(messages),
-                    model_level="ADVANCED"
-                    if self.context.agent.model_level == "ADVANCED"
-                    else "BASIC",
+                    model_level=_level(self.context),
                     max_output_tokens=_OUTPUT_TOKENS,
                     json_schema=schema,
                 )

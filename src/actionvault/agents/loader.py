@@ -34,6 +34,10 @@ class _ActionDefinition(BaseModel):
     instructions: str = ""
     timeout_seconds: float | None = Field(default=None, gt=0)
     options: dict[str, Any] = Field(default_factory=dict)
+    context: (
+        list[Literal["document_text", "document_fields", "record_fields", "related_records"]] | None
+    ) = None
+    model_level: Literal["BASIC", "ADVANCED"] | None = None
 
 
 class _AgentDefinition(BaseModel):
@@ -156,11 +160,21 @@ def parse_agent(
                 instructions=a.instructions.strip(),
                 timeout_seconds=a.timeout_seconds,
                 options=dict(a.options),
+                context=tuple(a.context) if a.context is not None else _default_context(scope),
+                model_level=a.model_level,
             )
             for a in definition.actions
         ),
         origin=origin,
     )
+
+
+def _default_context(scope: Scope) -> tuple[str, ...]:
+    if scope is Scope.DOCUMENT:
+        return ("document_text", "document_fields")
+    if scope is Scope.OBJECT:
+        return ("record_fields", "related_records")
+    return ()
 
 
 def load_catalog(extra_dir: Path | None, known_engines: Iterable[str]) -> AgentCatalog:

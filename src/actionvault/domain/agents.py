@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+CONTEXT_PARTS = ("document_text", "document_fields", "record_fields", "related_records")
+
 
 class Scope(StrEnum):
     """What an agent's actions run on."""
@@ -31,6 +33,10 @@ class Action:
     timeout_seconds: float | None = None
     #: Settings for the engine, as the definition file gives them.
     options: dict[str, Any] = field(default_factory=dict)
+    #: What a model reads: document_text, document_fields, record_fields, related_records.
+    context: tuple[str, ...] = ()
+    #: Overrides the agent's model level for this action.
+    model_level: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,7 @@ from actionvault.actions.model import run_with_model
 from actionvault.content.files import FileStore
 from actionvault.domain.agents import Action, Agent, AgentCatalog
 from actionvault.domain.chats import ChatTurn
-from actionvault.domain.content import DocumentVersion
+from actionvault.domain.content import DocumentVersion, ObjectRecord
 from actionvault.domain.executions import (
     ActionOutput,
     Execution,
@@ -20,6 +20,7 @@ from actionvault.domain.executions import (
     ExecutionState,
     ModelUsage,
 )
+from actionvault.domain.objects import ObjectCatalog
 from actionvault.domain.principals import Principal
 from actionvault.errors import ActionFailed
 from actionvault.ports import ChatStore, ContentStore, UserStore
@@ -54,6 +55,7 @@ class Runner:
         default_timeout: float,
         provider: ModelProvider | None = None,
         files: FileStore | None = None,
+        objects: ObjectCatalog | None = None,
     ) -> None:
         self._catalog = catalog
         self._content = content
@@ -63,6 +65,7 @@ class Runner:
         self._default_timeout = default_timeout
         self._provider = provider
         self._files = files
+        self._objects = objects
 
     async def run(self, execution: Execution) -> Outcome:
         agent = self._catalog.get(execution.agent_name)
@@ -105,6 +108,29 @@ class Runner:
                 "UNEXPECTED_ERROR",
             )
         return Outcome(ExecutionState.SUCCEEDED, outputs=tuple(outputs), usage=_usage(context))
+
+    async def _related(
+        self, principal: Principal, record: ObjectRecord
+    ) -> tuple[ObjectRecord, ...]:
+        """Records this one refers to through reference fields, those the caller may see."""
+        if self._objects is None:
+            return ()
+        definition = self._objects.get(record.object_name)
+        if definition is None:
+            return ()
+        prefixes = {o.prefix: o.name for o in self._objects}
+        found: list[ObjectRecord] = []
+        for field in definition.fields:
+            value = record.fields.get(field.name)
+            if field.type != "reference" or not isinstance(value, str) or len(value) < 4:
+                continue
+            target_object = prefixes.get(value[:3])
+            if target_object is None:
+                continue
+            other = await self._content.record(target_object, value)
+            if other is not None and await self._content.can_see_record(principal, other):
+                found.append(other)
+        return tuple(found)
 
     async def _source_text(self, version: DocumentVersion) -> str | None:
         """The uploaded markup itself, for the checks that read it (and only when small)."""
@@ -163,7 +189,12 @@ class Runner:
                 return Outcome.failure(
                     f"Record {target.record_id} of {target.object_name} no longer exists."
                 )
-            return ActionContext(execution, agent, action, record=record, provider=self._provider)
+            related: tuple[ObjectRecord, ...] = ()
+            if "related_records" in action.context:
+                related = await self._related(principal, record)
+            return ActionContext(
+                execution, agent, action, record=record, provider=self._provider, related=related
+            )
         return ActionContext(execution, agent, action, provider=self._provider)
 
 
