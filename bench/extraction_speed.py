@@ -1,6 +1,6 @@
 """Time text extraction (with pages and headings) for a 50-page document in each format.
 
-    python bench/extraction_speed.py [--pages 50]
+python bench/extraction_speed.py [--pages 50]
 """
 
 from __future__ import annotations
@@ -14,9 +14,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from samples import docx_with, pdf_with_pages  # noqa: E402
-
-from actionvault.content.extraction import extract_text, guess_mime_type  # noqa: E402
+from actionvault.content.extraction import extract_text, guess_mime_type
+from samples import docx_with, pdf_with_pages
 
 LINE = "Cardiovex lowers LDL cholesterol in adults when diet alone is not enough."
 
