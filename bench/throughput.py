@@ -142,6 +142,30 @@ async def drive(port: int, args: argparse.Namespace) -> dict[str, list[float]]:
     return {"submit": submit, "complete": complete, "polls": polls, "elapsed": [elapsed]}
 
 
+def _drive_in_process(port: int, args: argparse.Namespace) -> dict[str, list[float]]:
+    return asyncio.run(drive(port, args))
+
+
+def run_clients(port: int, args: argparse.Namespace) -> dict[str, list[float]]:
+    """The clients, split over `--client-processes` processes so one core does not cap them."""
+    if args.client_processes == 1:
+        return asyncio.run(drive(port, args))
+    from concurrent.futures import ProcessPoolExecutor
+
+    share = argparse.Namespace(**vars(args))
+    share.executions = args.executions // args.client_processes
+    share.clients = max(1, args.clients // args.client_processes)
+    with ProcessPoolExecutor(args.client_processes) as pool:
+        parts = list(pool.map(_drive_in_process, [port] * args.client_processes,
+                              [share] * args.client_processes))  # fmt: skip
+    merged: dict[str, list[float]] = {"submit": [], "complete": [], "polls": []}
+    for part in parts:
+        for key in merged:
+            merged[key] += part[key]
+    merged["elapsed"] = [max(part["elapsed"][0] for part in parts)]
+    return merged
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--executions", type=int, default=4000)
@@ -149,6 +173,7 @@ def main() -> None:
     parser.add_argument("--poll-interval", type=float, default=0.002, help="first poll delay")
     parser.add_argument("--poll-cap", type=float, default=0.05, help="longest poll delay")
     parser.add_argument("--workers", type=int, default=8, help="in-process worker concurrency")
+    parser.add_argument("--client-processes", type=int, default=1)
     parser.add_argument("--database-url", default=None)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as data_dir:
@@ -173,7 +198,7 @@ def main() -> None:
                     if time.monotonic() > deadline:
                         raise SystemExit("the server did not start") from None
                     time.sleep(0.1)
-            results = asyncio.run(drive(port, args))
+            results = run_clients(port, args)
             rss = rss_mb(server.pid)
         finally:
             server.terminate()

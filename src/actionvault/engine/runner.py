@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
@@ -30,6 +31,8 @@ log = logging.getLogger(__name__)
 
 _MARKUP_TYPES = frozenset({"text/html", "text/markdown"})
 _MAX_SOURCE_BYTES = 20 * 1024 * 1024
+#: How long a caller's rights are reused between their executions (as sessions are).
+_PRINCIPAL_SECONDS = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +69,7 @@ class Runner:
         self._provider = provider
         self._files = files
         self._objects = objects
+        self._principals: dict[int, tuple[float, Principal]] = {}
 
     async def run(self, execution: Execution) -> Outcome:
         agent = self._catalog.get(execution.agent_name)
@@ -108,6 +112,24 @@ class Runner:
                 "UNEXPECTED_ERROR",
             )
         return Outcome(ExecutionState.SUCCEEDED, outputs=tuple(outputs), usage=_usage(context))
+
+    async def _principal(self, user_id: int) -> Principal | None:
+        """The caller as of at most a second ago; a burst of their executions reads it once."""
+        now = time.monotonic()
+        cached = self._principals.get(user_id)
+        if cached is not None and now - cached[0] <= _PRINCIPAL_SECONDS:
+            return cached[1]
+        user = await self._users.user(user_id)
+        if user is None or not user.active:
+            self._principals.pop(user_id, None)
+            return None
+        principal = Principal(
+            user=user, session_id="", permissions=await self._users.permissions(user.id)
+        )
+        if len(self._principals) > 10_000:
+            self._principals.clear()
+        self._principals[user_id] = (now, principal)
+        return principal
 
     async def _related(
         self, principal: Principal, record: ObjectRecord
@@ -153,12 +175,9 @@ class Runner:
     ) -> ActionContext | Outcome:
         target = execution.target
         # The action reads with its caller's eyes: access may have changed since execute.
-        user = await self._users.user(execution.user_id)
-        if user is None or not user.active:
+        principal = await self._principal(execution.user_id)
+        if principal is None:
             return Outcome.failure("The user who started this action is no longer active.")
-        principal = Principal(
-            user=user, session_id="", permissions=await self._users.permissions(user.id)
-        )
         if target.document_id is not None:
             if not await self._content.can_see_document(principal, target.document_id):
                 return Outcome.failure(

@@ -306,18 +306,16 @@ class ExecutionService:
         )
         if not await self._content.can_see_document(principal, ref.document_id):
             raise missing
-        if ref.major is not None and ref.minor is not None:
-            version = await self._content.document_version(ref.document_id, ref.major, ref.minor)
-        else:
-            version = await self._content.latest_version(ref.document_id)
-        if version is None:
+        found = await self._content.version_ref(ref.document_id, ref.major, ref.minor)
+        if found is None:
             raise missing
-        if not agent.accepts_document_type(version.document.type):
+        document_type, major, minor = found
+        if not agent.accepts_document_type(document_type):
             raise OperationNotAllowed(
                 f"Agent [{agent.name}] runs on documents of type [{agent.document_type}]; "
-                f"document [{ref.document_id}] is of type [{version.document.type}]"
+                f"document [{ref.document_id}] is of type [{document_type}]"
             )
-        return Target(document_id=ref.document_id, major=version.major, minor=version.minor)
+        return Target(document_id=ref.document_id, major=major, minor=minor)
 
     async def _record_target(
         self, principal: Principal, agent: Agent, request: ExecuteRequest

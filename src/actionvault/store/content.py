@@ -190,6 +190,20 @@ class SQLContentStore:
         row = await self._db.fetch_one("latest_document_version", {"document_id": document_id})
         return _version_from_row(row) if row else None
 
+    async def version_ref(
+        self, document_id: int, major: int | None = None, minor: int | None = None
+    ) -> tuple[str, int, int] | None:
+        """(document type, major, minor) of that version or the latest, without its text."""
+        row = await self._db.fetch_one(
+            "version_ref",
+            {
+                "document_id": document_id,
+                "major": -1 if major is None else major,
+                "minor": -1 if minor is None else minor,
+            },
+        )
+        return (row["type"], row["major"], row["minor"]) if row else None
+
     async def versions(self, document_id: int) -> list[tuple[int, int]]:
         rows = await self._db.fetch_all("document_versions", {"document_id": document_id})
         return [(r["major"], r["minor"]) for r in rows]

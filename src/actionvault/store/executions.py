@@ -132,9 +132,8 @@ class SQLExecutionStore:
 
     async def queued(self, user_id: int, cap: int) -> tuple[int, int]:
         """Queued executions of the user and in all, each counted up to `cap`."""
-        mine = await self._db.fetch_one("queued_for_user", {"user_id": user_id, "cap": cap})
-        total = await self._db.fetch_one("queued_total", {"cap": cap})
-        return (int(mine["n"]) if mine else 0, int(total["n"]) if total else 0)
+        row = await self._db.fetch_one("queued_counts", {"user_id": user_id, "cap": cap})
+        return (int(row["mine"]), int(row["total"])) if row else (0, 0)
 
     async def announce_work(self) -> None:
         await self._db.notify(WORK_CHANNEL)

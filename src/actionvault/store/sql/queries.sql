@@ -178,6 +178,15 @@ WHERE v.document_id = :document_id
 ORDER BY v.major DESC, v.minor DESC
 LIMIT 1;
 
+-- What execute needs to validate a target, without the version's text.
+-- name: version_ref
+SELECT d.type, v.major, v.minor
+FROM document_versions v JOIN documents d ON d.id = v.document_id
+WHERE v.document_id = :document_id
+  AND (:major < 0 OR (v.major = :major AND v.minor = :minor))
+ORDER BY v.major DESC, v.minor DESC
+LIMIT 1;
+
 -- name: document_role_count
 SELECT count(*) AS n FROM document_roles
 WHERE document_id = :document_id
@@ -246,13 +255,14 @@ VALUES (:external_id, :user_id, :agent_name, :action_name, :document_id, :major,
 RETURNING id;
 
 -- Bounded counts: back-pressure only needs to know whether a cap is reached.
--- name: queued_for_user
-SELECT count(*) AS n FROM (
-    SELECT 1 FROM executions WHERE state = 'queued' AND user_id = :user_id LIMIT :cap
-) AS capped;
-
--- name: queued_total
-SELECT count(*) AS n FROM (SELECT 1 FROM executions WHERE state = 'queued' LIMIT :cap) AS capped;
+-- name: queued_counts
+SELECT
+    (SELECT count(*) FROM (
+        SELECT 1 FROM executions WHERE state = 'queued' AND user_id = :user_id LIMIT :cap
+    ) AS mine) AS mine,
+    (SELECT count(*) FROM (
+        SELECT 1 FROM executions WHERE state = 'queued' LIMIT :cap
+    ) AS everyone) AS total;
 
 -- name: reserve_external_id
 INSERT INTO external_ids (external_id, execution_id, created_at)
