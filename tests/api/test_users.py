@@ -144,6 +144,8 @@ async def test_the_auth_burst_limit_delays_then_refuses(app_factory: AppFactory)
     app = await app_factory(auth_burst_limit=4)
     import actionvault.services.sessions as sessions
 
+    # The limit counts per fixed minute: start just after a minute begins, so none ends mid-test.
+    app.clock.advance(60 - app.clock() % 60 + 0.5)
     sessions.AUTH_DELAY_SECONDS = 0.01
     try:
         results = [(await login_as(app, *ALICE))["responseStatus"] for _ in range(5)]
