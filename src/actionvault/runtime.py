@@ -15,7 +15,6 @@ from actionvault.agents.loader import load_catalog
 from actionvault.chat import RouteCandidate, Router, route_with_model
 from actionvault.content.files import FileStore
 from actionvault.domain.agents import Action, Agent, AgentCatalog
-from actionvault.domain.executions import Execution, ExecutionState, ModelUsage
 from actionvault.domain.objects import ObjectCatalog
 from actionvault.engine.retention import RetentionJob
 from actionvault.engine.runner import Runner
@@ -130,7 +129,6 @@ class Runtime:
             concurrency=concurrency or self.settings.workers,
             poll_interval=self.settings.poll_interval,
             lease_seconds=self.settings.lease_seconds,
-            on_finished=self._execution_finished,
         )
         await worker.start()
         self.worker = worker
@@ -159,11 +157,6 @@ class Runtime:
             # Embedding is CPU work; a thread keeps the loop answering meanwhile.
             decision = await asyncio.to_thread(self.router.route, message, options, history)
         return by_key.get(decision.choice.key) if decision.choice is not None else None
-
-    async def _execution_finished(
-        self, execution: Execution, state: ExecutionState, usage: ModelUsage | None
-    ) -> None:
-        await self.audit.execution_finished(execution, state.action_status, usage)
 
     async def __aexit__(
         self,

@@ -119,6 +119,8 @@ async def test_cancel_of_a_queued_execution_ends_it_cancelled(app_factory: AppFa
     done = (await app.status(headers, execution_id=execution_id))["actionResponse"]
     assert done["actionStatus"] == "CANCELLED"
     assert "actionOutputs" not in done
+    events = await app.runtime.stores.audit.events(kind="execution_finished")
+    assert [(e.subject, e.outcome) for e in events] == [(execution_id, "CANCELLED")]
 
 
 async def test_cancel_of_a_running_execution_abandons_the_work(app: App) -> None:

@@ -80,6 +80,8 @@ async def test_work_interrupted_too_often_fails_with_a_clear_message(
     done = (await app.status(headers, execution_id=execution_id))["actionResponse"]
     assert done["actionStatus"] == "FAILURE"
     assert "interrupted" in done["errors"][0]["message"]
+    events = await app.runtime.stores.audit.events(kind="execution_finished")
+    assert [(e.subject, e.outcome) for e in events] == [(execution_id, "FAILURE")]
 
 
 async def test_a_stale_worker_cannot_overwrite_a_result(app_factory: AppFactory) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from actionvault.domain.executions import Execution, ExecutionState, ModelUsage
+
 #: The kinds of event the trail holds.
 LOGIN = "login"
 LOGOUT = "logout"
@@ -27,3 +29,30 @@ class AuditEvent:
     detail: dict[str, Any] = field(default_factory=dict)
     client_id: str | None = None
     id: int = 0
+
+
+def execution_finished(
+    execution: Execution, state: ExecutionState, at: float, usage: ModelUsage | None = None
+) -> AuditEvent:
+    """The event the store writes in the same transaction as the execution's end."""
+    detail: dict[str, Any] = {
+        "action": execution.agent_action,
+        "target": execution.target.describe(),
+        "attempt": execution.attempts,
+    }
+    if usage is not None:
+        detail.update(
+            model=usage.model,
+            model_calls=usage.calls,
+            input_tokens=usage.input_tokens,
+            output_tokens=usage.output_tokens,
+            model_seconds=round(usage.seconds, 3),
+        )
+    return AuditEvent(
+        at=at,
+        kind=EXECUTION_FINISHED,
+        outcome=state.action_status,
+        user_id=execution.user_id,
+        subject=execution.execution_id,
+        detail=detail,
+    )

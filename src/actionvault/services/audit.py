@@ -8,7 +8,7 @@ from typing import Any
 
 from actionvault.domain import audit
 from actionvault.domain.audit import AuditEvent
-from actionvault.domain.executions import Execution, ModelUsage
+from actionvault.domain.executions import Execution
 from actionvault.domain.principals import Principal
 from actionvault.errors import InsufficientAccess
 from actionvault.ports import AuditStore, Clock
@@ -61,29 +61,6 @@ class AuditService:
             action=execution.agent_action,
             target=execution.target.describe(),
             external_id=execution.external_id,
-        )
-
-    async def execution_finished(
-        self, execution: Execution, status: str, usage: ModelUsage | None = None
-    ) -> None:
-        detail: dict[str, Any] = {}
-        if usage is not None:
-            detail = {
-                "model": usage.model,
-                "model_calls": usage.calls,
-                "input_tokens": usage.input_tokens,
-                "output_tokens": usage.output_tokens,
-                "model_seconds": round(usage.seconds, 3),
-            }
-        await self.record(
-            audit.EXECUTION_FINISHED,
-            status,
-            user_id=execution.user_id,
-            subject=execution.execution_id,
-            action=execution.agent_action,
-            target=execution.target.describe(),
-            attempt=execution.attempts,
-            **detail,
         )
 
     async def events(

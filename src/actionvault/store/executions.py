@@ -6,6 +6,7 @@ import json
 from collections.abc import AsyncIterator
 from dataclasses import asdict
 
+from actionvault.domain import audit
 from actionvault.domain.executions import (
     ActionOutput,
     CancelOutcome,
@@ -18,7 +19,7 @@ from actionvault.domain.executions import (
     Target,
 )
 from actionvault.ports import DuplicateExternalId
-from actionvault.store.database import Database, IntegrityViolation, Row
+from actionvault.store.database import Connection, Database, IntegrityViolation, Row
 
 WORK_CHANNEL = "actionvault_work"
 CANCEL_CHANNEL = "actionvault_cancel"
@@ -68,6 +69,29 @@ def execution_from_row(row: Row) -> Execution:
         )
         if row["model_calls"]
         else None,
+    )
+
+
+async def _audit_end(
+    tx: Connection,
+    execution: Execution,
+    state: ExecutionState,
+    now: float,
+    usage: ModelUsage | None = None,
+) -> None:
+    event = audit.execution_finished(execution, state, now, usage)
+    await tx.execute(
+        "insert_audit_event",
+        {
+            "at": event.at,
+            "kind": event.kind,
+            "user_id": event.user_id,
+            "username": None,
+            "outcome": event.outcome,
+            "subject": event.subject,
+            "detail": json.dumps(event.detail, sort_keys=True),
+            "client_id": None,
+        },
     )
 
 
@@ -163,7 +187,11 @@ class SQLExecutionStore:
         return execution_from_row(row) if row else None
 
     async def cancel(self, number: int, now: float) -> CancelOutcome:
-        if await self._db.execute("cancel_queued_execution", {"id": number, "now": now}):
+        async with self._db.transaction() as tx:
+            rows = await tx.fetch_all("cancel_queued_execution", {"id": number, "now": now})
+            for row in rows:
+                await _audit_end(tx, execution_from_row(row), ExecutionState.CANCELLED, now)
+        if rows:
             return CancelOutcome.CANCELLED
         if await self._db.execute("request_running_cancel", {"id": number}):
             return CancelOutcome.REQUESTED
@@ -210,25 +238,34 @@ class SQLExecutionStore:
         errors: tuple[ExecutionError, ...] = (),
         usage: ModelUsage | None = None,
     ) -> ExecutionState | None:
-        """Record the outcome of the attempt this worker holds; None when it no longer holds it."""
-        row = await self._db.fetch_one(
-            "finish_execution",
-            {
-                "id": execution.number,
-                "worker_id": worker_id,
-                "attempt": execution.attempts,
-                "state": state.value,
-                "outputs": json.dumps([asdict(o) for o in outputs]) if outputs else None,
-                "errors": json.dumps([asdict(e) for e in errors]) if errors else None,
-                "now": now,
-                "model": usage.model if usage else None,
-                "model_calls": usage.calls if usage else 0,
-                "input_tokens": usage.input_tokens if usage else 0,
-                "output_tokens": usage.output_tokens if usage else 0,
-                "model_seconds": usage.seconds if usage else 0.0,
-            },
-        )
-        return ExecutionState(row["state"]) if row else None
+        """Record the outcome of the attempt this worker holds; None when it no longer holds it.
+
+        The audit event of the end is written in the same transaction, so no crash can leave
+        a finished execution without it.
+        """
+        async with self._db.transaction() as tx:
+            row = await tx.fetch_one(
+                "finish_execution",
+                {
+                    "id": execution.number,
+                    "worker_id": worker_id,
+                    "attempt": execution.attempts,
+                    "state": state.value,
+                    "outputs": json.dumps([asdict(o) for o in outputs]) if outputs else None,
+                    "errors": json.dumps([asdict(e) for e in errors]) if errors else None,
+                    "now": now,
+                    "model": usage.model if usage else None,
+                    "model_calls": usage.calls if usage else 0,
+                    "input_tokens": usage.input_tokens if usage else 0,
+                    "output_tokens": usage.output_tokens if usage else 0,
+                    "model_seconds": usage.seconds if usage else 0.0,
+                },
+            )
+            if row is None:
+                return None
+            final = ExecutionState(row["state"])
+            await _audit_end(tx, execution, final, now, usage)
+        return final
 
     async def release(self, worker_id: str, now: float) -> int:
         """Hand a stopping worker's executions back to the queue."""
@@ -249,7 +286,11 @@ class SQLExecutionStore:
         )
         errors = json.dumps([{"type": "UNEXPECTED_ERROR", "message": message}])
         async with self._db.transaction() as tx:
-            cancelled = await tx.execute("cancel_lapsed_executions", {"now": now})
+            cancelled = await tx.fetch_all("cancel_lapsed_executions", {"now": now})
             requeued = await tx.execute("requeue_lapsed_executions", {"now": now})
-            failed = await tx.execute("fail_lapsed_executions", {"now": now, "errors": errors})
-        return cancelled, requeued, failed
+            failed = await tx.fetch_all("fail_lapsed_executions", {"now": now, "errors": errors})
+            for row in cancelled:
+                await _audit_end(tx, execution_from_row(row), ExecutionState.CANCELLED, now)
+            for row in failed:
+                await _audit_end(tx, execution_from_row(row), ExecutionState.FAILED, now)
+        return len(cancelled), requeued, len(failed)

@@ -287,7 +287,8 @@ SELECT * FROM executions WHERE external_id = :external_id;
 
 -- name: cancel_queued_execution
 UPDATE executions SET state = 'cancelled', finished_at = :now
-WHERE id = :id AND state = 'queued';
+WHERE id = :id AND state = 'queued'
+RETURNING *;
 
 -- name: request_running_cancel
 UPDATE executions SET cancel_requested = TRUE
@@ -336,7 +337,8 @@ WHERE id = :id AND worker_id = :worker_id AND state = 'running';
 
 -- name: cancel_lapsed_executions
 UPDATE executions SET state = 'cancelled', finished_at = :now, lease_expires_at = NULL
-WHERE state = 'running' AND lease_expires_at < :now AND cancel_requested;
+WHERE state = 'running' AND lease_expires_at < :now AND cancel_requested
+RETURNING *;
 
 -- name: requeue_lapsed_executions
 UPDATE executions SET state = 'queued', worker_id = NULL, lease_expires_at = NULL
@@ -345,7 +347,8 @@ WHERE state = 'running' AND lease_expires_at < :now AND attempts < max_attempts;
 -- name: fail_lapsed_executions
 UPDATE executions
 SET state = 'failed', errors = :errors, finished_at = :now, lease_expires_at = NULL
-WHERE state = 'running' AND lease_expires_at < :now;
+WHERE state = 'running' AND lease_expires_at < :now
+RETURNING *;
 
 -- name: record_by_name
 SELECT * FROM object_records WHERE object_name = :object_name AND name = :name LIMIT 1;
