@@ -15,10 +15,10 @@ import logging
 import os
 import socket
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from enum import Enum
 
-from actionvault.domain.executions import Execution, ExecutionState, ModelUsage
+from actionvault.domain.executions import Execution, ExecutionState
 from actionvault.engine.runner import Outcome, Runner
 from actionvault.ports import Clock, ExecutionStore
 from actionvault.store.executions import CANCEL_CHANNEL
@@ -41,8 +41,6 @@ class Worker:
         concurrency: int = 4,
         poll_interval: float = 1.0,
         lease_seconds: float = 30.0,
-        on_finished: Callable[[Execution, ExecutionState, ModelUsage | None], Awaitable[None]]
-        | None = None,
     ) -> None:
         self.worker_id = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self._store = store
@@ -51,7 +49,6 @@ class Worker:
         self._concurrency = concurrency
         self._poll_interval = poll_interval
         self._lease_seconds = lease_seconds
-        self._on_finished = on_finished
         # Renew well before the lease lapses, and often enough that a cancel made in another
         # process is honoured within about a second.
         self._heartbeat_interval = min(lease_seconds / 3, 1.0)
@@ -156,12 +153,11 @@ class Worker:
             if outcome is None:
                 reason = self._stop_reasons.get(number, _StopReason.SHUTDOWN)
                 if reason is _StopReason.CANCEL:
-                    final = await self._store.finish(
+                    await self._store.finish(
                         execution, self.worker_id, ExecutionState.CANCELLED, self._clock()
                     )
-                    await self._finished(execution, final, None)
                 return  # at shutdown, stop() hands it back to the queue
-            final = await self._store.finish(
+            await self._store.finish(
                 execution,
                 self.worker_id,
                 outcome.state,
@@ -170,7 +166,6 @@ class Worker:
                 errors=outcome.errors,
                 usage=outcome.usage,
             )
-            await self._finished(execution, final, outcome.usage)
         except Exception:
             log.exception("recording the end of %s failed", execution.execution_id)
         finally:
@@ -178,13 +173,6 @@ class Worker:
             self._inner.pop(number, None)
             self._stop_reasons.pop(number, None)
             self._wake.set()
-
-    async def _finished(
-        self, execution: Execution, final: ExecutionState | None, usage: ModelUsage | None
-    ) -> None:
-        """None means another worker or a cancel got there first: nothing was recorded here."""
-        if final is not None and self._on_finished is not None:
-            await self._on_finished(execution, final, usage)
 
     async def _heartbeat_loop(self) -> None:
         while not self._stopping:

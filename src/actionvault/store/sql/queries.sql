@@ -218,9 +218,6 @@ WHERE record_id = :record_id
        OR (member_kind = 'group'
            AND member_id IN (SELECT group_id FROM group_members WHERE user_id = :user_id)));
 
--- name: count_records
-SELECT count(*) AS n FROM object_records WHERE object_name = :object_name;
-
 -- name: last_record_id
 SELECT max(id) AS id FROM object_records WHERE object_name = :object_name;
 
