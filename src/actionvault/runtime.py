@@ -97,7 +97,6 @@ class Runtime:
             stores.content,
             stores.chats,
             self.clock,
-            self.audit,
             max_attempts=self.settings.max_attempts,
             max_queued_per_user=self.settings.max_queued_per_user,
             max_queued_total=self.settings.max_queued_total,

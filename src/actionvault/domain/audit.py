@@ -31,6 +31,28 @@ class AuditEvent:
     id: int = 0
 
 
+def execution_requested(
+    execution: Execution, username: str | None, client_id: str | None, at: float
+) -> AuditEvent:
+    """The event the store writes in the same transaction as the execution itself."""
+    detail: dict[str, Any] = {
+        "action": execution.agent_action,
+        "target": execution.target.describe(),
+    }
+    if execution.external_id is not None:
+        detail["external_id"] = execution.external_id
+    return AuditEvent(
+        at=at,
+        kind=EXECUTION_REQUESTED,
+        outcome="success",
+        user_id=execution.user_id,
+        username=username,
+        subject=execution.execution_id,
+        detail=detail,
+        client_id=client_id,
+    )
+
+
 def execution_finished(
     execution: Execution, state: ExecutionState, at: float, usage: ModelUsage | None = None
 ) -> AuditEvent:

@@ -109,6 +109,8 @@ class NewExecution:
     user_message: str | None = None
     chat_id: str | None = None
     client_id: str | None = None
+    #: The requesting user's name, for the audit event written with the execution.
+    username: str | None = None
     max_attempts: int = 3
     #: Set when the execution ends FAILURE at once (a chat message no action answers).
     failure: ExecutionError | None = None

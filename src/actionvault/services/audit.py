@@ -6,9 +6,7 @@ import csv
 import io
 from typing import Any
 
-from actionvault.domain import audit
 from actionvault.domain.audit import AuditEvent
-from actionvault.domain.executions import Execution
 from actionvault.domain.principals import Principal
 from actionvault.errors import InsufficientAccess
 from actionvault.ports import AuditStore, Clock
@@ -47,20 +45,6 @@ class AuditService:
                 detail={k: v for k, v in detail.items() if v is not None},
                 client_id=client_id,
             )
-        )
-
-    async def execution_requested(
-        self, principal: Principal, execution: Execution, client_id: str | None
-    ) -> None:
-        await self.record(
-            audit.EXECUTION_REQUESTED,
-            "success",
-            principal=principal,
-            subject=execution.execution_id,
-            client_id=client_id,
-            action=execution.agent_action,
-            target=execution.target.describe(),
-            external_id=execution.external_id,
         )
 
     async def events(

@@ -34,7 +34,6 @@ from actionvault.ports import (
     ExecutionStore,
     WorkSignal,
 )
-from actionvault.services.audit import AuditService
 
 #: What an unroutable chat message is recorded as (Vault's general chat agent).
 ROUTER_AGENT = "super_agent__sys"
@@ -124,7 +123,6 @@ class ExecutionService:
         content: ContentStore,
         chats: ChatStore,
         clock: Clock,
-        audit_service: AuditService,
         max_attempts: int = 3,
         max_queued_per_user: int = 1000,
         max_queued_total: int = 100_000,
@@ -137,7 +135,6 @@ class ExecutionService:
         self.router: MessageRouter = lexical_router
         self._clock = clock
         self._max_attempts = max_attempts
-        self._audit = audit_service
         self._max_queued_per_user = max_queued_per_user
         self._max_queued_total = max_queued_total
         self.signal: WorkSignal = _NullSignal()
@@ -200,6 +197,7 @@ class ExecutionService:
                     user_message=request.user_message,
                     chat_id=chat.id if chat else None,
                     client_id=request.client_id,
+                    username=principal.user.username,
                     max_attempts=self._max_attempts,
                     failure=failure,
                 ),
@@ -210,7 +208,6 @@ class ExecutionService:
         if failure is None:
             self.signal.work_available()
             await self._executions.announce_work()
-        await self._audit.execution_requested(principal, execution, request.client_id)
         return Started(execution, routed and request.agent_name is None)
 
     async def _unrouted(

@@ -72,6 +72,22 @@ def execution_from_row(row: Row) -> Execution:
     )
 
 
+async def _write_audit(tx: Connection, event: audit.AuditEvent) -> None:
+    await tx.execute(
+        "insert_audit_event",
+        {
+            "at": event.at,
+            "kind": event.kind,
+            "user_id": event.user_id,
+            "username": event.username,
+            "outcome": event.outcome,
+            "subject": event.subject,
+            "detail": json.dumps(event.detail, sort_keys=True),
+            "client_id": event.client_id,
+        },
+    )
+
+
 async def _audit_end(
     tx: Connection,
     execution: Execution,
@@ -79,20 +95,7 @@ async def _audit_end(
     now: float,
     usage: ModelUsage | None = None,
 ) -> None:
-    event = audit.execution_finished(execution, state, now, usage)
-    await tx.execute(
-        "insert_audit_event",
-        {
-            "at": event.at,
-            "kind": event.kind,
-            "user_id": event.user_id,
-            "username": None,
-            "outcome": event.outcome,
-            "subject": event.subject,
-            "detail": json.dumps(event.detail, sort_keys=True),
-            "client_id": None,
-        },
-    )
+    await _write_audit(tx, audit.execution_finished(execution, state, now, usage))
 
 
 class SQLExecutionStore:
@@ -121,38 +124,43 @@ class SQLExecutionStore:
             "finished_at": now if new.failure else None,
             "errors": json.dumps([asdict(new.failure)]) if new.failure else None,
         }
+        # The execution, its external id's reservation and its audit events are one
+        # transaction: a crash leaves all of them or none.
         try:
-            if new.external_id is None:
-                row = await self._db.fetch_one("insert_execution", params)
-            else:
-                # The reservation outlives the execution, so retention never frees an id.
-                async with self._db.transaction() as tx:
-                    row = await tx.fetch_one("insert_execution", params)
-                    assert row is not None
+            async with self._db.transaction() as tx:
+                row = await tx.fetch_one("insert_execution", params)
+                assert row is not None
+                if new.external_id is not None:
+                    # The reservation outlives the execution, so retention never frees an id.
                     await tx.execute(
                         "reserve_external_id",
                         {"external_id": new.external_id, "execution_id": row["id"], "now": now},
                     )
+                execution = Execution(
+                    number=row["id"],
+                    user_id=new.user_id,
+                    agent_name=new.agent_name,
+                    action_name=new.action_name,
+                    target=t,
+                    state=ExecutionState.FAILED if new.failure else ExecutionState.QUEUED,
+                    created_at=now,
+                    finished_at=now if new.failure else None,
+                    errors=(new.failure,) if new.failure else (),
+                    max_attempts=new.max_attempts,
+                    external_id=new.external_id,
+                    user_message=new.user_message,
+                    chat_id=new.chat_id,
+                )
+                await _write_audit(
+                    tx, audit.execution_requested(execution, new.username, new.client_id, now)
+                )
+                if new.failure:
+                    await _audit_end(tx, execution, ExecutionState.FAILED, now)
         except IntegrityViolation as exc:
             if new.external_id is not None and "external_id" in str(exc):
                 raise DuplicateExternalId(new.external_id) from exc
             raise
-        assert row is not None
-        return Execution(
-            number=row["id"],
-            user_id=new.user_id,
-            agent_name=new.agent_name,
-            action_name=new.action_name,
-            target=t,
-            state=ExecutionState.FAILED if new.failure else ExecutionState.QUEUED,
-            created_at=now,
-            finished_at=now if new.failure else None,
-            errors=(new.failure,) if new.failure else (),
-            max_attempts=new.max_attempts,
-            external_id=new.external_id,
-            user_message=new.user_message,
-            chat_id=new.chat_id,
-        )
+        return execution
 
     async def queued(self, user_id: int, cap: int) -> tuple[int, int]:
         """Queued executions of the user and in all, each counted up to `cap`."""
