@@ -75,6 +75,12 @@ def rss_mb(pid: int) -> float:
     return 0.0
 
 
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time the process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def prepare(data_dir: str, env: dict[str, str]) -> None:
     """The benchmark user, with the right to run the benchmark agent, and a document."""
     base = [sys.executable, "-m", "actionvault"]
@@ -198,7 +204,9 @@ def main() -> None:
                     if time.monotonic() > deadline:
                         raise SystemExit("the server did not start") from None
                     time.sleep(0.1)
+            cpu_before = cpu_seconds(server.pid)
             results = run_clients(port, args)
+            cpu = cpu_seconds(server.pid) - cpu_before
             rss = rss_mb(server.pid)
         finally:
             server.terminate()
@@ -217,6 +225,11 @@ def main() -> None:
         p99 = values[min(len(values) - 1, int(0.99 * len(values)))]
         print(f"  {name:<11}  p50 {statistics.median(values) * ms:.1f} ms   p99 {p99 * ms:.1f} ms")
     print(f"  polls per execution: {statistics.mean(results['polls']):.2f}")
+    requests = done * (1 + statistics.mean(results["polls"]))
+    print(
+        f"  server CPU per execution: {cpu / done * ms:.2f} ms "
+        f"({cpu / requests * ms:.2f} ms per request)"
+    )
     print(f"  server RSS after the run: {rss:.0f} MB")
 
 

@@ -169,7 +169,7 @@ BLOCKED = [
     "uvicorn",
     "pydantic",
     "pydantic_settings",
-    "aiosqlite",
+    "orjson",
     "argon2",
     "spellchecker",
     "yaml",

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 
-from starlette.applications import Starlette
-from starlette.exceptions import HTTPException
+from starlette.datastructures import State
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from actionvault.api import envelope
@@ -30,30 +28,34 @@ from actionvault.runtime import Runtime
 log = logging.getLogger("actionvault.api")
 
 
-async def _http_error(request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, HTTPException)
-    error: ActionVaultError
-    if exc.status_code == 405:
-        error = MethodNotSupported(
-            f"The method [{request.method}] is not supported on [{request.url.path}]"
-        )
-    elif exc.status_code == 404:
-        error = MalformedUrl(f"The resource [{request.url.path}] does not exist")
-    else:
-        error = MalformedUrl(f"The request could not be processed: {exc.detail}")
-    return respond(request, envelope.failure(error))
+class VaultApp:
+    """The ASGI application: lifespan, routing, and an envelope for every path and crash.
 
+    Routing is a short loop over the routes' compiled patterns. Starlette's application and
+    router would add two exception middlewares, a send wrapper per layer and slash redirects,
+    none of which an envelope API needs, on every request of a hot polling path.
+    """
 
-class CrashEnvelope:
-    """The outermost layer: whatever escapes below still reaches the client as an envelope."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
+    def __init__(
+        self, routes: list[Route], runtime: Runtime, *, manage_runtime: bool = True
+    ) -> None:
+        self.state = State()
+        self.state.runtime = runtime
+        self.state.burst = BurstCounter(runtime.settings.burst_limit)
+        self._runtime = runtime
+        self._manage_runtime = manage_runtime
+        self._routes = [
+            (route.path_regex, route.param_convertors, route.methods or set(), route.endpoint)
+            for route in routes
+        ]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
+        if scope["type"] == "lifespan":
+            await self._lifespan(receive, send)
             return
+        if scope["type"] != "http":
+            return  # no websockets here
+        scope["app"] = self
         started = False
 
         async def tracking_send(message: Message) -> None:
@@ -63,34 +65,75 @@ class CrashEnvelope:
             await send(message)
 
         try:
-            await self.app(scope, receive, tracking_send)
+            response = await self._handle(scope, receive)
+            await response(scope, receive, tracking_send)
         except Exception:
             log.exception("unhandled error on %s", scope.get("path"))
             if started:
                 raise
-            request = Request(scope)
             response = respond(
-                request,
+                Request(scope),
                 envelope.exception(
                     "An unexpected error occurred on the server; it has been logged."
                 ),
             )
             await response(scope, receive, send)
 
+    async def _handle(self, scope: Scope, receive: Receive) -> Response:
+        path: str = scope["path"]
+        root: str = scope.get("root_path", "")
+        if root and path.startswith(root):
+            path = path[len(root) :]
+        method: str = scope["method"]
+        allowed = False
+        for pattern, convertors, methods, handler in self._routes:
+            match = pattern.match(path)
+            if match is None:
+                continue
+            if method not in methods:
+                allowed = True
+                continue
+            scope["path_params"] = {
+                name: convertors[name].convert(value) for name, value in match.groupdict().items()
+            }
+            response: Response = await handler(Request(scope, receive))
+            return response
+        request = Request(scope, receive)
+        error: ActionVaultError
+        if allowed:
+            error = MethodNotSupported(f"The method [{method}] is not supported on [{path}]")
+        else:
+            error = MalformedUrl(f"The resource [{path}] does not exist")
+        return respond(request, envelope.failure(error))
+
+    async def _lifespan(self, receive: Receive, send: Send) -> None:
+        """Open the runtime at startup and close it at shutdown, when the app owns it."""
+        message = await receive()
+        assert message["type"] == "lifespan.startup"
+        try:
+            if self._manage_runtime:
+                await self._runtime.__aenter__()
+        except Exception as exc:
+            log.exception("startup failed")
+            await send({"type": "lifespan.startup.failed", "message": str(exc)})
+            return
+        await send({"type": "lifespan.startup.complete"})
+        message = await receive()
+        assert message["type"] == "lifespan.shutdown"
+        try:
+            if self._manage_runtime:
+                await self._runtime.__aexit__(None, None, None)
+        except Exception as exc:
+            log.exception("shutdown failed")
+            await send({"type": "lifespan.shutdown.failed", "message": str(exc)})
+            return
+        await send({"type": "lifespan.shutdown.complete"})
+
 
 def create_app(runtime: Runtime, *, manage_runtime: bool = True) -> ASGIApp:
     """The app over a runtime; with `manage_runtime` the app's lifespan opens and closes it."""
-
-    @asynccontextmanager
-    async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        if manage_runtime:
-            async with runtime:
-                yield
-        else:
-            yield
-
-    app = Starlette(
-        routes=[
+    return VaultApp(
+        [
             *auth.ROUTES,
             *users.ROUTES,
             *agents.ROUTES,
@@ -100,9 +143,6 @@ def create_app(runtime: Runtime, *, manage_runtime: bool = True) -> ASGIApp:
             *extensions.ROUTES,
             *chats.ROUTES,
         ],
-        exception_handlers={HTTPException: _http_error},
-        lifespan=lifespan,
+        runtime,
+        manage_runtime=manage_runtime,
     )
-    app.state.runtime = runtime
-    app.state.burst = BurstCounter(runtime.settings.burst_limit)
-    return CrashEnvelope(app)

@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import unquote, unquote_to_bytes
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -118,7 +118,10 @@ def endpoint(
         principal: Principal | None = None
         client_id = client_id_of(request)
         try:
-            if "\x00" in unquote(request.url.path) or "\x00" in unquote(request.url.query):
+            scope = request.scope
+            if "\x00" in unquote(scope["path"]) or b"\x00" in unquote_to_bytes(
+                scope["query_string"]
+            ):
                 raise InvalidData(_NUL_MESSAGE)
             version = request.path_params.get("version", "")
             check_version(version, ai=ai)
@@ -136,14 +139,14 @@ def endpoint(
         except ActionVaultError as exc:
             body = envelope.failure(exc)
         except Exception:
-            log.exception("%s %s failed", request.method, request.url.path)
+            log.exception("%s %s failed", request.method, request.scope["path"])
             body = envelope.exception(
                 "An unexpected error occurred on the server; it has been logged."
             )
         log.info(
             "%s %s %s user=%s client=%s",
             request.method,
-            request.url.path,
+            request.scope["path"],
             body.get("responseStatus"),
             principal.user_id if principal else "-",
             client_id,

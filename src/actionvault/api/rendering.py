@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any
+
+import orjson
 
 from actionvault.api.xml import render_xml
 
@@ -12,7 +13,7 @@ Renderer = Callable[[dict[str, Any]], bytes]
 
 
 def _render_json(envelope: dict[str, Any]) -> bytes:
-    return json.dumps(envelope, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return orjson.dumps(envelope, option=orjson.OPT_NON_STR_KEYS)
 
 
 def _render_xml(envelope: dict[str, Any]) -> bytes:
