@@ -66,3 +66,15 @@ async def test_audit_events_cannot_be_changed_or_deleted(app: App) -> None:
         await run("UPDATE audit_events SET outcome = 'forged'")
     with pytest.raises(Exception, match="append-only"):
         await run("DELETE FROM audit_events")
+
+
+async def test_a_message_no_action_answers_is_audited_as_requested_and_finished(
+    app: App,
+) -> None:
+    alice = await app.login(ALICE)
+    body = await app.execute(alice, user_message="zzz qqq")
+    execution_id = body["actionResponse"]["executionId"]
+    admin = await app.login(ADMIN)
+    events = (await app.client.get(AUDIT, headers=admin)).json()["events"]
+    mine = [(e["kind"], e["outcome"]) for e in events if e["subject"] == execution_id]
+    assert mine == [("execution_requested", "success"), ("execution_finished", "FAILURE")]
