@@ -21,6 +21,7 @@ tells a client what went wrong. A class's docstring is its default message.
     ├── ExceedsFileMaxSize             EXCEEDS_FILE_MAX_SIZE
     ├── ApiLimitExceeded               API_LIMIT_EXCEEDED
     └── UnexpectedError                UNEXPECTED_ERROR
+        └── ServiceUnavailable         UNEXPECTED_ERROR (responseStatus EXCEPTION)
 
 Separate from the tree, `ActionFailed` is raised by an action handler to end one execution
 with FAILURE; it never reaches a client as an envelope error, only as the execution's errors.
@@ -37,6 +38,8 @@ class ActionVaultError(Exception):
     vault_type: ClassVar[str] = "UNEXPECTED_ERROR"
     #: Vault's top-level `errorType`, present on authentication failures only.
     error_category: ClassVar[str | None] = None
+    #: FAILURE for what the caller can correct; EXCEPTION for trouble on the server's side.
+    response_status: ClassVar[str] = "FAILURE"
 
     def __init__(self, message: str | None = None) -> None:
         self.message = message or (self.__doc__ or "").strip()
@@ -155,6 +158,12 @@ class UnexpectedError(ActionVaultError):
     """An unexpected error occurred on the server; it has been logged."""
 
     vault_type = "UNEXPECTED_ERROR"
+
+
+class ServiceUnavailable(UnexpectedError):
+    """The database cannot be reached at the moment; retry the request in a few seconds."""
+
+    response_status = "EXCEPTION"
 
 
 class ActionFailed(Exception):

@@ -1,4 +1,5 @@
-"""Faults under load, with real processes on loopback: a killed worker, a killed API.
+"""Faults under load, with real processes on loopback: a killed worker, a killed API, and a
+PostgreSQL server stopped and restarted.
 
 Bounded: a few dozen executions, deadlines on every wait, every process stopped at the end.
 Afterwards every execution is terminal, none is lost, none finished twice, and every external
@@ -8,10 +9,13 @@ id resolves.
 from __future__ import annotations
 
 import os
+import pwd
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -186,3 +190,112 @@ if POSTGRES_URL is not None:
             finished_once(base, ids)
         with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
             conn.execute(b"DROP SCHEMA faults CASCADE")
+
+
+def postgres_binaries() -> Path | None:
+    """The newest PostgreSQL server installed (Debian's layout, or pg_ctl on the PATH)."""
+    installed = sorted(
+        Path("/usr/lib/postgresql").glob("*/bin/pg_ctl"), key=lambda p: int(p.parts[-3])
+    )
+    if installed:
+        return installed[-1].parent
+    found = shutil.which("pg_ctl")
+    return Path(found).parent if found else None
+
+
+class PrivatePostgres:
+    """A PostgreSQL server of the test's own, in a temporary folder on a free loopback port, so
+    that stopping it disturbs nothing else. As root it runs as the `postgres` user, since the
+    server refuses to run as root."""
+
+    def __init__(self, binaries: Path) -> None:
+        self.binaries = binaries
+        self.port = free_port()
+        self.folder = Path(tempfile.mkdtemp(prefix="actionvault-pg-"))
+        self.data = self.folder / "data"
+        self.as_user: list[str] = []
+        if os.geteuid() == 0:
+            account = pwd.getpwnam("postgres")
+            os.chown(self.folder, account.pw_uid, account.pw_gid)
+            self.as_user = ["runuser", "-u", "postgres", "--"]
+        self.url = f"postgresql://actionvault@127.0.0.1:{self.port}/postgres"
+
+    def run(self, tool: str, *args: str) -> None:
+        subprocess.run(
+            [*self.as_user, str(self.binaries / tool), *args],
+            check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=120,
+        )  # fmt: skip
+
+    def init(self) -> None:
+        self.run("initdb", "-D", str(self.data), "-U", "actionvault", "--auth=trust",
+                 "-E", "UTF8", "--no-sync")  # fmt: skip
+
+    def start(self) -> None:
+        options = (
+            f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off"
+        )
+        self.run("pg_ctl", "-D", str(self.data), "-o", options,
+                 "-l", str(self.folder / "server.log"), "-w", "-t", "60", "start")  # fmt: skip
+
+    def stop(self, mode: str = "fast") -> None:
+        self.run("pg_ctl", "-D", str(self.data), "-m", mode, "-w", "-t", "60", "stop")
+
+    def remove(self) -> None:
+        with suppress(subprocess.SubprocessError):
+            self.stop("immediate")
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def outage_answer(base: str, headers: dict[str, str], external: str) -> dict[str, object]:
+    """What a status call gets while the database is down: an answer, soon, not a hang."""
+    started = time.monotonic()
+    body: dict[str, object] = httpx.get(
+        f"{base}{API}/services/ai/agent_actions/status",
+        params={"external_id": external},
+        headers=headers,
+        timeout=30,
+    ).json()
+    assert time.monotonic() - started < 15, "the API hung while the database was down"
+    return body
+
+
+# Only defined where a PostgreSQL server can be started, so that no run reports it as skipped.
+POSTGRES_BINARIES = postgres_binaries()
+if POSTGRES_BINARIES is not None:
+
+    def test_stopping_and_restarting_postgres_mid_load_loses_nothing(tmp_path: Path) -> None:
+        assert POSTGRES_BINARIES is not None
+        database = PrivatePostgres(POSTGRES_BINARIES)
+        try:
+            database.init()
+            database.start()
+            env = {"ACTIONVAULT_DATABASE_URL": database.url}
+            port = free_port()
+            base = f"http://127.0.0.1:{port}"
+            with processes() as running:
+                api = start(running, tmp_path, "demo", "--port", str(port), "--workers", "0",
+                            **env)  # fmt: skip
+                wait_up(port)
+                worker = start(running, tmp_path, "worker", "--concurrency", "4", **env)
+                headers = login(base)
+                ids = submit(base, headers, "restart")
+                time.sleep(0.8)  # executions are running, and more are queued
+                database.stop("immediate")  # as if the server crashed
+                during = outage_answer(base, headers, "restart-0")
+                assert during["responseStatus"] == "EXCEPTION", during
+                assert during["errors"] == [  # type: ignore[comparison-overlap]
+                    {"type": "UNEXPECTED_ERROR",
+                     "message": "The database cannot be reached at the moment; "
+                                "retry the request in a few seconds."}
+                ]  # fmt: skip
+                time.sleep(2)
+                database.start()
+                assert set(settle(base, ids).values()) == {"SUCCESS"}
+                finished_once(base, ids)
+                # Both processes rode out the outage, and new work runs as before.
+                assert api.poll() is None
+                assert worker.poll() is None
+                more = submit(base, login(base), "after")
+                assert set(settle(base, more).values()) == {"SUCCESS"}
+        finally:
+            database.remove()

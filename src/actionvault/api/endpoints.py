@@ -138,6 +138,8 @@ def endpoint(
             body = envelope.success(payload)
         except ActionVaultError as exc:
             body = envelope.failure(exc)
+            if exc.response_status == "EXCEPTION":
+                log.warning("%s %s: %s", request.method, request.scope["path"], exc.message)
         except Exception:
             log.exception("%s %s failed", request.method, request.scope["path"])
             body = envelope.exception(

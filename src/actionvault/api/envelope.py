@@ -15,7 +15,7 @@ def success(payload: dict[str, Any] | None = None) -> Envelope:
 
 def failure(error: ActionVaultError) -> Envelope:
     envelope: Envelope = {
-        "responseStatus": "FAILURE",
+        "responseStatus": error.response_status,
         "errors": [{"type": error.vault_type, "message": error.message}],
     }
     if error.error_category is not None:

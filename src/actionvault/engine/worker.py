@@ -20,10 +20,14 @@ from enum import Enum
 
 from actionvault.domain.executions import Execution, ExecutionState
 from actionvault.engine.runner import Outcome, Runner
+from actionvault.errors import ServiceUnavailable
 from actionvault.ports import Clock, ExecutionStore
 from actionvault.store.executions import CANCEL_CHANNEL
 
 log = logging.getLogger(__name__)
+
+#: How long a worker keeps trying to record an execution's end while the database is away.
+_END_RETRY_SECONDS = 30.0
 
 
 class _StopReason(Enum):
@@ -124,6 +128,10 @@ class Worker:
                     claimed = await self._store.claim(
                         self.worker_id, free, self._clock(), self._lease_seconds
                     )
+                except ServiceUnavailable:
+                    log.warning("claiming executions: database unavailable; retrying")
+                    await asyncio.sleep(self._poll_interval)
+                    continue
                 except Exception:
                     log.exception("claiming executions failed; retrying")
                     await asyncio.sleep(self._poll_interval)
@@ -153,19 +161,15 @@ class Worker:
             if outcome is None:
                 reason = self._stop_reasons.get(number, _StopReason.SHUTDOWN)
                 if reason is _StopReason.CANCEL:
-                    await self._store.finish(
-                        execution, self.worker_id, ExecutionState.CANCELLED, self._clock()
-                    )
+                    await self._record_end(execution, Outcome(ExecutionState.CANCELLED))
                 return  # at shutdown, stop() hands it back to the queue
-            await self._store.finish(
-                execution,
-                self.worker_id,
-                outcome.state,
-                self._clock(),
-                outputs=outcome.outputs,
-                errors=outcome.errors,
-                usage=outcome.usage,
-            )
+            await self._record_end(execution, outcome)
+        except ServiceUnavailable:
+            # Still held by this worker in the store but no longer run here: the heartbeat
+            # hands it back to the queue, without counting the attempt, once the database is
+            # back (or its lease lapses first).
+            log.warning("%s: the database became unavailable; it will run again",
+                        execution.execution_id)  # fmt: skip
         except Exception:
             log.exception("recording the end of %s failed", execution.execution_id)
         finally:
@@ -173,6 +177,35 @@ class Worker:
             self._inner.pop(number, None)
             self._stop_reasons.pop(number, None)
             self._wake.set()
+
+    async def _record_end(self, execution: Execution, outcome: Outcome) -> None:
+        """Record the end, waiting out a database outage of up to `_END_RETRY_SECONDS`.
+
+        Retrying is safe: the finish is conditional on this worker still holding this attempt,
+        so it can never overwrite an end recorded elsewhere, and a finish that committed before
+        the connection failed makes the retry a no-op.
+        """
+        deadline = self._clock() + _END_RETRY_SECONDS
+        delay = 0.1
+        while True:
+            try:
+                await self._store.finish(
+                    execution,
+                    self.worker_id,
+                    outcome.state,
+                    self._clock(),
+                    outputs=outcome.outputs,
+                    errors=outcome.errors,
+                    usage=outcome.usage,
+                )
+                return
+            except ServiceUnavailable:
+                if self._clock() + delay > deadline:
+                    raise
+                log.warning("recording the end of %s: database unavailable, retrying",
+                            execution.execution_id)  # fmt: skip
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 2.0)
 
     async def _heartbeat_loop(self) -> None:
         while not self._stopping:
@@ -199,5 +232,7 @@ class Worker:
                         failed,
                         cancelled,
                     )
+            except ServiceUnavailable:
+                log.warning("lease renewal: database unavailable; retrying")
             except Exception:
                 log.exception("lease renewal failed; retrying")

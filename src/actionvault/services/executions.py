@@ -207,7 +207,6 @@ class ExecutionService:
             raise _duplicate_external_id(request.external_id) from None
         if failure is None:
             self.signal.work_available()
-            await self._executions.announce_work()
         return Started(execution, routed and request.agent_name is None)
 
     async def _unrouted(
@@ -423,7 +422,6 @@ class ExecutionService:
             )
         if outcome is CancelOutcome.REQUESTED:
             self.signal.cancel_requested(execution.number)
-            await self._executions.announce_cancel(execution.number)
         return execution
 
     async def _visible(self, principal: Principal, execution_id: str) -> Execution:

@@ -25,16 +25,17 @@ class Connection(Protocol):
 
     async def fetch_all(self, query: str, params: Params | None = None) -> list[Row]: ...
 
+    async def notify(self, channel: str, payload: str = "") -> None:
+        """Tell other processes (PostgreSQL NOTIFY), at commit inside a transaction; a no-op
+        where there is no such channel."""
+        ...
+
 
 class Database(Connection, Protocol):
     dialect: str
 
     def transaction(self) -> AbstractAsyncContextManager[Connection]:
         """All statements on the yielded connection commit together or not at all."""
-        ...
-
-    async def notify(self, channel: str, payload: str = "") -> None:
-        """Tell other processes (PostgreSQL NOTIFY); a no-op where there is no such channel."""
         ...
 
     def listen(self, *channels: str) -> AsyncIterator[tuple[str, str]] | None:

@@ -156,6 +156,8 @@ class SQLExecutionStore:
                 )
                 if new.failure:
                     await _audit_end(tx, execution, ExecutionState.FAILED, now)
+                else:
+                    await tx.notify(WORK_CHANNEL)  # delivered to listening workers at commit
         except IntegrityViolation as exc:
             if new.external_id is not None and "external_id" in str(exc):
                 raise DuplicateExternalId(new.external_id) from exc
@@ -166,12 +168,6 @@ class SQLExecutionStore:
         """Queued executions of the user and in all, each counted up to `cap`."""
         row = await self._db.fetch_one("queued_counts", {"user_id": user_id, "cap": cap})
         return (int(row["mine"]), int(row["total"])) if row else (0, 0)
-
-    async def announce_work(self) -> None:
-        await self._db.notify(WORK_CHANNEL)
-
-    async def announce_cancel(self, number: int) -> None:
-        await self._db.notify(CANCEL_CHANNEL, str(number))
 
     def notifications(self) -> AsyncIterator[tuple[str, str]] | None:
         return self._db.listen(WORK_CHANNEL, CANCEL_CHANNEL)
@@ -201,16 +197,24 @@ class SQLExecutionStore:
                 await _audit_end(tx, execution_from_row(row), ExecutionState.CANCELLED, now)
         if rows:
             return CancelOutcome.CANCELLED
-        if await self._db.execute("request_running_cancel", {"id": number}):
+        if await self._request_cancel(number):
             return CancelOutcome.REQUESTED
         current = await self.get(number)
         if current is None:
             return CancelOutcome.MISSING
         # It moved between the two updates (claimed, or finished): look again once.
         if current.state is ExecutionState.RUNNING:
-            await self._db.execute("request_running_cancel", {"id": number})
+            await self._request_cancel(number)
             return CancelOutcome.REQUESTED
         return CancelOutcome.TERMINAL
+
+    async def _request_cancel(self, number: int) -> bool:
+        """Flag a running execution; its worker, in whatever process, hears of it at commit."""
+        async with self._db.transaction() as tx:
+            if not await tx.execute("request_running_cancel", {"id": number}):
+                return False
+            await tx.notify(CANCEL_CHANNEL, str(number))
+            return True
 
     async def claim(
         self, worker_id: str, limit: int, now: float, lease_seconds: float

@@ -2,21 +2,31 @@
 
 psycopg is imported here only, and only when a postgresql:// URL is configured, so the
 embedded default runs without the `postgres` extra installed.
+
+When the server restarts or the network drops, every pooled connection is dead at once. The
+first failure has the pool test its idle connections and replace the dead ones; a read is then
+tried once more (reading twice is harmless); a write is not, since it may have committed before
+the connection failed. Whatever still fails reaches the caller as ServiceUnavailable.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any
 
+from actionvault.errors import ServiceUnavailable
 from actionvault.store.database import Connection, IntegrityViolation, Params, Row
-from actionvault.store.queries import load_migrations, load_queries
+from actionvault.store.queries import is_read_only, load_migrations, load_queries
 
 if TYPE_CHECKING:
     from psycopg import AsyncConnection
     from psycopg_pool import AsyncConnectionPool
+
+log = logging.getLogger(__name__)
 
 # Any constant works; it only has to be the same in every process that migrates.
 _MIGRATION_LOCK = 0x61637476
@@ -49,13 +59,20 @@ class _Queries:
             raise IntegrityViolation(str(exc)) from exc
         return list(await cur.fetchall()) if cur.description else []
 
+    async def notify(self, channel: str, payload: str = "") -> None:
+        await self._conn.execute("SELECT pg_notify(%s, %s)", (channel, payload))
+
 
 class PostgresDatabase:
     dialect = "postgres"
 
-    def __init__(self, url: str, min_size: int = 2, max_size: int = 10) -> None:
+    def __init__(
+        self, url: str, min_size: int = 2, max_size: int = 10, wait_timeout: float = 10.0
+    ) -> None:
         self.url = url
         self._queries = load_queries(self.dialect)
+        self._reads = {name for name, sql in self._queries.items() if is_read_only(sql)}
+        self._wait_timeout = wait_timeout
         self._min_size = min_size
         self._max_size = max_size
         self._pool: AsyncConnectionPool[Any] | None = None
@@ -74,6 +91,8 @@ class PostgresDatabase:
             min_size=self._min_size,
             max_size=self._max_size,
             kwargs={"autocommit": True, "row_factory": dict_row},
+            # A request waits this long for a connection, then answers ServiceUnavailable.
+            timeout=self._wait_timeout,
             open=False,
         )
         await self._pool.open(wait=True, timeout=30)
@@ -87,26 +106,57 @@ class PostgresDatabase:
         assert self._pool is not None, "database is not open"
         return self._pool
 
+    @asynccontextmanager
+    async def _connection(self) -> AsyncIterator[AsyncConnection[Any]]:
+        import psycopg
+
+        try:
+            async with self.pool.connection() as conn:
+                yield conn
+        except (psycopg.OperationalError, psycopg.InterfaceError) as exc:
+            await self._after_failure(exc)
+            raise ServiceUnavailable() from exc
+
+    async def _after_failure(self, exc: Exception) -> None:
+        """Replace the pool's dead connections, unless the pool itself timed out."""
+        from psycopg_pool import PoolTimeout
+
+        log.warning("PostgreSQL: %s", str(exc).strip() or type(exc).__name__)
+        if not isinstance(exc, PoolTimeout):
+            with contextlib.suppress(Exception):
+                await self.pool.check()
+
     async def execute(self, query: str, params: Params | None = None) -> int:
-        async with self.pool.connection() as conn:
+        async with self._connection() as conn:
             return await _Queries(conn, self._queries).execute(query, params)
 
     async def fetch_one(self, query: str, params: Params | None = None) -> Row | None:
-        async with self.pool.connection() as conn:
-            return await _Queries(conn, self._queries).fetch_one(query, params)
+        rows = await self.fetch_all(query, params)
+        return rows[0] if rows else None
 
     async def fetch_all(self, query: str, params: Params | None = None) -> list[Row]:
-        async with self.pool.connection() as conn:
+        if query not in self._reads:
+            async with self._connection() as conn:
+                return await _Queries(conn, self._queries).fetch_all(query, params)
+        try:
+            async with self._connection() as conn:
+                return await _Queries(conn, self._queries).fetch_all(query, params)
+        except ServiceUnavailable as exc:
+            from psycopg_pool import PoolTimeout
+
+            if isinstance(exc.__cause__, PoolTimeout):
+                raise
+        async with self._connection() as conn:
             return await _Queries(conn, self._queries).fetch_all(query, params)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Connection]:
-        async with self.pool.connection() as conn, conn.transaction():
+        async with self._connection() as conn, conn.transaction():
             yield _Queries(conn, self._queries)
 
     async def notify(self, channel: str, payload: str = "") -> None:
-        async with self.pool.connection() as conn:
-            await conn.execute("SELECT pg_notify(%s, %s)", (channel, payload))
+        async with self._connection() as conn:
+            await _Queries(conn, self._queries).notify(channel, payload)
 
     def listen(self, *channels: str) -> AsyncIterator[tuple[str, str]] | None:
         return self._listen(channels)

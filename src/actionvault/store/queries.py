@@ -21,6 +21,11 @@ def parse_named_blocks(text: str) -> dict[str, str]:
     return queries
 
 
+def is_read_only(sql: str) -> bool:
+    """A plain SELECT: safe to run on any connection, and to run again after a failure."""
+    return sql.lstrip().upper().startswith(("SELECT", "WITH"))
+
+
 def to_pyformat(sql: str) -> str:
     """psycopg takes `%(name)s` where SQLite takes `:name`; literal `%` must be doubled."""
     return _PARAM.sub(r"%(\1)s", sql.replace("%", "%%"))

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from actionvault.store.database import Connection, IntegrityViolation, Params, Row
-from actionvault.store.queries import load_migrations, load_queries
+from actionvault.store.queries import is_read_only, load_migrations, load_queries
 
 T = TypeVar("T")
 
@@ -101,6 +101,9 @@ class _Direct:
     async def fetch_all(self, query: str, params: Params | None = None) -> list[Row]:
         return _rows(self._conn, self._queries[query], params)
 
+    async def notify(self, channel: str, payload: str = "") -> None:
+        """Nothing to tell: SQLite has no channel between processes."""
+
 
 class _Threaded:
     """The same, on the waiting connection's thread."""
@@ -121,6 +124,9 @@ class _Threaded:
         sql = self._queries[query]
         return await self._waiting.call(lambda conn: _rows(conn, sql, params))
 
+    async def notify(self, channel: str, payload: str = "") -> None:
+        """Nothing to tell: SQLite has no channel between processes."""
+
 
 class SQLiteDatabase:
     dialect = "sqlite"
@@ -128,7 +134,7 @@ class SQLiteDatabase:
     def __init__(self, path: str | Path) -> None:
         self.path = str(path)
         self._queries = load_queries(self.dialect)
-        self._reads = {name for name, sql in self._queries.items() if _is_select(sql)}
+        self._reads = {name for name, sql in self._queries.items() if is_read_only(sql)}
         self._waiting = _Waiting(self.path)
         self._writer: sqlite3.Connection | None = None
         self._reader: sqlite3.Connection | None = None
@@ -223,10 +229,6 @@ class SQLiteDatabase:
         """Run raw SQL (tests and maintenance); not for request paths."""
         async with self._write_lock:
             await self._waiting.call(lambda conn: conn.executescript(sql))
-
-
-def _is_select(sql: str) -> bool:
-    return sql.lstrip().upper().startswith(("SELECT", "WITH"))
 
 
 def _split_statements(script: str) -> list[str]:
