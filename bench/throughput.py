@@ -9,7 +9,11 @@ not hide the server's on a two-core machine.
 
     python bench/throughput.py                       # 4,000 executions, 32 clients
     python bench/throughput.py --executions 100000   # the memory target
-    python bench/throughput.py --database-url postgresql://... --api-processes 1 --workers 2
+    python bench/throughput.py --database-url postgresql://... --worker-processes 2
+
+On PostgreSQL the run gets a schema of its own (dropped afterwards), and with
+--worker-processes the API process runs no workers: each worker process runs `--workers`
+executions at a time.
 """
 
 from __future__ import annotations
@@ -172,6 +176,23 @@ def run_clients(port: int, args: argparse.Namespace) -> dict[str, list[float]]:
     return merged
 
 
+def fresh_schema(url: str, schema: str) -> str:
+    """A new, empty schema, and the URL that puts every connection in it."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE".encode())
+        conn.execute(f"CREATE SCHEMA {schema}".encode())
+    return f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{schema}"
+
+
+def drop_schema(url: str, schema: str) -> None:
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE".encode())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--executions", type=int, default=4000)
@@ -180,20 +201,30 @@ def main() -> None:
     parser.add_argument("--poll-cap", type=float, default=0.05, help="longest poll delay")
     parser.add_argument("--workers", type=int, default=8, help="in-process worker concurrency")
     parser.add_argument("--client-processes", type=int, default=1)
+    parser.add_argument(
+        "--worker-processes", type=int, default=0, help="separate `actionvault worker` processes"
+    )
     parser.add_argument("--database-url", default=None)
     args = parser.parse_args()
+    schema = f"actionvault_bench_{os.getpid()}"
     with tempfile.TemporaryDirectory() as data_dir:
         env = {**os.environ, "ACTIONVAULT_LOG_LEVEL": "warning"}
         if args.database_url:
-            env["ACTIONVAULT_DATABASE_URL"] = args.database_url
+            env["ACTIONVAULT_DATABASE_URL"] = fresh_schema(args.database_url, schema)
         prepare(data_dir, env)
         port = free_port()
+        common = ["--data-dir", data_dir, "--agents-dir", str(HERE / "agents")]
+        api_workers = 0 if args.worker_processes else args.workers
         server = subprocess.Popen(
-            [sys.executable, "-m", "actionvault", "serve", "--port", str(port),
-             "--data-dir", data_dir, "--agents-dir", str(HERE / "agents"),
-             "--workers", str(args.workers)],
+            [sys.executable, "-m", "actionvault", "serve", "--port", str(port), *common,
+             "--workers", str(api_workers)],
             env=env,
         )  # fmt: skip
+        worker_command = [sys.executable, "-m", "actionvault", "worker", *common,
+                          "--concurrency", str(args.workers)]  # fmt: skip
+        workers = [
+            subprocess.Popen(worker_command, env=env) for _ in range(args.worker_processes)
+        ]
         try:
             deadline = time.monotonic() + 30
             while True:
@@ -204,20 +235,29 @@ def main() -> None:
                     if time.monotonic() > deadline:
                         raise SystemExit("the server did not start") from None
                     time.sleep(0.1)
-            cpu_before = cpu_seconds(server.pid)
+            processes = [server, *workers]
+            cpu_before = sum(cpu_seconds(p.pid) for p in processes)
             results = run_clients(port, args)
-            cpu = cpu_seconds(server.pid) - cpu_before
-            rss = rss_mb(server.pid)
+            cpu = sum(cpu_seconds(p.pid) for p in processes) - cpu_before
+            rss = sum(rss_mb(p.pid) for p in processes)
         finally:
-            server.terminate()
-            server.wait(timeout=60)
+            for process in (server, *workers):
+                process.terminate()
+            for process in (server, *workers):
+                process.wait(timeout=60)
+            if args.database_url:
+                drop_schema(args.database_url, schema)
     ms = 1000.0
     done = len(results["complete"])
     elapsed = results["elapsed"][0]
     database = "PostgreSQL" if args.database_url else "SQLite"
+    topology = (
+        f"{args.worker_processes} worker processes × {args.workers}"
+        if args.worker_processes
+        else f"{args.workers} workers in the API process"
+    )
     print(
-        f"{done} executions by {args.clients} clients in {elapsed:.1f} s "
-        f"({database}, {args.workers} workers)"
+        f"{done} executions by {args.clients} clients in {elapsed:.1f} s ({database}, {topology})"
     )
     print(f"  completed:   {done / elapsed:.0f} executions/s")
     for name in ("submit", "complete"):
@@ -227,10 +267,10 @@ def main() -> None:
     print(f"  polls per execution: {statistics.mean(results['polls']):.2f}")
     requests = done * (1 + statistics.mean(results["polls"]))
     print(
-        f"  server CPU per execution: {cpu / done * ms:.2f} ms "
+        f"  actionvault CPU per execution: {cpu / done * ms:.2f} ms "
         f"({cpu / requests * ms:.2f} ms per request)"
     )
-    print(f"  server RSS after the run: {rss:.0f} MB")
+    print(f"  server RSS after the run: {rss:.0f} MB (all actionvault processes)")
 
 
 if __name__ == "__main__":

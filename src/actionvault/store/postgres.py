@@ -57,7 +57,9 @@ class _Queries:
             cur = await self._conn.execute(self._queries[query], params or {})
         except psycopg.errors.IntegrityError as exc:
             raise IntegrityViolation(str(exc)) from exc
-        return list(await cur.fetchall()) if cur.description else []
+        # The result's field count, not `description`, which builds column objects each time.
+        result = cur.pgresult
+        return list(await cur.fetchall()) if result is not None and result.nfields else []
 
     async def notify(self, channel: str, payload: str = "") -> None:
         await self._conn.execute("SELECT pg_notify(%s, %s)", (channel, payload))
