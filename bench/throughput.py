@@ -222,9 +222,7 @@ def main() -> None:
         )  # fmt: skip
         worker_command = [sys.executable, "-m", "actionvault", "worker", *common,
                           "--concurrency", str(args.workers)]  # fmt: skip
-        workers = [
-            subprocess.Popen(worker_command, env=env) for _ in range(args.worker_processes)
-        ]
+        workers = [subprocess.Popen(worker_command, env=env) for _ in range(args.worker_processes)]
         try:
             deadline = time.monotonic() + 30
             while True:
