@@ -31,7 +31,6 @@ _BUSY_CODES = frozenset({sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED})
 
 def _connect(path: str, busy_timeout_ms: int) -> sqlite3.Connection:
     conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-    conn.row_factory = sqlite3.Row
     conn.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA foreign_keys = ON")
     # NORMAL in WAL mode loses nothing on a process crash, only on power loss.
@@ -52,7 +51,12 @@ def _run(conn: sqlite3.Connection, sql: str, params: Params | None) -> sqlite3.C
 
 
 def _rows(conn: sqlite3.Connection, sql: str, params: Params | None) -> list[Row]:
-    return [dict(r) for r in _run(conn, sql, params)]
+    # Plain tuples zipped with the column names: several times faster than dict(sqlite3.Row).
+    cursor = _run(conn, sql, params)
+    if cursor.description is None:
+        return []
+    names = [column[0] for column in cursor.description]
+    return [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
 
 
 def _count(conn: sqlite3.Connection, sql: str, params: Params | None) -> int:
