@@ -133,13 +133,15 @@ class Runtime:
         self.worker = worker
         self.executions.signal = worker
         self._exit.push_async_callback(worker.stop, self.settings.shutdown_grace)
-        if self.settings.retention_days > 0:
-            # The job runs where executions run; any number of processes may run it at once.
-            self.retention = RetentionJob(
-                self.stores.executions, self.clock, self.settings.retention_days
-            )
-            self.retention.start()
-            self._exit.push_async_callback(self.retention.stop)
+        # The job runs where executions run; any number of processes may run it at once.
+        self.retention = RetentionJob(
+            self.stores.executions,
+            self.clock,
+            self.settings.retention_days,
+            purge_sessions=self.sessions.purge_expired,
+        )
+        self.retention.start()
+        self._exit.push_async_callback(self.retention.stop)
         return worker
 
     async def _route_message(

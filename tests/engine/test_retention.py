@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from actionvault.engine.retention import DAY, RetentionJob
 from support import ALICE, AppFactory
 
@@ -58,3 +60,45 @@ async def test_a_backlog_is_removed_in_batches(app_factory: AppFactory) -> None:
     finally:
         retention.BATCH = original
     assert removed == 7
+
+
+async def test_each_round_deletes_expired_sessions_and_keeps_live_ones(
+    app_factory: AppFactory,
+) -> None:
+    app = await app_factory()
+    stale = await app.login(ALICE)
+    app.clock.advance(app.runtime.settings.session_idle_timeout + 1)
+    live = await app.login(ALICE)
+    purged: list[int] = []
+    done = asyncio.Event()
+
+    async def purge() -> int:
+        purged.append(await app.runtime.sessions.purge_expired())
+        done.set()
+        return purged[-1]
+
+    job = RetentionJob(app.runtime.stores.executions, app.clock, 0, 0.01, purge_sessions=purge)
+    job.start()
+    try:
+        await asyncio.wait_for(done.wait(), 10)
+    finally:
+        await job.stop()
+    assert purged[0] >= 1
+    assert await app.runtime.sessions.purge_expired() == 0
+    assert (await app.status(live, execution_id="VAB000000000001"))["errors"][0]["type"] == (
+        "INVALID_DATA"  # the live session still works: only the execution is unknown
+    )
+    assert (await app.status(stale, execution_id="VAB000000000001"))["errors"][0]["type"] == (
+        "INVALID_SESSION_ID"
+    )
+
+
+async def test_a_retention_of_zero_days_keeps_every_execution(app_factory: AppFactory) -> None:
+    app = await app_factory()
+    headers = await app.login(ALICE)
+    started = await app.execute(
+        headers, document_id=str(app.seed.doc_a), agent_name="test_agent__c", action_name="echo__c"
+    )
+    await app.wait(headers, started["actionResponse"]["executionId"])
+    app.clock.advance(10_000 * DAY)
+    assert await RetentionJob(app.runtime.stores.executions, app.clock, 0).run_once() == 0

@@ -164,6 +164,18 @@ class SessionService:
         await self._users.add_session(hash_session_id(session_id), user.id, now)
         return session_id, user
 
+    async def purge_expired(self) -> int:
+        """Delete sessions past their idle timeout or maximum age; how many went.
+
+        An expired session is also removed when it is next used, but most never are: without
+        this the sessions table would grow with every login.
+        """
+        now = self._clock()
+        return await self._users.delete_stale_sessions(
+            idle_before=now - self._settings.session_idle_timeout,
+            created_before=now - self._settings.session_max_age,
+        )
+
     async def authenticate(self, session_id: str | None) -> Principal:
         if not session_id:
             raise InvalidSessionId()
