@@ -134,10 +134,10 @@ def create_app(runtime: Runtime, *, manage_runtime: bool = True) -> ASGIApp:
     """The app over a runtime; with `manage_runtime` the app's lifespan opens and closes it."""
     return VaultApp(
         [
+            *executions.ROUTES,  # first: execute and status are most of the traffic
             *auth.ROUTES,
             *users.ROUTES,
             *agents.ROUTES,
-            *executions.ROUTES,
             *documents.ROUTES,
             *records.ROUTES,
             *extensions.ROUTES,

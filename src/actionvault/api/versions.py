@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 from actionvault.errors import MalformedUrl, MethodNotSupported
@@ -11,6 +12,7 @@ FIRST_AI_VERSION = "v25.2"
 _VERSION = re.compile(r"v(\d{1,3})\.(\d{1,2})", re.ASCII)
 
 
+@functools.lru_cache(maxsize=64)  # every request names its version; few distinct ones exist
 def _key(version: str) -> tuple[int, int] | None:
     match = _VERSION.fullmatch(version)
     return (int(match.group(1)), int(match.group(2))) if match else None

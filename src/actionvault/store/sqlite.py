@@ -7,11 +7,17 @@ or a checkpoint is running) does the query go to a thread whose connection waits
 timeout, so the loop is never blocked on a lock. All writes in this process are serialised by
 an asyncio lock; across processes SQLite's own lock (BEGIN IMMEDIATE) serialises them, so
 several processes may share one database file. WAL mode lets reads go on during writes.
+
+The connections on the loop never checkpoint the WAL themselves: SQLite's automatic
+checkpoint runs inside a COMMIT and syncs the files, which would stall the loop every few
+thousand writes. The waiting connection's thread checkpoints instead, every second.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import logging
 import sqlite3
 import time
 from collections.abc import AsyncIterator, Callable
@@ -24,8 +30,12 @@ from actionvault.store.database import Connection, IntegrityViolation, Params, R
 from actionvault.store.queries import is_read_only, load_migrations, load_queries
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 _BUSY_TIMEOUT_MS = 15_000
+_CHECKPOINT_SECONDS = 1.0
+#: Page cache per connection on the loop, in KiB (SQLite's default is 2 MiB).
+_CACHE_KIB = 16_384
 _BUSY_CODES = frozenset({sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED})
 
 
@@ -143,6 +153,7 @@ class SQLiteDatabase:
         self._writer: sqlite3.Connection | None = None
         self._reader: sqlite3.Connection | None = None
         self._write_lock = asyncio.Lock()
+        self._checkpoints: asyncio.Task[None] | None = None
 
     async def open(self) -> None:
         Path(self.path).parent.mkdir(parents=True, exist_ok=True)
@@ -150,8 +161,26 @@ class SQLiteDatabase:
         await self._waiting.call(lambda conn: conn.execute("PRAGMA journal_mode = WAL").fetchall())
         self._writer = _connect(self.path, 0)
         self._reader = _connect(self.path, 0)
+        for conn in (self._writer, self._reader):
+            conn.execute("PRAGMA wal_autocheckpoint = 0")
+            conn.execute(f"PRAGMA cache_size = -{_CACHE_KIB}")
+        self._checkpoints = asyncio.create_task(self._checkpoint_loop(), name="sqlite-checkpoint")
+
+    async def _checkpoint_loop(self) -> None:
+        while True:
+            await asyncio.sleep(_CHECKPOINT_SECONDS)
+            try:
+                await self._waiting.call(
+                    lambda conn: conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+                )
+            except sqlite3.Error as exc:
+                log.warning("SQLite checkpoint failed (%s); trying again", exc)
 
     async def close(self) -> None:
+        if self._checkpoints is not None:
+            self._checkpoints.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._checkpoints
         for conn in (self._writer, self._reader):
             if conn is not None:
                 conn.close()
