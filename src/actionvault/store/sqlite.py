@@ -10,7 +10,10 @@ several processes may share one database file. WAL mode lets reads go on during 
 
 The connections on the loop never checkpoint the WAL themselves: SQLite's automatic
 checkpoint runs inside a COMMIT and syncs the files, which would stall the loop every few
-thousand writes. The waiting connection's thread checkpoints instead, every second.
+thousand writes. The waiting connection's thread checkpoints instead, every second, holding
+this process's write lock meanwhile (reads go on). Without that lock the writes appended
+during a checkpoint would keep it from ever catching up, and SQLite only starts the WAL
+from the beginning again after a checkpoint that did: the file would grow without end.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ log = logging.getLogger(__name__)
 
 _BUSY_TIMEOUT_MS = 15_000
 _CHECKPOINT_SECONDS = 1.0
+_WAL_LIMIT_BYTES = 64 * 1024 * 1024
 #: Page cache per connection on the loop, in KiB (SQLite's default is 2 MiB).
 _CACHE_KIB = 16_384
 _BUSY_CODES = frozenset({sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED})
@@ -164,17 +168,25 @@ class SQLiteDatabase:
         for conn in (self._writer, self._reader):
             conn.execute("PRAGMA wal_autocheckpoint = 0")
             conn.execute(f"PRAGMA cache_size = -{_CACHE_KIB}")
+        # When the WAL starts over, the file is cut back to this size.
+        self._writer.execute(f"PRAGMA journal_size_limit = {_WAL_LIMIT_BYTES}")
         self._checkpoints = asyncio.create_task(self._checkpoint_loop(), name="sqlite-checkpoint")
 
     async def _checkpoint_loop(self) -> None:
         while True:
             await asyncio.sleep(_CHECKPOINT_SECONDS)
             try:
-                await self._waiting.call(
-                    lambda conn: conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
-                )
+                await self.checkpoint()
             except sqlite3.Error as exc:
                 log.warning("SQLite checkpoint failed (%s); trying again", exc)
+
+    async def checkpoint(self) -> tuple[int, int]:
+        """Copy the WAL into the database; (frames in the WAL, frames copied)."""
+        async with self._write_lock:
+            row = await self._waiting.call(
+                lambda conn: conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+            )
+        return int(row[1]), int(row[2])
 
     async def close(self) -> None:
         if self._checkpoints is not None:

@@ -1,0 +1,52 @@
+"""SQLite specifics: the WAL is checkpointed off the event loop and still starts over."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from pathlib import Path
+
+from actionvault.store.sqlite import SQLiteDatabase
+
+
+async def test_a_checkpoint_during_steady_writes_catches_up_and_the_wal_starts_over(
+    tmp_path: Path,
+) -> None:
+    db = SQLiteDatabase(tmp_path / "av.db")
+    await db.open()
+    try:
+        await db.migrate()
+        stop = asyncio.Event()
+
+        async def write() -> int:
+            count = 0
+            while not stop.is_set():
+                await db.execute(
+                    "insert_audit_event",
+                    {"at": time.time(), "kind": "login", "user_id": None, "username": "u",
+                     "outcome": "success", "subject": None, "detail": "{}" * 200,
+                     "client_id": None},
+                )  # fmt: skip
+                count += 1
+                await asyncio.sleep(0)  # as requests do: other work runs between writes
+            return count
+
+        writer = asyncio.create_task(write())
+        await asyncio.sleep(0.3)
+        wal = tmp_path / "av.db-wal"
+        grown = wal.stat().st_size
+        frames, copied = await db.checkpoint()  # while the writer keeps writing
+        stop.set()
+        assert await writer > 100
+        assert frames > 0
+        assert copied == frames  # caught up: SQLite may now write the WAL from the start
+        await db.execute(
+            "insert_audit_event",
+            {"at": time.time(), "kind": "login", "user_id": None, "username": "u",
+             "outcome": "success", "subject": None, "detail": "{}", "client_id": None},
+        )  # fmt: skip
+        frames_after, _ = await db.checkpoint()
+        assert frames_after < frames  # the WAL started over instead of growing
+        assert wal.stat().st_size <= max(grown, 64 * 1024 * 1024)
+    finally:
+        await db.close()
