@@ -50,3 +50,37 @@ async def test_a_checkpoint_during_steady_writes_catches_up_and_the_wal_starts_o
         assert wal.stat().st_size <= max(grown, 64 * 1024 * 1024)
     finally:
         await db.close()
+
+
+async def test_a_restart_checkpoint_starts_the_wal_over_while_another_process_writes(
+    tmp_path: Path,
+) -> None:
+    mine, theirs = SQLiteDatabase(tmp_path / "av.db"), SQLiteDatabase(tmp_path / "av.db")
+    await mine.open()
+    await mine.migrate()
+    await theirs.open()  # another process: its own connections and its own write lock
+    try:
+        stop = asyncio.Event()
+
+        async def write() -> None:
+            while not stop.is_set():
+                await theirs.execute(
+                    "insert_audit_event",
+                    {"at": time.time(), "kind": "login", "user_id": None, "username": "u",
+                     "outcome": "success", "subject": None, "detail": "{}" * 200,
+                     "client_id": None},
+                )  # fmt: skip
+                await asyncio.sleep(0)
+
+        writer = asyncio.create_task(write())
+        await asyncio.sleep(0.3)
+        frames, copied = await mine.checkpoint("RESTART")
+        await asyncio.sleep(0.05)  # their next writes start the WAL from the beginning
+        stop.set()
+        await writer
+        assert copied == frames > 0
+        frames_after, _ = await mine.checkpoint()
+        assert frames_after < frames
+    finally:
+        await theirs.close()
+        await mine.close()

@@ -38,6 +38,7 @@ log = logging.getLogger(__name__)
 _BUSY_TIMEOUT_MS = 15_000
 _CHECKPOINT_SECONDS = 1.0
 _WAL_LIMIT_BYTES = 64 * 1024 * 1024
+_PASSIVE_ROUNDS_BEHIND = 5
 #: Page cache per connection on the loop, in KiB (SQLite's default is 2 MiB).
 _CACHE_KIB = 16_384
 _BUSY_CODES = frozenset({sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED})
@@ -173,18 +174,26 @@ class SQLiteDatabase:
         self._checkpoints = asyncio.create_task(self._checkpoint_loop(), name="sqlite-checkpoint")
 
     async def _checkpoint_loop(self) -> None:
+        behind = 0
         while True:
             await asyncio.sleep(_CHECKPOINT_SECONDS)
             try:
-                await self.checkpoint()
+                frames, copied = await self.checkpoint()
+                # Other processes' writes can keep a passive checkpoint from catching up;
+                # after a few such rounds, one that waits for them gets the WAL to start over.
+                behind = behind + 1 if copied < frames else 0
+                if behind >= _PASSIVE_ROUNDS_BEHIND:
+                    await self.checkpoint("RESTART")
+                    behind = 0
             except sqlite3.Error as exc:
                 log.warning("SQLite checkpoint failed (%s); trying again", exc)
 
-    async def checkpoint(self) -> tuple[int, int]:
+    async def checkpoint(self, mode: str = "PASSIVE") -> tuple[int, int]:
         """Copy the WAL into the database; (frames in the WAL, frames copied)."""
+        assert mode in ("PASSIVE", "RESTART")
         async with self._write_lock:
             row = await self._waiting.call(
-                lambda conn: conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+                lambda conn: conn.execute(f"PRAGMA wal_checkpoint({mode})").fetchone()
             )
         return int(row[1]), int(row[2])
 
