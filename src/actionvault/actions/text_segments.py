@@ -179,8 +179,12 @@ def split_sentences(text: str, protected: ProtectedSpans) -> list[Sentence]:
             continue
         if _punctuation_ends_sentence(text, match, _first_letter_after(text, following)):
             starts[following] = True
+    # A run of blank lines holds many breaks that all lead to the same next text: look for
+    # it once per run, or a long run would cost time quadratic in its length.
+    following = -1
     for match in _PARAGRAPH_BREAK_RE.finditer(text):
-        following = _next_visible(text, match.end())
+        if match.end() > following:
+            following = _next_visible(text, match.end())
         if following < len(text):
             starts[following] = True
     newline = text.find("\n")
@@ -192,7 +196,9 @@ def split_sentences(text: str, protected: ProtectedSpans) -> list[Sentence]:
             and _line_break_starts_sentence(text, newline, following)
         ):
             starts[following] = False
-        newline = text.find("\n", newline + 1)
+        # The line breaks up to `following` have blank lines before them, which decide
+        # nothing the first one did not.
+        newline = text.find("\n", max(newline + 1, following))
 
     positions = sorted(starts)
     sentences: list[Sentence] = []
