@@ -85,6 +85,22 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def postgres_cpu_seconds() -> float:
+    """CPU of the PostgreSQL server processes on this machine, including exited backends."""
+    total = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if (entry / "comm").read_text().strip() != "postgres":
+                continue
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # gone meanwhile
+        total += sum(int(value) for value in fields[11:15])  # own and reaped children's
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def prepare(data_dir: str, env: dict[str, str]) -> None:
     """The benchmark user, with the right to run the benchmark agent, and a document."""
     base = [sys.executable, "-m", "actionvault"]
@@ -235,8 +251,10 @@ def main() -> None:
                     time.sleep(0.1)
             processes = [server, *workers]
             cpu_before = sum(cpu_seconds(p.pid) for p in processes)
+            database_before = postgres_cpu_seconds()
             results = run_clients(port, args)
             cpu = sum(cpu_seconds(p.pid) for p in processes) - cpu_before
+            database_cpu = postgres_cpu_seconds() - database_before
             rss = sum(rss_mb(p.pid) for p in processes)
         finally:
             for process in (server, *workers):
@@ -268,6 +286,11 @@ def main() -> None:
         f"  actionvault CPU per execution: {cpu / done * ms:.2f} ms "
         f"({cpu / requests * ms:.2f} ms per request)"
     )
+    if args.database_url and database_cpu > 0:
+        print(
+            f"  PostgreSQL server CPU per execution: {database_cpu / done * ms:.2f} ms "
+            "(its processes on this machine)"
+        )
     print(f"  server RSS after the run: {rss:.0f} MB (all actionvault processes)")
 
 
