@@ -75,6 +75,7 @@ class PostgresDatabase:
         self._queries = load_queries(self.dialect)
         self._reads = {name for name, sql in self._queries.items() if is_read_only(sql)}
         self._wait_timeout = wait_timeout
+        self._checking = False
         self._min_size = min_size
         self._max_size = max_size
         self._pool: AsyncConnectionPool[Any] | None = None
@@ -124,9 +125,14 @@ class PostgresDatabase:
         from psycopg_pool import PoolTimeout
 
         log.warning("PostgreSQL: %s", str(exc).strip() or type(exc).__name__)
-        if not isinstance(exc, PoolTimeout):
+        if isinstance(exc, PoolTimeout) or self._checking:
+            return  # one check at a time: a burst of failing requests must not queue them
+        self._checking = True
+        try:
             with contextlib.suppress(Exception):
                 await self.pool.check()
+        finally:
+            self._checking = False
 
     async def execute(self, query: str, params: Params | None = None) -> int:
         async with self._connection() as conn:
