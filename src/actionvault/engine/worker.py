@@ -14,6 +14,7 @@ import contextlib
 import logging
 import os
 import socket
+import time
 import uuid
 from collections.abc import AsyncIterator
 from enum import Enum
@@ -185,7 +186,7 @@ class Worker:
         so it can never overwrite an end recorded elsewhere, and a finish that committed before
         the connection failed makes the retry a no-op.
         """
-        deadline = self._clock() + _END_RETRY_SECONDS
+        deadline = time.monotonic() + _END_RETRY_SECONDS  # real time, whatever the clock says
         delay = 0.1
         while True:
             try:
@@ -200,7 +201,7 @@ class Worker:
                 )
                 return
             except ServiceUnavailable:
-                if self._clock() + delay > deadline:
+                if time.monotonic() + delay > deadline:
                     raise
                 log.warning("recording the end of %s: database unavailable, retrying",
                             execution.execution_id)  # fmt: skip
