@@ -9,6 +9,15 @@ from pathlib import Path
 from actionvault.store.sqlite import SQLiteDatabase
 
 
+async def write_event(db: SQLiteDatabase, detail: str = "{}") -> None:
+    """One row in the WAL; a long `detail` makes each write span more pages."""
+    await db.execute(
+        "insert_audit_event",
+        {"at": time.time(), "kind": "login", "user_id": None, "username": "u",
+         "outcome": "success", "subject": None, "detail": detail, "client_id": None},
+    )  # fmt: skip
+
+
 async def test_a_checkpoint_during_steady_writes_catches_up_and_the_wal_starts_over(
     tmp_path: Path,
 ) -> None:
@@ -21,12 +30,7 @@ async def test_a_checkpoint_during_steady_writes_catches_up_and_the_wal_starts_o
         async def write() -> int:
             count = 0
             while not stop.is_set():
-                await db.execute(
-                    "insert_audit_event",
-                    {"at": time.time(), "kind": "login", "user_id": None, "username": "u",
-                     "outcome": "success", "subject": None, "detail": "{}" * 200,
-                     "client_id": None},
-                )  # fmt: skip
+                await write_event(db, "{}" * 200)
                 count += 1
                 await asyncio.sleep(0)  # as requests do: other work runs between writes
             return count
@@ -40,11 +44,7 @@ async def test_a_checkpoint_during_steady_writes_catches_up_and_the_wal_starts_o
         assert await writer > 100
         assert frames > 0
         assert copied == frames  # caught up: SQLite may now write the WAL from the start
-        await db.execute(
-            "insert_audit_event",
-            {"at": time.time(), "kind": "login", "user_id": None, "username": "u",
-             "outcome": "success", "subject": None, "detail": "{}", "client_id": None},
-        )  # fmt: skip
+        await write_event(db)
         frames_after, _ = await db.checkpoint()
         assert frames_after < frames  # the WAL started over instead of growing
         assert wal.stat().st_size <= max(grown, 64 * 1024 * 1024)
@@ -64,12 +64,7 @@ async def test_a_restart_checkpoint_starts_the_wal_over_while_another_process_wr
 
         async def write() -> None:
             while not stop.is_set():
-                await theirs.execute(
-                    "insert_audit_event",
-                    {"at": time.time(), "kind": "login", "user_id": None, "username": "u",
-                     "outcome": "success", "subject": None, "detail": "{}" * 200,
-                     "client_id": None},
-                )  # fmt: skip
+                await write_event(theirs, "{}" * 200)
                 await asyncio.sleep(0)
 
         writer = asyncio.create_task(write())

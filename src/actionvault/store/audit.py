@@ -6,7 +6,24 @@ import json
 from typing import Any
 
 from actionvault.domain.audit import AuditEvent
-from actionvault.store.database import Database
+from actionvault.store.database import Connection, Database
+
+
+async def insert_event(conn: Connection, event: AuditEvent) -> None:
+    """Append one event, on its own or inside the transaction of the change it records."""
+    await conn.execute(
+        "insert_audit_event",
+        {
+            "at": event.at,
+            "kind": event.kind,
+            "user_id": event.user_id,
+            "username": event.username,
+            "outcome": event.outcome,
+            "subject": event.subject,
+            "detail": json.dumps(event.detail, sort_keys=True),
+            "client_id": event.client_id,
+        },
+    )
 
 
 class SQLAuditStore:
@@ -14,19 +31,7 @@ class SQLAuditStore:
         self._db = db
 
     async def record(self, event: AuditEvent) -> None:
-        await self._db.execute(
-            "insert_audit_event",
-            {
-                "at": event.at,
-                "kind": event.kind,
-                "user_id": event.user_id,
-                "username": event.username,
-                "outcome": event.outcome,
-                "subject": event.subject,
-                "detail": json.dumps(event.detail, sort_keys=True),
-                "client_id": event.client_id,
-            },
-        )
+        await insert_event(self._db, event)
 
     async def events(
         self,

@@ -19,6 +19,7 @@ from actionvault.domain.executions import (
     Target,
 )
 from actionvault.ports import DuplicateExternalId
+from actionvault.store.audit import insert_event
 from actionvault.store.database import Connection, Database, IntegrityViolation, Row
 
 WORK_CHANNEL = "actionvault_work"
@@ -72,22 +73,6 @@ def execution_from_row(row: Row) -> Execution:
     )
 
 
-async def _write_audit(tx: Connection, event: audit.AuditEvent) -> None:
-    await tx.execute(
-        "insert_audit_event",
-        {
-            "at": event.at,
-            "kind": event.kind,
-            "user_id": event.user_id,
-            "username": event.username,
-            "outcome": event.outcome,
-            "subject": event.subject,
-            "detail": json.dumps(event.detail, sort_keys=True),
-            "client_id": event.client_id,
-        },
-    )
-
-
 async def _audit_end(
     tx: Connection,
     execution: Execution,
@@ -95,7 +80,7 @@ async def _audit_end(
     now: float,
     usage: ModelUsage | None = None,
 ) -> None:
-    await _write_audit(tx, audit.execution_finished(execution, state, now, usage))
+    await insert_event(tx, audit.execution_finished(execution, state, now, usage))
 
 
 class SQLExecutionStore:
@@ -151,7 +136,7 @@ class SQLExecutionStore:
                     user_message=new.user_message,
                     chat_id=new.chat_id,
                 )
-                await _write_audit(
+                await insert_event(
                     tx, audit.execution_requested(execution, new.username, new.client_id, now)
                 )
                 if new.failure:

@@ -143,17 +143,16 @@ class PostgresDatabase:
         return rows[0] if rows else None
 
     async def fetch_all(self, query: str, params: Params | None = None) -> list[Row]:
-        if query not in self._reads:
-            async with self._connection() as conn:
-                return await _Queries(conn, self._queries).fetch_all(query, params)
         try:
-            async with self._connection() as conn:
-                return await _Queries(conn, self._queries).fetch_all(query, params)
+            return await self._fetch_all(query, params)
         except ServiceUnavailable as exc:
             from psycopg_pool import PoolTimeout
 
-            if isinstance(exc.__cause__, PoolTimeout):
+            if query not in self._reads or isinstance(exc.__cause__, PoolTimeout):
                 raise
+        return await self._fetch_all(query, params)  # a read, on a fresh connection
+
+    async def _fetch_all(self, query: str, params: Params | None) -> list[Row]:
         async with self._connection() as conn:
             return await _Queries(conn, self._queries).fetch_all(query, params)
 
