@@ -49,9 +49,14 @@ async def open_database(url: str) -> Database:
 
 async def open_stores(url: str) -> Stores:
     db = await open_database(url)
+    executions = SQLExecutionStore(db)
+    if db.dialect == "postgres":
+        from actionvault.store.postgres_executions import PostgresExecutionStore
+
+        executions = PostgresExecutionStore(db)
     return Stores(
         db,
-        SQLExecutionStore(db),
+        executions,
         SQLContentStore(db),
         SQLUserStore(db),
         SQLAuditStore(db),

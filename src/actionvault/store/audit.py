@@ -9,6 +9,11 @@ from actionvault.domain.audit import AuditEvent
 from actionvault.store.database import Connection, Database
 
 
+def detail_json(event: AuditEvent) -> str:
+    """An event's detail as stored: JSON with sorted keys, so equal details are equal text."""
+    return json.dumps(event.detail, sort_keys=True)
+
+
 async def insert_event(conn: Connection, event: AuditEvent) -> None:
     """Append one event, on its own or inside the transaction of the change it records."""
     await conn.execute(
@@ -20,7 +25,7 @@ async def insert_event(conn: Connection, event: AuditEvent) -> None:
             "username": event.username,
             "outcome": event.outcome,
             "subject": event.subject,
-            "detail": json.dumps(event.detail, sort_keys=True),
+            "detail": detail_json(event),
             "client_id": event.client_id,
         },
     )

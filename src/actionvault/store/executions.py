@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
-from dataclasses import asdict
+from dataclasses import asdict, replace
+from typing import Any
 
 from actionvault.domain import audit
 from actionvault.domain.executions import (
@@ -73,6 +74,81 @@ def execution_from_row(row: Row) -> Execution:
     )
 
 
+def new_execution(new: NewExecution, number: int, now: float) -> Execution:
+    """The execution a NewExecution becomes once stored under `number`."""
+    return Execution(
+        number=number,
+        user_id=new.user_id,
+        agent_name=new.agent_name,
+        action_name=new.action_name,
+        target=new.target,
+        state=ExecutionState.FAILED if new.failure else ExecutionState.QUEUED,
+        created_at=now,
+        finished_at=now if new.failure else None,
+        errors=(new.failure,) if new.failure else (),
+        max_attempts=new.max_attempts,
+        external_id=new.external_id,
+        user_message=new.user_message,
+        chat_id=new.chat_id,
+    )
+
+
+def create_params(new: NewExecution, now: float) -> dict[str, Any]:
+    t = new.target
+    return {
+        "external_id": new.external_id,
+        "user_id": new.user_id,
+        "agent_name": new.agent_name,
+        "action_name": new.action_name,
+        "document_id": t.document_id,
+        "major": t.major,
+        "minor": t.minor,
+        "object_name": t.object_name,
+        "object_type": t.object_type,
+        "record_id": t.record_id,
+        "user_message": new.user_message,
+        "chat_id": new.chat_id,
+        "client_id": new.client_id,
+        "max_attempts": new.max_attempts,
+        "now": now,
+        "state": (ExecutionState.FAILED if new.failure else ExecutionState.QUEUED).value,
+        "finished_at": now if new.failure else None,
+        "errors": json.dumps([asdict(new.failure)]) if new.failure else None,
+    }
+
+
+def duplicate_or(exc: IntegrityViolation, new: NewExecution) -> Exception:
+    """A refused insert is a taken external id when it names one; anything else is a bug."""
+    if new.external_id is not None and "external_id" in str(exc):
+        return DuplicateExternalId(new.external_id)
+    return exc
+
+
+def finish_params(
+    execution: Execution,
+    worker_id: str,
+    state: ExecutionState,
+    now: float,
+    outputs: tuple[ActionOutput, ...],
+    errors: tuple[ExecutionError, ...],
+    usage: ModelUsage | None,
+) -> dict[str, Any]:
+    return {
+        "id": execution.number,
+        "worker_id": worker_id,
+        "attempt": execution.attempts,
+        "state": state.value,
+        "outputs": json.dumps([asdict(o) for o in outputs]) if outputs else None,
+        "errors": json.dumps([asdict(e) for e in errors]) if errors else None,
+        "now": now,
+        "model": usage.model if usage else None,
+        "model_calls": usage.calls if usage else 0,
+        "input_tokens": usage.input_tokens if usage else 0,
+        "output_tokens": usage.output_tokens if usage else 0,
+        "model_seconds": usage.seconds if usage else 0.0,
+    }
+
+
 async def _audit_end(
     tx: Connection,
     execution: Execution,
@@ -88,54 +164,20 @@ class SQLExecutionStore:
         self._db = db
 
     async def create(self, new: NewExecution, now: float) -> Execution:
-        t = new.target
-        params = {
-            "external_id": new.external_id,
-            "user_id": new.user_id,
-            "agent_name": new.agent_name,
-            "action_name": new.action_name,
-            "document_id": t.document_id,
-            "major": t.major,
-            "minor": t.minor,
-            "object_name": t.object_name,
-            "object_type": t.object_type,
-            "record_id": t.record_id,
-            "user_message": new.user_message,
-            "chat_id": new.chat_id,
-            "client_id": new.client_id,
-            "max_attempts": new.max_attempts,
-            "now": now,
-            "state": (ExecutionState.FAILED if new.failure else ExecutionState.QUEUED).value,
-            "finished_at": now if new.failure else None,
-            "errors": json.dumps([asdict(new.failure)]) if new.failure else None,
-        }
+        execution = new_execution(new, 0, now)
         # The execution, its external id's reservation and its audit events are one
         # transaction: a crash leaves all of them or none.
         try:
             async with self._db.transaction() as tx:
-                row = await tx.fetch_one("insert_execution", params)
+                row = await tx.fetch_one("insert_execution", create_params(new, now))
                 assert row is not None
+                execution = replace(execution, number=row["id"])
                 if new.external_id is not None:
                     # The reservation outlives the execution, so retention never frees an id.
                     await tx.execute(
                         "reserve_external_id",
                         {"external_id": new.external_id, "execution_id": row["id"], "now": now},
                     )
-                execution = Execution(
-                    number=row["id"],
-                    user_id=new.user_id,
-                    agent_name=new.agent_name,
-                    action_name=new.action_name,
-                    target=t,
-                    state=ExecutionState.FAILED if new.failure else ExecutionState.QUEUED,
-                    created_at=now,
-                    finished_at=now if new.failure else None,
-                    errors=(new.failure,) if new.failure else (),
-                    max_attempts=new.max_attempts,
-                    external_id=new.external_id,
-                    user_message=new.user_message,
-                    chat_id=new.chat_id,
-                )
                 await insert_event(
                     tx, audit.execution_requested(execution, new.username, new.client_id, now)
                 )
@@ -144,9 +186,7 @@ class SQLExecutionStore:
                 else:
                     await tx.notify(WORK_CHANNEL)  # delivered to listening workers at commit
         except IntegrityViolation as exc:
-            if new.external_id is not None and "external_id" in str(exc):
-                raise DuplicateExternalId(new.external_id) from exc
-            raise
+            raise duplicate_or(exc, new) from exc
         return execution
 
     async def queued(self, user_id: int, cap: int) -> tuple[int, int]:
@@ -204,16 +244,16 @@ class SQLExecutionStore:
     async def claim(
         self, worker_id: str, limit: int, now: float, lease_seconds: float
     ) -> list[Execution]:
-        async with self._db.transaction() as tx:
-            rows = await tx.fetch_all(
-                "claim_executions",
-                {
-                    "worker_id": worker_id,
-                    "limit": limit,
-                    "now": now,
-                    "lease_expires_at": now + lease_seconds,
-                },
-            )
+        # One statement, atomic on its own: no transaction, so no BEGIN and COMMIT round trips.
+        rows = await self._db.fetch_all(
+            "claim_executions",
+            {
+                "worker_id": worker_id,
+                "limit": limit,
+                "now": now,
+                "lease_expires_at": now + lease_seconds,
+            },
+        )
         return sorted((execution_from_row(r) for r in rows), key=lambda e: e.number)
 
     async def renew_leases(self, worker_id: str, now: float, lease_seconds: float) -> LeaseRenewal:
@@ -241,23 +281,8 @@ class SQLExecutionStore:
         a finished execution without it.
         """
         async with self._db.transaction() as tx:
-            row = await tx.fetch_one(
-                "finish_execution",
-                {
-                    "id": execution.number,
-                    "worker_id": worker_id,
-                    "attempt": execution.attempts,
-                    "state": state.value,
-                    "outputs": json.dumps([asdict(o) for o in outputs]) if outputs else None,
-                    "errors": json.dumps([asdict(e) for e in errors]) if errors else None,
-                    "now": now,
-                    "model": usage.model if usage else None,
-                    "model_calls": usage.calls if usage else 0,
-                    "input_tokens": usage.input_tokens if usage else 0,
-                    "output_tokens": usage.output_tokens if usage else 0,
-                    "model_seconds": usage.seconds if usage else 0.0,
-                },
-            )
+            params = finish_params(execution, worker_id, state, now, outputs, errors, usage)
+            row = await tx.fetch_one("finish_execution", params)
             if row is None:
                 return None
             final = ExecutionState(row["state"])

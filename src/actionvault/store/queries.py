@@ -9,6 +9,8 @@ from importlib import resources
 _BLOCK = re.compile(r"^--\s*name:\s*(\w+)\s*$", re.MULTILINE)
 # `:name` but not the `::` of a PostgreSQL cast.
 _PARAM = re.compile(r"(?<![:\w]):(\w+)")
+# What makes a SELECT or WITH a write: a data-modifying WITH, a NOTIFY, a row lock.
+_WRITES = re.compile(r"\b(INSERT|UPDATE|DELETE|pg_notify)\b", re.IGNORECASE)
 
 
 def parse_named_blocks(text: str) -> dict[str, str]:
@@ -23,7 +25,7 @@ def parse_named_blocks(text: str) -> dict[str, str]:
 
 def is_read_only(sql: str) -> bool:
     """A plain SELECT: safe to run on any connection, and to run again after a failure."""
-    return sql.lstrip().upper().startswith(("SELECT", "WITH"))
+    return sql.lstrip().upper().startswith(("SELECT", "WITH")) and not _WRITES.search(sql)
 
 
 def to_pyformat(sql: str) -> str:

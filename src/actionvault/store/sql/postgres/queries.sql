@@ -8,3 +8,59 @@ SET state = 'running', worker_id = :worker_id, attempts = attempts + 1,
 WHERE id IN (SELECT id FROM executions WHERE state = 'queued' ORDER BY id LIMIT :limit
              FOR UPDATE SKIP LOCKED)
 RETURNING *;
+
+-- On PostgreSQL every round trip costs both processes CPU, so each write that is a transaction
+-- of several statements elsewhere is one statement here: a data-modifying WITH commits as one.
+
+-- The execution, its external id's reservation, its audit events and the NOTIFY that wakes the
+-- workers (delivered at commit). The audit subject is the execution id as
+-- domain/ids.format_execution_id writes it: the prefix and 12 digits.
+-- name: create_execution
+WITH created AS (
+    INSERT INTO executions (external_id, user_id, agent_name, action_name, document_id, major,
+                            minor, object_name, object_type, record_id, user_message, chat_id,
+                            client_id, state, max_attempts, created_at, finished_at, errors)
+    VALUES (:external_id, :user_id, :agent_name, :action_name, :document_id, :major, :minor,
+            :object_name, :object_type, :record_id, :user_message, :chat_id, :client_id,
+            :state, :max_attempts, :now, :finished_at, :errors)
+    RETURNING id
+), reserved AS (
+    INSERT INTO external_ids (external_id, execution_id, created_at)
+    SELECT :external_id::text, id, :now FROM created WHERE :external_id::text IS NOT NULL
+), events AS (
+    -- One insert, in order, so the trail lists the request before an immediate end.
+    INSERT INTO audit_events (at, kind, user_id, username, outcome, subject, detail, client_id)
+    SELECT :now, e.kind, :user_id, e.username, e.outcome,
+           :subject_prefix::text || lpad(created.id::text, 12, '0'), e.detail, e.client_id
+    FROM created CROSS JOIN (VALUES
+        (1, :requested_kind::text, :username::text, :requested_outcome::text,
+         :requested_detail::text, :client_id::text),
+        (2, :ended_kind::text, NULL, :ended_outcome::text, :ended_detail::text, NULL)
+    ) AS e (position, kind, username, outcome, detail, client_id)
+    WHERE e.kind IS NOT NULL
+    ORDER BY e.position
+)
+SELECT id, CASE WHEN :announce::boolean THEN pg_notify(:channel, '') END AS announced
+FROM created;
+
+-- The outcome of the attempt this worker holds, and its audit event. A cancel that arrived
+-- while the action ran wins over its result: the caller was told SUBMITTED.
+-- name: finish_execution
+WITH finished AS (
+    UPDATE executions
+    SET state = CASE WHEN cancel_requested THEN 'cancelled' ELSE :state END,
+        outputs = CASE WHEN cancel_requested THEN NULL ELSE :outputs END,
+        errors = CASE WHEN cancel_requested THEN NULL ELSE :errors END,
+        finished_at = :now, lease_expires_at = NULL,
+        model = :model, model_calls = :model_calls, input_tokens = :input_tokens,
+        output_tokens = :output_tokens, model_seconds = :model_seconds
+    WHERE id = :id AND state = 'running' AND worker_id = :worker_id AND attempts = :attempt
+    RETURNING state
+), ended AS (
+    INSERT INTO audit_events (at, kind, user_id, username, outcome, subject, detail, client_id)
+    SELECT :now, :ended_kind, :user_id, NULL,
+           CASE WHEN state = 'cancelled' THEN :cancelled_outcome ELSE :ended_outcome END,
+           :subject, :ended_detail, NULL
+    FROM finished
+)
+SELECT state FROM finished;
