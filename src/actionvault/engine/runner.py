@@ -179,19 +179,20 @@ class Runner:
         if principal is None:
             return Outcome.failure("The user who started this action is no longer active.")
         if target.document_id is not None:
-            if not await self._content.can_see_document(principal, target.document_id):
-                return Outcome.failure(
-                    f"You no longer have access to document {target.document_id}."
-                )
             assert target.major is not None
             assert target.minor is not None
-            version = await self._content.document_version(
-                target.document_id, target.major, target.minor
+            found = await self._content.version_seen_by(
+                principal, target.document_id, target.major, target.minor
             )
-            if version is None:
+            if found is None:
                 return Outcome.failure(
                     f"Document {target.document_id} version {target.major}.{target.minor} "
                     "no longer exists."
+                )
+            version, visible = found
+            if not visible:
+                return Outcome.failure(
+                    f"You no longer have access to document {target.document_id}."
                 )
             return ActionContext(
                 execution,

@@ -185,14 +185,12 @@ class ContentService:
     async def version(
         self, principal: Principal, document_id: int, major: int, minor: int
     ) -> DocumentVersion:
-        version = None
-        if await self._content.can_see_document(principal, document_id):
-            version = await self._content.document_version(document_id, major, minor)
-        if version is None:
+        found = await self._content.version_seen_by(principal, document_id, major, minor)
+        if found is None or not found[1]:
             raise InvalidData(
                 f"Version [{major}.{minor}] of document [{document_id}] does not exist"
             )
-        return version
+        return found[0]
 
     async def versions(self, principal: Principal, document_id: int) -> list[tuple[int, int]]:
         await self.latest_visible(principal, document_id)

@@ -300,9 +300,7 @@ class ExecutionService:
         missing = InvalidData.for_parameter(
             "document_id", document_id, "no such document or version"
         )
-        if not await self._content.can_see_document(principal, ref.document_id):
-            raise missing
-        found = await self._content.version_ref(ref.document_id, ref.major, ref.minor)
+        found = await self._content.version_ref(principal, ref.document_id, ref.major, ref.minor)
         if found is None:
             raise missing
         document_type, major, minor = found

@@ -29,6 +29,13 @@ class NewVersion:
     sha256: str | None = None
 
 
+def _viewer(principal: Principal | None) -> dict[str, int]:
+    """The parameters of a visibility check: an administrator, or no one, sees everything."""
+    if principal is None or principal.is_admin:
+        return {"admin": 1, "user_id": 0}
+    return {"admin": 0, "user_id": principal.user_id}
+
+
 def _version_from_row(row: Row) -> DocumentVersion:
     document = Document(
         id=row["id"],
@@ -181,26 +188,43 @@ class SQLContentStore:
     async def document_version(
         self, document_id: int, major: int, minor: int
     ) -> DocumentVersion | None:
+        found = await self.version_seen_by(None, document_id, major, minor)
+        return found[0] if found else None
+
+    async def version_seen_by(
+        self, principal: Principal | None, document_id: int, major: int, minor: int
+    ) -> tuple[DocumentVersion, bool] | None:
+        """The version and whether `principal` (None: no one in particular) may see it.
+
+        One query, where a visibility check and then a read would be two round trips.
+        """
         row = await self._db.fetch_one(
-            "document_version", {"document_id": document_id, "major": major, "minor": minor}
+            "document_version",
+            {"document_id": document_id, "major": major, "minor": minor} | _viewer(principal),
         )
-        return _version_from_row(row) if row else None
+        return (_version_from_row(row), bool(row["visible"])) if row else None
 
     async def latest_version(self, document_id: int) -> DocumentVersion | None:
         row = await self._db.fetch_one("latest_document_version", {"document_id": document_id})
         return _version_from_row(row) if row else None
 
     async def version_ref(
-        self, document_id: int, major: int | None = None, minor: int | None = None
+        self,
+        principal: Principal,
+        document_id: int,
+        major: int | None = None,
+        minor: int | None = None,
     ) -> tuple[str, int, int] | None:
-        """(document type, major, minor) of that version or the latest, without its text."""
+        """(document type, major, minor) of that version or the latest, without its text;
+        None also when `principal` may not see the document."""
         row = await self._db.fetch_one(
             "version_ref",
             {
                 "document_id": document_id,
                 "major": -1 if major is None else major,
                 "minor": -1 if minor is None else minor,
-            },
+            }
+            | _viewer(principal),
         )
         return (row["type"], row["major"], row["minor"]) if row else None
 
@@ -216,9 +240,9 @@ class SQLContentStore:
         if principal.is_admin:
             return True
         row = await self._db.fetch_one(
-            "document_role_count", {"document_id": document_id, "user_id": principal.user_id}
+            "document_visible", {"document_id": document_id, "user_id": principal.user_id}
         )
-        return bool(row and row["n"])
+        return row is not None
 
     async def add_record(
         self,

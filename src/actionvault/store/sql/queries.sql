@@ -162,10 +162,15 @@ ON CONFLICT DO NOTHING;
 SELECT role, member_kind, member_id FROM document_roles WHERE document_id = :document_id
 ORDER BY role, member_kind, member_id;
 
+-- A version and whether this user may see its document, in one round trip (:admin is 1 for
+-- an administrator, and for reads on no one's behalf).
 -- name: document_version
 SELECT d.id, d.name, d.type, d.lifecycle, d.status, d.owner_id, d.fields,
        d.created_at AS document_created_at, v.major, v.minor, v.file_name, v.mime_type,
-       v.file_key, v.file_size, v.sha256, v.text, v.structure, v.created_by, v.created_at
+       v.file_key, v.file_size, v.sha256, v.text, v.structure, v.created_by, v.created_at,
+       (:admin = 1 OR EXISTS (SELECT 1 FROM document_viewers
+                              WHERE document_id = :document_id AND user_id = :user_id))
+           AS visible
 FROM document_versions v JOIN documents d ON d.id = v.document_id
 WHERE v.document_id = :document_id AND v.major = :major AND v.minor = :minor;
 
@@ -178,21 +183,21 @@ WHERE v.document_id = :document_id
 ORDER BY v.major DESC, v.minor DESC
 LIMIT 1;
 
--- What execute needs to validate a target, without the version's text.
+-- What execute needs to validate a target, without the version's text: nothing unless the
+-- caller may see the document (:admin is 1 for an administrator, who sees every document).
 -- name: version_ref
 SELECT d.type, v.major, v.minor
 FROM document_versions v JOIN documents d ON d.id = v.document_id
 WHERE v.document_id = :document_id
   AND (:major < 0 OR (v.major = :major AND v.minor = :minor))
+  AND (:admin = 1 OR EXISTS (SELECT 1 FROM document_viewers
+                             WHERE document_id = :document_id AND user_id = :user_id))
 ORDER BY v.major DESC, v.minor DESC
 LIMIT 1;
 
--- name: document_role_count
-SELECT count(*) AS n FROM document_roles
-WHERE document_id = :document_id
-  AND ((member_kind = 'user' AND member_id = :user_id)
-       OR (member_kind = 'group'
-           AND member_id IN (SELECT group_id FROM group_members WHERE user_id = :user_id)));
+-- name: document_visible
+SELECT 1 AS visible FROM document_viewers WHERE document_id = :document_id AND user_id = :user_id
+LIMIT 1;
 
 -- name: insert_record
 INSERT INTO object_records (id, object_name, object_type, name, owner_id, fields, created_at,
