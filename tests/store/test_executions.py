@@ -145,3 +145,77 @@ async def test_execution_numbers_are_never_reused(database_url: str) -> None:
         assert second[0] > max(first)
     finally:
         await stores.database.close()
+
+
+async def test_create_and_finish_write_their_audit_events_with_them(stores: Stores) -> None:
+    new = NewExecution(
+        user_id=1,
+        agent_name="a__c",
+        action_name="b__c",
+        target=Target(document_id=7, major=0, minor=1),
+        external_id="audited",
+        client_id="client-a",
+        username="u@test.example",
+    )
+    created = await stores.executions.create(new, 100.0)
+    [claimed] = await stores.executions.claim("w", 1, 101.0, 30)
+    await stores.executions.finish(claimed, "w", ExecutionState.SUCCEEDED, 102.0)
+    events = await stores.audit.events()
+    assert [(e.kind, e.subject, e.outcome, e.at) for e in events] == [
+        ("execution_requested", created.execution_id, "success", 100.0),
+        ("execution_finished", created.execution_id, "SUCCESS", 102.0),
+    ]
+    requested, finished = events
+    assert (requested.username, requested.client_id, requested.user_id) == (
+        "u@test.example",
+        "client-a",
+        1,
+    )
+    assert requested.detail == {
+        "action": "a__c.b__c",
+        "target": "document 7 version 0.1",
+        "external_id": "audited",
+    }
+    assert finished.detail["attempt"] == 1
+
+
+async def test_a_refused_create_leaves_no_execution_and_no_audit_event(stores: Stores) -> None:
+    from actionvault.ports import DuplicateExternalId
+
+    await add(stores, 1, external="once")
+    before = await stores.audit.events()
+    with pytest.raises(DuplicateExternalId):
+        await add(stores, 1, external="once")
+    assert await stores.audit.events() == before
+    assert await stores.executions.queued(1, 100) == (1, 1)
+
+
+async def test_an_execution_that_fails_at_once_is_audited_as_requested_then_finished(
+    stores: Stores,
+) -> None:
+    from actionvault.domain.executions import ExecutionError
+
+    new = NewExecution(
+        user_id=1,
+        agent_name="router__v",
+        action_name="route__v",
+        target=Target(),
+        failure=ExecutionError("OPERATION_NOT_ALLOWED", "nothing answers that"),
+    )
+    created = await stores.executions.create(new, 100.0)
+    assert created.state is ExecutionState.FAILED
+    assert await stores.executions.claim("w", 5, 101.0, 30) == []
+    events = await stores.audit.events()
+    assert [(e.kind, e.subject, e.outcome) for e in events] == [
+        ("execution_requested", created.execution_id, "success"),
+        ("execution_finished", created.execution_id, "FAILURE"),
+    ]
+
+
+async def test_a_result_after_a_cancel_request_is_audited_as_cancelled(stores: Stores) -> None:
+    [number] = await add(stores, 1)
+    [claimed] = await stores.executions.claim("w", 1, time.time(), 30)
+    assert await stores.executions.cancel(number, time.time()) is CancelOutcome.REQUESTED
+    await stores.executions.finish(claimed, "w", ExecutionState.SUCCEEDED, time.time())
+    finished = [e for e in await stores.audit.events() if e.kind == "execution_finished"]
+    assert [(e.subject, e.outcome) for e in finished] == [(claimed.execution_id, "CANCELLED")]
