@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from actionvault.store.queries import is_read_only, load_queries
+from actionvault.store.queries import is_read_only, load_queries, to_pyformat
 
 
 @pytest.mark.parametrize(
@@ -38,3 +38,12 @@ def test_postgres_one_statement_writes_are_never_retried_as_reads() -> None:
     for name in ("create_execution", "finish_execution", "claim_executions"):
         assert not is_read_only(queries[name]), name
     assert is_read_only(queries["execution_by_id"])
+
+
+def test_a_dialect_block_builds_on_the_shared_block_it_names() -> None:
+    shared = load_queries("sqlite")["finish_execution"]
+    postgres = load_queries("postgres")["finish_execution"]
+    assert postgres.startswith("WITH finished AS (")
+    assert "{{" not in postgres
+    # The same conditional UPDATE, in PostgreSQL's parameter style, inside the WITH.
+    assert to_pyformat(shared) in postgres

@@ -9,6 +9,7 @@ from importlib import resources
 _BLOCK = re.compile(r"^--\s*name:\s*(\w+)\s*$", re.MULTILINE)
 # `:name` but not the `::` of a PostgreSQL cast.
 _PARAM = re.compile(r"(?<![:\w]):(\w+)")
+_INCLUDE = re.compile(r"\{\{(\w+)\}\}")
 # What makes a SELECT or WITH a write: a data-modifying WITH, a NOTIFY, a row lock.
 _WRITES = re.compile(r"\b(INSERT|UPDATE|DELETE|pg_notify)\b", re.IGNORECASE)
 
@@ -37,8 +38,13 @@ def to_pyformat(sql: str) -> str:
 def load_queries(dialect: str) -> dict[str, str]:
     """All named queries for a dialect, in that dialect's parameter style."""
     sql_dir = resources.files("actionvault.store") / "sql"
-    queries = parse_named_blocks((sql_dir / "queries.sql").read_text("utf-8"))
-    queries.update(parse_named_blocks((sql_dir / dialect / "queries.sql").read_text("utf-8")))
+    shared = parse_named_blocks((sql_dir / "queries.sql").read_text("utf-8"))
+    own = parse_named_blocks((sql_dir / dialect / "queries.sql").read_text("utf-8"))
+    # A dialect's block may build on a shared one, named `{{name}}`, so that logic both
+    # dialects run (say, when a finish may overwrite an execution) is written once.
+    queries = shared | {
+        name: _INCLUDE.sub(lambda m: shared[m.group(1)], sql) for name, sql in own.items()
+    }
     if dialect == "postgres":
         queries = {name: to_pyformat(sql) for name, sql in queries.items()}
     return queries

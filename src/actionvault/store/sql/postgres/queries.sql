@@ -12,18 +12,12 @@ RETURNING *;
 -- On PostgreSQL every round trip costs both processes CPU, so each write that is a transaction
 -- of several statements elsewhere is one statement here: a data-modifying WITH commits as one.
 
--- The execution, its external id's reservation, its audit events and the NOTIFY that wakes the
--- workers (delivered at commit). The audit subject is the execution id as
--- domain/ids.format_execution_id writes it: the prefix and 12 digits.
+-- The execution (the shared insert_execution), its external id's reservation, its audit events
+-- and the NOTIFY that wakes the workers (delivered at commit). The audit subject is the
+-- execution id as domain/ids.format_execution_id writes it: the prefix and 12 digits.
 -- name: create_execution
 WITH created AS (
-    INSERT INTO executions (external_id, user_id, agent_name, action_name, document_id, major,
-                            minor, object_name, object_type, record_id, user_message, chat_id,
-                            client_id, state, max_attempts, created_at, finished_at, errors)
-    VALUES (:external_id, :user_id, :agent_name, :action_name, :document_id, :major, :minor,
-            :object_name, :object_type, :record_id, :user_message, :chat_id, :client_id,
-            :state, :max_attempts, :now, :finished_at, :errors)
-    RETURNING id
+    {{insert_execution}}
 ), reserved AS (
     INSERT INTO external_ids (external_id, execution_id, created_at)
     SELECT :external_id::text, id, :now FROM created WHERE :external_id::text IS NOT NULL
@@ -43,19 +37,11 @@ WITH created AS (
 SELECT id, CASE WHEN :announce::boolean THEN pg_notify(:channel, '') END AS announced
 FROM created;
 
--- The outcome of the attempt this worker holds, and its audit event. A cancel that arrived
--- while the action ran wins over its result: the caller was told SUBMITTED.
+-- The outcome of the attempt this worker holds (the shared finish_execution), and its audit
+-- event.
 -- name: finish_execution
 WITH finished AS (
-    UPDATE executions
-    SET state = CASE WHEN cancel_requested THEN 'cancelled' ELSE :state END,
-        outputs = CASE WHEN cancel_requested THEN NULL ELSE :outputs END,
-        errors = CASE WHEN cancel_requested THEN NULL ELSE :errors END,
-        finished_at = :now, lease_expires_at = NULL,
-        model = :model, model_calls = :model_calls, input_tokens = :input_tokens,
-        output_tokens = :output_tokens, model_seconds = :model_seconds
-    WHERE id = :id AND state = 'running' AND worker_id = :worker_id AND attempts = :attempt
-    RETURNING state
+    {{finish_execution}}
 ), ended AS (
     INSERT INTO audit_events (at, kind, user_id, username, outcome, subject, detail, client_id)
     SELECT :now, :ended_kind, :user_id, NULL,
