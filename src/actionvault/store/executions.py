@@ -117,11 +117,11 @@ def create_params(new: NewExecution, now: float) -> dict[str, Any]:
     }
 
 
-def duplicate_or(exc: IntegrityViolation, new: NewExecution) -> Exception:
-    """A refused insert is a taken external id when it names one; anything else is a bug."""
+def taken_external_id(exc: IntegrityViolation, new: NewExecution) -> DuplicateExternalId | None:
+    """What a refused insert means when it is the external id that was taken; None otherwise."""
     if new.external_id is not None and "external_id" in str(exc):
         return DuplicateExternalId(new.external_id)
-    return exc
+    return None
 
 
 def finish_params(
@@ -186,7 +186,9 @@ class SQLExecutionStore:
                 else:
                     await tx.notify(WORK_CHANNEL)  # delivered to listening workers at commit
         except IntegrityViolation as exc:
-            raise duplicate_or(exc, new) from exc
+            if taken := taken_external_id(exc, new):
+                raise taken from exc
+            raise
         return execution
 
     async def queued(self, user_id: int, cap: int) -> tuple[int, int]:

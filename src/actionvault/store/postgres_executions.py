@@ -28,9 +28,9 @@ from actionvault.store.executions import (
     WORK_CHANNEL,
     SQLExecutionStore,
     create_params,
-    duplicate_or,
     finish_params,
     new_execution,
+    taken_external_id,
 )
 
 
@@ -55,7 +55,9 @@ class PostgresExecutionStore(SQLExecutionStore):
         try:
             row = await self._db.fetch_one("create_execution", params)
         except IntegrityViolation as exc:
-            raise duplicate_or(exc, new) from exc
+            if taken := taken_external_id(exc, new):
+                raise taken from exc
+            raise
         assert row is not None
         return replace(execution, number=row["id"])
 

@@ -10,7 +10,7 @@ _BLOCK = re.compile(r"^--\s*name:\s*(\w+)\s*$", re.MULTILINE)
 # `:name` but not the `::` of a PostgreSQL cast.
 _PARAM = re.compile(r"(?<![:\w]):(\w+)")
 _INCLUDE = re.compile(r"\{\{(\w+)\}\}")
-# What makes a SELECT or WITH a write: a data-modifying WITH, a NOTIFY, a row lock.
+# What makes a SELECT or WITH a write: a data-modifying WITH, or a NOTIFY.
 _WRITES = re.compile(r"\b(INSERT|UPDATE|DELETE|pg_notify)\b", re.IGNORECASE)
 
 
