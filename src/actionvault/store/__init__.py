@@ -49,11 +49,13 @@ async def open_database(url: str) -> Database:
 
 async def open_stores(url: str) -> Stores:
     db = await open_database(url)
-    executions = SQLExecutionStore(db)
+    executions: SQLExecutionStore
     if db.dialect == "postgres":
         from actionvault.store.postgres_executions import PostgresExecutionStore
 
         executions = PostgresExecutionStore(db)
+    else:
+        executions = SQLExecutionStore(db)
     return Stores(
         db,
         executions,

@@ -93,27 +93,28 @@ def new_execution(new: NewExecution, number: int, now: float) -> Execution:
     )
 
 
-def create_params(new: NewExecution, now: float) -> dict[str, Any]:
-    t = new.target
+def create_params(new: NewExecution, execution: Execution) -> dict[str, Any]:
+    """The insert's parameters, from the execution `new_execution` made of `new`."""
+    t = execution.target
     return {
-        "external_id": new.external_id,
-        "user_id": new.user_id,
-        "agent_name": new.agent_name,
-        "action_name": new.action_name,
+        "external_id": execution.external_id,
+        "user_id": execution.user_id,
+        "agent_name": execution.agent_name,
+        "action_name": execution.action_name,
         "document_id": t.document_id,
         "major": t.major,
         "minor": t.minor,
         "object_name": t.object_name,
         "object_type": t.object_type,
         "record_id": t.record_id,
-        "user_message": new.user_message,
-        "chat_id": new.chat_id,
+        "user_message": execution.user_message,
+        "chat_id": execution.chat_id,
         "client_id": new.client_id,
-        "max_attempts": new.max_attempts,
-        "now": now,
-        "state": (ExecutionState.FAILED if new.failure else ExecutionState.QUEUED).value,
-        "finished_at": now if new.failure else None,
-        "errors": json.dumps([asdict(new.failure)]) if new.failure else None,
+        "max_attempts": execution.max_attempts,
+        "now": execution.created_at,
+        "state": execution.state.value,
+        "finished_at": execution.finished_at,
+        "errors": json.dumps([asdict(e) for e in execution.errors]) if execution.errors else None,
     }
 
 
@@ -169,7 +170,7 @@ class SQLExecutionStore:
         # transaction: a crash leaves all of them or none.
         try:
             async with self._db.transaction() as tx:
-                row = await tx.fetch_one("insert_execution", create_params(new, now))
+                row = await tx.fetch_one("insert_execution", create_params(new, execution))
                 assert row is not None
                 execution = replace(execution, number=row["id"])
                 if new.external_id is not None:

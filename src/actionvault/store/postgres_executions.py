@@ -39,7 +39,7 @@ class PostgresExecutionStore(SQLExecutionStore):
         execution = new_execution(new, 0, now)
         requested = audit.execution_requested(execution, new.username, new.client_id, now)
         ended = audit.execution_finished(execution, execution.state, now) if new.failure else None
-        params = create_params(new, now) | {
+        params = create_params(new, execution) | {
             "username": new.username,
             "subject_prefix": EXECUTION_ID_PREFIX,
             "requested_kind": requested.kind,
