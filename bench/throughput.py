@@ -250,9 +250,11 @@ def main() -> None:
                         raise SystemExit("the server did not start") from None
                     time.sleep(0.1)
             processes = [server, *workers]
+            api_before = cpu_seconds(server.pid)
             cpu_before = sum(cpu_seconds(p.pid) for p in processes)
             database_before = postgres_cpu_seconds()
             results = run_clients(port, args)
+            api_cpu = cpu_seconds(server.pid) - api_before
             cpu = sum(cpu_seconds(p.pid) for p in processes) - cpu_before
             database_cpu = postgres_cpu_seconds() - database_before
             rss = sum(rss_mb(p.pid) for p in processes)
@@ -286,6 +288,11 @@ def main() -> None:
         f"  actionvault CPU per execution: {cpu / done * ms:.2f} ms "
         f"({cpu / requests * ms:.2f} ms per request)"
     )
+    if args.worker_processes:
+        print(
+            f"    of which the API process {api_cpu / done * ms:.2f} ms, "
+            f"the worker processes {(cpu - api_cpu) / done * ms:.2f} ms"
+        )
     if args.database_url and database_cpu > 0:
         print(
             f"  PostgreSQL server CPU per execution: {database_cpu / done * ms:.2f} ms "

@@ -31,6 +31,15 @@ class DuplicateExternalId(Exception):
     """ExecutionStore.create: another execution already holds this external id."""
 
 
+class QueueFull(Exception):
+    """ExecutionStore.create: the queue is at one of the new execution's limits."""
+
+    def __init__(self, mine: int, total: int) -> None:
+        super().__init__(f"{mine} queued for the user, {total} in all")
+        self.mine = mine
+        self.total = total
+
+
 class Clock(Protocol):
     def __call__(self) -> float:
         """Seconds since the epoch."""
@@ -39,7 +48,6 @@ class Clock(Protocol):
 
 class ExecutionStore(Protocol):
     async def create(self, new: NewExecution, now: float) -> Execution: ...
-    async def queued(self, user_id: int, cap: int) -> tuple[int, int]: ...
     def notifications(self) -> AsyncIterator[tuple[str, str]] | None: ...
     async def get(self, number: int) -> Execution | None: ...
     async def get_by_external_id(self, external_id: str) -> Execution | None: ...

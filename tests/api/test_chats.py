@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from support import ADMIN, ALICE, App
+from support import ADMIN, ALICE, App, AppFactory
 
 CHATS = "/api/v26.1/ext/chats"
 
@@ -106,3 +106,16 @@ async def test_messages_reach_the_standard_chat_actions_or_are_refused(app: App)
     refused = await app.wait(headers, joke["actionResponse"]["executionId"])
     assert refused["actionStatus"] == "FAILURE"
     assert "You can ask for:" in refused["errors"][0]["message"]
+
+
+async def test_a_message_refused_by_back_pressure_starts_no_chat(app_factory: AppFactory) -> None:
+    app = await app_factory(workers=0, max_queued_per_user=1)
+    headers = await app.login(ALICE)
+    first = await app.execute(headers, user_message="What is the dosing?",
+                              document_id=str(app.seed.doc_a))  # fmt: skip
+    assert first["responseStatus"] == "SUCCESS"
+    refused = await app.execute(headers, user_message="And the storage?",
+                                document_id=str(app.seed.doc_a))  # fmt: skip
+    assert refused["errors"][0]["type"] == "API_LIMIT_EXCEEDED"  # type: ignore[index]
+    listing = (await app.client.get(CHATS, headers=headers)).json()["chats"]
+    assert [c["chatId"] for c in listing] == [first["actionResponse"]["chatId"]]

@@ -12,8 +12,10 @@ from actionvault.domain.executions import (
     CancelOutcome,
     ExecutionState,
     NewExecution,
+    QueueLimits,
     Target,
 )
+from actionvault.ports import QueueFull
 from actionvault.store import Stores, open_stores
 
 
@@ -187,7 +189,73 @@ async def test_a_refused_create_leaves_no_execution_and_no_audit_event(stores: S
     with pytest.raises(DuplicateExternalId):
         await add(stores, 1, external="once")
     assert await stores.audit.events() == before
-    assert await stores.executions.queued(1, 100) == (1, 1)
+    assert len(await stores.executions.claim("w", 10, time.time(), 30)) == 1
+
+
+def limited(user_id: int, per_user: int, total: int) -> NewExecution:
+    return NewExecution(
+        user_id=user_id,
+        agent_name="a__c",
+        action_name="b__c",
+        target=Target(document_id=1, major=0, minor=1),
+        external_id=f"limited-{user_id}-{time.monotonic_ns()}",
+        limits=QueueLimits(per_user=per_user, total=total),
+    )
+
+
+async def test_create_refuses_past_the_users_cap_and_stores_nothing(stores: Stores) -> None:
+    await stores.users.add_user(username="v@test.example", password_hash="x", now=time.time())
+    for _ in range(2):
+        await stores.executions.create(limited(1, per_user=2, total=10), time.time())
+    before = await stores.audit.events()
+    refused = limited(1, per_user=2, total=10)
+    with pytest.raises(QueueFull) as full:
+        await stores.executions.create(refused, time.time())
+    assert (full.value.mine, full.value.total) == (2, 2)
+    assert await stores.audit.events() == before
+    assert refused.external_id is not None
+    assert not await stores.executions.external_id_used(refused.external_id)
+    # Another user is under their own cap.
+    await stores.executions.create(limited(2, per_user=2, total=10), time.time())
+
+
+async def test_create_refuses_past_the_total_cap_and_admits_once_one_runs(stores: Stores) -> None:
+    await stores.users.add_user(username="v@test.example", password_hash="x", now=time.time())
+    await stores.executions.create(limited(1, per_user=5, total=2), time.time())
+    await stores.executions.create(limited(2, per_user=5, total=2), time.time())
+    with pytest.raises(QueueFull) as full:
+        await stores.executions.create(limited(2, per_user=5, total=2), time.time())
+    assert (full.value.mine, full.value.total) == (1, 2)
+    await stores.executions.claim("w", 1, time.time(), 30)  # running no longer counts
+    await stores.executions.create(limited(2, per_user=5, total=2), time.time())
+
+
+async def test_concurrent_creates_under_a_cap_store_exactly_those_admitted(
+    database_url: str,
+) -> None:
+    first = await open_stores(database_url)
+    second = await open_stores(database_url)  # a second process on the same database
+    try:
+        await first.users.add_user(username="u@test.example", password_hash="x", now=time.time())
+
+        async def try_create(stores: Stores) -> bool:
+            try:
+                await stores.executions.create(limited(1, per_user=5, total=5), time.time())
+            except QueueFull:
+                return False
+            return True
+
+        admitted = await asyncio.gather(*(try_create(s) for s in [first, second] * 10))
+        claimed = await first.executions.claim("w", 100, time.time(), 30)
+        # Every admitted create is stored, and a refused one leaves nothing behind. SQLite's
+        # write lock makes the cap exact; on PostgreSQL executes counting at the same moment
+        # may each see room, so it may be passed by as many as run at once.
+        assert sum(admitted) == len(claimed) >= 5
+        if first.database.dialect == "sqlite":
+            assert len(claimed) == 5
+    finally:
+        await first.database.close()
+        await second.database.close()
 
 
 async def test_an_execution_that_fails_at_once_is_audited_as_requested_then_finished(

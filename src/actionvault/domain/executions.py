@@ -98,6 +98,14 @@ class Target:
 
 
 @dataclass(frozen=True, slots=True)
+class QueueLimits:
+    """Back-pressure: how many queued executions one user, and everyone together, may have."""
+
+    per_user: int
+    total: int
+
+
+@dataclass(frozen=True, slots=True)
 class NewExecution:
     """What execute stores; the store gives it a number."""
 
@@ -114,6 +122,10 @@ class NewExecution:
     max_attempts: int = 3
     #: Set when the execution ends FAILURE at once (a chat message no action answers).
     failure: ExecutionError | None = None
+    #: Admit the execution only while the queue is under these caps. The store checks them in
+    #: the same write as the insert, so that concurrent executes cannot all slip past a check
+    #: made before it.
+    limits: QueueLimits | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,6 +13,7 @@ from actionvault.domain.executions import (
     Execution,
     ExecutionError,
     NewExecution,
+    QueueLimits,
     Target,
 )
 from actionvault.domain.ids import parse_document_ref, parse_execution_id
@@ -32,6 +33,7 @@ from actionvault.ports import (
     ContentStore,
     DuplicateExternalId,
     ExecutionStore,
+    QueueFull,
     WorkSignal,
 )
 
@@ -135,8 +137,7 @@ class ExecutionService:
         self.router: MessageRouter = lexical_router
         self._clock = clock
         self._max_attempts = max_attempts
-        self._max_queued_per_user = max_queued_per_user
-        self._max_queued_total = max_queued_total
+        self._limits = QueueLimits(per_user=max_queued_per_user, total=max_queued_total)
         self.signal: WorkSignal = _NullSignal()
 
     async def execute(self, principal: Principal, request: ExecuteRequest) -> Started:
@@ -165,14 +166,21 @@ class ExecutionService:
         target = await self._target(principal, agent, request)
         if request.external_id is not None:
             await self._check_external_id(request.external_id)
-        await self._check_backlog(principal)
+        new_chat: Chat | None = None
         if request.user_message is not None and request.agent_name is None:
-            chat = chat or await self._new_chat(principal, target)
+            if chat is None:
+                chat = new_chat = await self._new_chat(principal, target)
         elif request.chat_id is not None:
             chat = await self._owned_chat(principal, request.chat_id)
-        return await self._create(
-            principal, request, agent.name, action.name, target, chat, routed=chat is not None
-        )
+        try:
+            return await self._create(
+                principal, request, agent.name, action.name, target, chat, routed=chat is not None
+            )
+        except (ApiLimitExceeded, OperationNotAllowed):
+            if new_chat is not None:
+                # Refused: the conversation it would have begun is not kept either.
+                await self._chats.delete(new_chat.id)
+            raise
 
     async def _create(
         self,
@@ -200,11 +208,23 @@ class ExecutionService:
                     username=principal.user.username,
                     max_attempts=self._max_attempts,
                     failure=failure,
+                    # An execution that ends at once never waits in the queue.
+                    limits=self._limits if failure is None else None,
                 ),
                 self._clock(),
             )
         except DuplicateExternalId:
             raise _duplicate_external_id(request.external_id) from None
+        except QueueFull as full:
+            # Past a cap the server says so instead of letting its queue grow without bound.
+            if full.mine >= self._limits.per_user:
+                raise ApiLimitExceeded(
+                    f"You have {full.mine} executions waiting to run, the most this server "
+                    "queues for one user; wait for some to finish and try again."
+                ) from None
+            raise ApiLimitExceeded(
+                "This server has as many executions waiting as it queues; try again shortly."
+            ) from None
         if failure is None:
             self.signal.work_available()
         return Started(execution, routed and request.agent_name is None)
@@ -344,20 +364,6 @@ class ExecutionService:
         return Target(
             object_name=record.object_name, object_type=record.object_type, record_id=record.id
         )
-
-    async def _check_backlog(self, principal: Principal) -> None:
-        """Past a cap the server says so instead of letting its queue grow without bound."""
-        cap = max(self._max_queued_per_user, self._max_queued_total)
-        mine, total = await self._executions.queued(principal.user_id, cap)
-        if mine >= self._max_queued_per_user:
-            raise ApiLimitExceeded(
-                f"You have {mine} executions waiting to run, the most this server queues for "
-                "one user; wait for some to finish and try again."
-            )
-        if total >= self._max_queued_total:
-            raise ApiLimitExceeded(
-                "This server has as many executions waiting as it queues; try again shortly."
-            )
 
     async def _check_external_id(self, external_id: str) -> None:
         if await self._executions.external_id_used(external_id):

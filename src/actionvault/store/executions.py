@@ -17,9 +17,10 @@ from actionvault.domain.executions import (
     LeaseRenewal,
     ModelUsage,
     NewExecution,
+    QueueLimits,
     Target,
 )
-from actionvault.ports import DuplicateExternalId
+from actionvault.ports import DuplicateExternalId, QueueFull
 from actionvault.store.audit import insert_event
 from actionvault.store.database import Connection, Database, IntegrityViolation, Row
 
@@ -160,6 +161,25 @@ async def _audit_end(
     await insert_event(tx, audit.execution_finished(execution, state, now, usage))
 
 
+def queue_params(new: NewExecution) -> dict[str, Any]:
+    """The caps a create counts the queue up to; none (and no counting) without limits."""
+    limits = new.limits
+    return {
+        "limited": limits is not None,
+        "per_user": limits.per_user if limits else 0,
+        "total": limits.total if limits else 0,
+    }
+
+
+async def _admit(tx: Connection, user_id: int, limits: QueueLimits) -> None:
+    counts = {"user_id": user_id, "per_user": limits.per_user, "total": limits.total}
+    row = await tx.fetch_one("queued_counts", counts)
+    assert row is not None
+    mine, total = int(row["mine"]), int(row["total"])
+    if mine >= limits.per_user or total >= limits.total:
+        raise QueueFull(mine, total)
+
+
 class SQLExecutionStore:
     def __init__(self, db: Database) -> None:
         self._db = db
@@ -170,6 +190,9 @@ class SQLExecutionStore:
         # transaction: a crash leaves all of them or none.
         try:
             async with self._db.transaction() as tx:
+                if new.limits is not None:
+                    # The transaction holds SQLite's write lock: no execute slips in between.
+                    await _admit(tx, new.user_id, new.limits)
                 row = await tx.fetch_one("insert_execution", create_params(new, execution))
                 assert row is not None
                 execution = replace(execution, number=row["id"])
@@ -191,11 +214,6 @@ class SQLExecutionStore:
                 raise taken from exc
             raise
         return execution
-
-    async def queued(self, user_id: int, cap: int) -> tuple[int, int]:
-        """Queued executions of the user and in all, each counted up to `cap`."""
-        row = await self._db.fetch_one("queued_counts", {"user_id": user_id, "cap": cap})
-        return (int(row["mine"]), int(row["total"])) if row else (0, 0)
 
     def notifications(self) -> AsyncIterator[tuple[str, str]] | None:
         return self._db.listen(WORK_CHANNEL, CANCEL_CHANNEL)

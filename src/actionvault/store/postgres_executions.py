@@ -22,6 +22,7 @@ from actionvault.domain.executions import (
     NewExecution,
 )
 from actionvault.domain.ids import EXECUTION_ID_PREFIX
+from actionvault.ports import QueueFull
 from actionvault.store.audit import detail_json
 from actionvault.store.database import IntegrityViolation
 from actionvault.store.executions import (
@@ -30,6 +31,7 @@ from actionvault.store.executions import (
     create_params,
     finish_params,
     new_execution,
+    queue_params,
     taken_external_id,
 )
 
@@ -39,7 +41,7 @@ class PostgresExecutionStore(SQLExecutionStore):
         execution = new_execution(new, 0, now)
         requested = audit.execution_requested(execution, new.username, new.client_id, now)
         ended = audit.execution_finished(execution, execution.state, now) if new.failure else None
-        params = create_params(new, execution) | {
+        params = create_params(new, execution) | queue_params(new) | {
             "username": new.username,
             "subject_prefix": EXECUTION_ID_PREFIX,
             "requested_kind": requested.kind,
@@ -59,6 +61,8 @@ class PostgresExecutionStore(SQLExecutionStore):
                 raise taken from exc
             raise
         assert row is not None
+        if row["id"] is None:
+            raise QueueFull(int(row["mine"]), int(row["total"]))
         return replace(execution, number=row["id"])
 
     async def finish(

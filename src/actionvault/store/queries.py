@@ -40,10 +40,11 @@ def load_queries(dialect: str) -> dict[str, str]:
     sql_dir = resources.files("actionvault.store") / "sql"
     shared = parse_named_blocks((sql_dir / "queries.sql").read_text("utf-8"))
     own = parse_named_blocks((sql_dir / dialect / "queries.sql").read_text("utf-8"))
-    # A dialect's block may build on a shared one, named `{{name}}`, so that logic both
-    # dialects run (say, when a finish may overwrite an execution) is written once.
-    queries = shared | {
-        name: _INCLUDE.sub(lambda m: shared[m.group(1)], sql) for name, sql in own.items()
+    # A block may build on a shared one, named `{{name}}`, so that logic both dialects run
+    # (say, when a finish may overwrite an execution) is written once.
+    queries = {
+        name: _INCLUDE.sub(lambda m: shared[m.group(1)], sql)
+        for name, sql in (shared | own).items()
     }
     if dialect == "postgres":
         queries = {name: to_pyformat(sql) for name, sql in queries.items()}

@@ -247,23 +247,31 @@ SELECT * FROM executions WHERE chat_id = :chat_id AND id < :before ORDER BY id D
 -- name: chat_by_id
 SELECT * FROM chats WHERE id = :id;
 
--- name: insert_execution
+-- The execution's insert, made only when the row `admission (admitted)` of the statement around
+-- it says so: PostgreSQL's create_execution counts the queue in the same statement; SQLite's
+-- transaction counts it first, so its insert_execution admits at once.
+-- name: admitted_insert
 INSERT INTO executions (external_id, user_id, agent_name, action_name, document_id, major, minor,
                         object_name, object_type, record_id, user_message, chat_id, client_id,
                         state, max_attempts, created_at, finished_at, errors)
-VALUES (:external_id, :user_id, :agent_name, :action_name, :document_id, :major, :minor,
-        :object_name, :object_type, :record_id, :user_message, :chat_id, :client_id,
-        :state, :max_attempts, :now, :finished_at, :errors)
+SELECT :external_id, :user_id, :agent_name, :action_name, :document_id, :major, :minor,
+       :object_name, :object_type, :record_id, :user_message, :chat_id, :client_id,
+       :state, :max_attempts, :now, :finished_at, :errors
+FROM admission WHERE admission.admitted
 RETURNING id;
+
+-- name: insert_execution
+WITH admission AS (SELECT 1 AS admitted)
+{{admitted_insert}};
 
 -- Bounded counts: back-pressure only needs to know whether a cap is reached.
 -- name: queued_counts
 SELECT
     (SELECT count(*) FROM (
-        SELECT 1 FROM executions WHERE state = 'queued' AND user_id = :user_id LIMIT :cap
+        SELECT 1 FROM executions WHERE state = 'queued' AND user_id = :user_id LIMIT :per_user
     ) AS mine) AS mine,
     (SELECT count(*) FROM (
-        SELECT 1 FROM executions WHERE state = 'queued' LIMIT :cap
+        SELECT 1 FROM executions WHERE state = 'queued' LIMIT :total
     ) AS everyone) AS total;
 
 -- name: reserve_external_id

@@ -12,12 +12,19 @@ RETURNING *;
 -- On PostgreSQL every round trip costs both processes CPU, so each write that is a transaction
 -- of several statements elsewhere is one statement here: a data-modifying WITH commits as one.
 
--- The execution (the shared insert_execution), its external id's reservation, its audit events
--- and the NOTIFY that wakes the workers (delivered at commit). The audit subject is the
--- execution id as domain/ids.format_execution_id writes it: the prefix and 12 digits.
+-- The execution (the shared admitted_insert) if the queue is under its caps, its external id's
+-- reservation, its audit events and the NOTIFY that wakes the workers (delivered at commit).
+-- Counting the queue in the same statement as the insert leaves concurrent executes no room
+-- between a check and the insert. The audit subject is the execution id as
+-- domain/ids.format_execution_id writes it: the prefix and 12 digits. Refused, it still answers
+-- the counts, with no id.
 -- name: create_execution
-WITH created AS (
-    {{insert_execution}}
+WITH queue AS (
+    {{queued_counts}}
+), admission AS (
+    SELECT NOT :limited::boolean OR (mine < :per_user AND total < :total) AS admitted FROM queue
+), created AS (
+    {{admitted_insert}}
 ), reserved AS (
     INSERT INTO external_ids (external_id, execution_id, created_at)
     SELECT :external_id::text, id, :now FROM created WHERE :external_id::text IS NOT NULL
@@ -34,8 +41,10 @@ WITH created AS (
     WHERE e.kind IS NOT NULL
     ORDER BY e.position
 )
-SELECT id, CASE WHEN :announce::boolean THEN pg_notify(:channel, '') END AS announced
-FROM created;
+SELECT queue.mine, queue.total, created.id,
+       CASE WHEN :announce::boolean AND created.id IS NOT NULL THEN pg_notify(:channel, '') END
+           AS announced
+FROM queue LEFT JOIN created ON true;
 
 -- The outcome of the attempt this worker holds (the shared finish_execution), and its audit
 -- event.
