@@ -41,19 +41,23 @@ class PostgresExecutionStore(SQLExecutionStore):
         execution = new_execution(new, 0, now)
         requested = audit.execution_requested(execution, new.username, new.client_id, now)
         ended = audit.execution_finished(execution, execution.state, now) if new.failure else None
-        params = create_params(new, execution) | queue_params(new) | {
-            "username": new.username,
-            "subject_prefix": EXECUTION_ID_PREFIX,
-            "requested_kind": requested.kind,
-            "requested_outcome": requested.outcome,
-            "requested_detail": detail_json(requested),
-            "ended_kind": ended.kind if ended else None,
-            "ended_outcome": ended.outcome if ended else None,
-            "ended_detail": detail_json(ended) if ended else None,
-            # A new queued execution wakes the listening workers, at commit.
-            "announce": new.failure is None,
-            "channel": WORK_CHANNEL,
-        }
+        params = (
+            create_params(new, execution)
+            | queue_params(new)
+            | {
+                "username": new.username,
+                "subject_prefix": EXECUTION_ID_PREFIX,
+                "requested_kind": requested.kind,
+                "requested_outcome": requested.outcome,
+                "requested_detail": detail_json(requested),
+                "ended_kind": ended.kind if ended else None,
+                "ended_outcome": ended.outcome if ended else None,
+                "ended_detail": detail_json(ended) if ended else None,
+                # A new queued execution wakes the listening workers, at commit.
+                "announce": new.failure is None,
+                "channel": WORK_CHANNEL,
+            }
+        )
         try:
             row = await self._db.fetch_one("create_execution", params)
         except IntegrityViolation as exc:
