@@ -163,9 +163,17 @@ async def drive(port: int, args: argparse.Namespace) -> dict[str, list[float]]:
             conn.close()
 
     began = time.perf_counter()
+    cpu_began = time.process_time()
     await asyncio.gather(*(client() for _ in range(args.clients)))
     elapsed = time.perf_counter() - began
-    return {"submit": submit, "complete": complete, "polls": polls, "elapsed": [elapsed]}
+    cpu = time.process_time() - cpu_began
+    return {
+        "submit": submit,
+        "complete": complete,
+        "polls": polls,
+        "elapsed": [elapsed],
+        "client_cpu": [cpu],
+    }
 
 
 def _drive_in_process(port: int, args: argparse.Namespace) -> dict[str, list[float]]:
@@ -184,7 +192,7 @@ def run_clients(port: int, args: argparse.Namespace) -> dict[str, list[float]]:
     with ProcessPoolExecutor(args.client_processes) as pool:
         parts = list(pool.map(_drive_in_process, [port] * args.client_processes,
                               [share] * args.client_processes))  # fmt: skip
-    merged: dict[str, list[float]] = {"submit": [], "complete": [], "polls": []}
+    merged: dict[str, list[float]] = {"submit": [], "complete": [], "polls": [], "client_cpu": []}
     for part in parts:
         for key in merged:
             merged[key] += part[key]
@@ -298,6 +306,8 @@ def main() -> None:
             f"  PostgreSQL server CPU per execution: {database_cpu / done * ms:.2f} ms "
             "(its processes on this machine)"
         )
+    client_cpu = sum(results["client_cpu"])
+    print(f"  benchmark client CPU per execution: {client_cpu / done * ms:.2f} ms")
     print(f"  server RSS after the run: {rss:.0f} MB (all actionvault processes)")
 
 
