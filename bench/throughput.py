@@ -101,6 +101,23 @@ def postgres_cpu_seconds() -> float:
     return total / os.sysconf("SC_CLK_TCK")
 
 
+def postgres_transactions(url: str) -> int:
+    """Transactions committed or rolled back in the database so far.
+
+    actionvault runs every statement of an execution's path in autocommit, one statement per
+    transaction, so the difference over a run counts its statements. A backend reports its
+    counts when it exits at the latest, so read this after the server processes have stopped.
+    """
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        row = conn.execute(
+            "SELECT xact_commit + xact_rollback FROM pg_stat_database "
+            "WHERE datname = current_database()"
+        ).fetchone()
+    return int(row[0]) if row else 0
+
+
 def prepare(data_dir: str, env: dict[str, str]) -> None:
     """The benchmark user, with the right to run the benchmark agent, and a document."""
     base = [sys.executable, "-m", "actionvault"]
@@ -258,6 +275,9 @@ def main() -> None:
                         raise SystemExit("the server did not start") from None
                     time.sleep(0.1)
             processes = [server, *workers]
+            transactions_before = (
+                postgres_transactions(args.database_url) if args.database_url else 0
+            )
             api_before = cpu_seconds(server.pid)
             cpu_before = sum(cpu_seconds(p.pid) for p in processes)
             database_before = postgres_cpu_seconds()
@@ -272,6 +292,7 @@ def main() -> None:
             for process in (server, *workers):
                 process.wait(timeout=60)
             if args.database_url:
+                transactions = postgres_transactions(args.database_url) - transactions_before
                 drop_schema(args.database_url, schema)
     ms = 1000.0
     done = len(results["complete"])
@@ -306,6 +327,7 @@ def main() -> None:
             f"  PostgreSQL server CPU per execution: {database_cpu / done * ms:.2f} ms "
             "(its processes on this machine)"
         )
+        print(f"  statements per execution: {transactions / done:.1f} (PostgreSQL transactions)")
     client_cpu = sum(results["client_cpu"])
     print(f"  benchmark client CPU per execution: {client_cpu / done * ms:.2f} ms")
     print(f"  server RSS after the run: {rss:.0f} MB (all actionvault processes)")

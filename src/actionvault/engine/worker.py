@@ -58,6 +58,10 @@ class Worker:
         # process is honoured within about a second.
         self._heartbeat_interval = min(lease_seconds / 3, 1.0)
         self._wake = asyncio.Event()
+        # Whether work may be waiting that this worker had no room for. A slot that frees up
+        # only looks for work then: otherwise new work announces itself, and a claim on every
+        # end would be a wasted statement each.
+        self._work_may_wait = True
         self._stopping = False
         self._running: dict[int, asyncio.Task[None]] = {}
         self._inner: dict[int, asyncio.Task[Outcome]] = {}
@@ -124,7 +128,9 @@ class Worker:
             self._wake.clear()
             free = self._concurrency - len(self._running)
             claimed: list[Execution] = []
-            if free > 0:
+            if free <= 0:
+                self._work_may_wait = True  # woken while full: look again when a slot frees
+            else:
                 try:
                     claimed = await self._store.claim(
                         self.worker_id, free, self._clock(), self._lease_seconds
@@ -137,6 +143,7 @@ class Worker:
                     log.exception("claiming executions failed; retrying")
                     await asyncio.sleep(self._poll_interval)
                     continue
+                self._work_may_wait = len(claimed) == free
                 for execution in claimed:
                     task = asyncio.create_task(self._run(execution))
                     self._running[execution.number] = task
@@ -177,7 +184,8 @@ class Worker:
             self._running.pop(number, None)
             self._inner.pop(number, None)
             self._stop_reasons.pop(number, None)
-            self._wake.set()
+            if self._work_may_wait:
+                self._wake.set()
 
     async def _record_end(self, execution: Execution, outcome: Outcome) -> None:
         """Record the end, waiting out a database outage of up to `_END_RETRY_SECONDS`.
