@@ -327,7 +327,10 @@ def main() -> None:
             f"  PostgreSQL server CPU per execution: {database_cpu / done * ms:.2f} ms "
             "(its processes on this machine)"
         )
-        print(f"  statements per execution: {transactions / done:.1f} (PostgreSQL transactions)")
+        print(
+            f"  PostgreSQL transactions per execution: {transactions / done:.1f} "
+            "(each of actionvault's statements is one; autovacuum adds its own)"
+        )
     client_cpu = sum(results["client_cpu"])
     print(f"  benchmark client CPU per execution: {client_cpu / done * ms:.2f} ms")
     print(f"  server RSS after the run: {rss:.0f} MB (all actionvault processes)")
