@@ -104,6 +104,13 @@ class QueueLimits:
     per_user: int
     total: int
 
+    def admits(self, mine: int, total: int) -> bool:
+        """Whether one more may queue, given the user's and everyone's queued executions.
+
+        PostgreSQL's create_execution statement applies the same rule in SQL.
+        """
+        return mine < self.per_user and total < self.total
+
 
 @dataclass(frozen=True, slots=True)
 class NewExecution:

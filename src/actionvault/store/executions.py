@@ -176,7 +176,7 @@ async def _admit(tx: Connection, user_id: int, limits: QueueLimits) -> None:
     row = await tx.fetch_one("queued_counts", counts)
     assert row is not None
     mine, total = int(row["mine"]), int(row["total"])
-    if mine >= limits.per_user or total >= limits.total:
+    if not limits.admits(mine, total):
         raise QueueFull(mine, total)
 
 

@@ -22,6 +22,7 @@ RETURNING *;
 WITH queue AS (
     {{queued_counts}}
 ), admission AS (
+    -- domain.executions.QueueLimits.admits
     SELECT NOT :limited::boolean OR (mine < :per_user AND total < :total) AS admitted FROM queue
 ), created AS (
     {{admitted_insert}}
