@@ -174,6 +174,10 @@ class ActionFailed(Exception):
         self.vault_type = vault_type
         super().__init__(message)
 
+    def __reduce__(self) -> tuple[type[ActionFailed], tuple[str, str]]:
+        # Raised in an engine process and re-raised here: keep the Vault type on the way.
+        return (type(self), (self.message, self.vault_type))
+
 
 class DefinitionError(Exception):
     """An agent definition file is invalid; startup stops with this message."""

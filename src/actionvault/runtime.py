@@ -10,7 +10,7 @@ from types import TracebackType
 from typing import Literal
 
 from actionvault.actions.context import ActionHandler
-from actionvault.actions.registry import BUILTIN_ENGINES
+from actionvault.actions.registry import BUILTIN_ENGINES, warm_engines
 from actionvault.agents.loader import load_catalog
 from actionvault.chat import RouteCandidate, Router, route_with_model
 from actionvault.content.files import FileStore
@@ -19,6 +19,7 @@ from actionvault.domain.objects import ObjectCatalog
 from actionvault.engine.retention import RetentionJob
 from actionvault.engine.runner import Runner
 from actionvault.engine.worker import Worker
+from actionvault.isolation import EnginePool
 from actionvault.objects.loader import load_objects
 from actionvault.ports import Clock
 from actionvault.providers import ModelProvider, ProviderSettings, build_provider
@@ -48,6 +49,7 @@ class Runtime:
         clock: Clock = time.time,
         engines: Mapping[str, ActionHandler] = BUILTIN_ENGINES,
         provider: ModelProvider | Literal["configured"] | None = "configured",
+        engine_pool: EnginePool | None = None,
     ) -> None:
         self.settings = settings
         self.clock = clock
@@ -64,6 +66,12 @@ class Runtime:
         self.provider: ModelProvider | None = (
             build_provider(ProviderSettings()) if provider == "configured" else provider
         )
+        # Built-in engines and text extraction run in these processes, where a limit can stop
+        # them; a pool handed in (tests share one) is the caller's to close.
+        self._owns_pool = engine_pool is None
+        self.engine_pool = engine_pool or EnginePool(
+            settings.engine_process_count, settings.engine_memory_mb * 2**20, warm=warm_engines
+        )
         self._exit = AsyncExitStack()
         self._stores: Stores | None = None
         self.worker: Worker | None = None
@@ -74,6 +82,8 @@ class Runtime:
         return self._stores
 
     async def __aenter__(self) -> Runtime:
+        if self._owns_pool:
+            self._exit.callback(self.engine_pool.close)
         if self.provider is not None:
             self._exit.push_async_callback(self.provider.aclose)
         self._stores = await open_stores(self.settings.resolved_database_url)
@@ -89,7 +99,13 @@ class Runtime:
             self.catalog, self.settings.custom_agents_dir, self.engines.keys(), self.audit
         )
         self.content = ContentService(
-            stores.content, self.files, self.objects, self.audit, self.clock
+            stores.content,
+            self.files,
+            self.objects,
+            self.audit,
+            self.clock,
+            pool=self.engine_pool,
+            extraction_timeout=self.settings.extraction_timeout,
         )
         self.executions = ExecutionService(
             self.catalog,
@@ -120,7 +136,11 @@ class Runtime:
             provider=self.provider,
             files=self.files,
             objects=self.objects,
+            pool=self.engine_pool,
+            max_output_bytes=self.settings.max_output_bytes,
         )
+        # Warm processes now, so that the first execution does not wait for them.
+        self.engine_pool.start()
         worker = Worker(
             self.stores.executions,
             runner,
@@ -128,6 +148,7 @@ class Runtime:
             concurrency=concurrency or self.settings.workers,
             poll_interval=self.settings.poll_interval,
             lease_seconds=self.settings.lease_seconds,
+            retry_backoff=self.settings.retry_backoff,
         )
         await worker.start()
         self.worker = worker

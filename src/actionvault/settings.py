@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from pydantic import Field
@@ -25,11 +26,17 @@ class Settings(BaseSettings):
     poll_interval: float = Field(default=1.0, gt=0)
     lease_seconds: float = Field(default=30.0, gt=0)
     max_attempts: int = Field(default=3, ge=1)
+    retry_backoff: float = Field(default=5.0, ge=0)
     action_timeout: float = Field(default=300.0, gt=0)
     shutdown_grace: float = Field(default=10.0, ge=0)
     retention_days: float = Field(default=30.0, ge=0)
-    max_queued_per_user: int = Field(default=1000, ge=1)
+    max_queued_per_user: int = Field(default=200, ge=1)
     max_queued_total: int = Field(default=100_000, ge=1)
+    # Engine processes: the built-in engines and text extraction run there, killable.
+    engine_processes: int | None = Field(default=None, ge=1, le=64)
+    engine_memory_mb: int = Field(default=1024, ge=128)
+    max_output_bytes: int = Field(default=1024 * 1024, ge=1024)
+    extraction_timeout: float = Field(default=60.0, gt=0)
 
     session_idle_timeout: float = Field(default=1800.0, gt=0)
     session_max_age: float = Field(default=48 * 3600.0, gt=0, le=48 * 3600.0)
@@ -49,6 +56,11 @@ class Settings(BaseSettings):
     def custom_agents_dir(self) -> Path:
         """Where agents posted through the API are written: the agents folder, or the data's."""
         return self.agents_dir or self.data_dir / "agents"
+
+    @property
+    def engine_process_count(self) -> int:
+        """The configured count, or one per core (up to four): the engines are CPU work."""
+        return self.engine_processes or min(os.cpu_count() or 1, 4)
 
     @property
     def files_dir(self) -> Path:

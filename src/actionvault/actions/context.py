@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from actionvault.domain.agents import Action, Agent
 from actionvault.domain.chats import ChatTurn
 from actionvault.domain.content import DocumentVersion, ObjectRecord
 from actionvault.domain.executions import ActionOutput, Execution
 from actionvault.providers.base import ModelProvider
+
+T = TypeVar("T")
 
 
 @dataclass(slots=True)
@@ -41,6 +43,16 @@ class ActionContext:
     source_text: str | None = None
     #: Records the record refers to through its reference fields, those the caller may see.
     related: tuple[ObjectRecord, ...] = ()
+
+
+#: A report lists at most this many findings (the first in the text) and counts the rest:
+#: past that a reviewer fixes and runs again, and the answer stays small whatever the input.
+MAX_FINDINGS = 1000
+
+
+def capped(items: list[T], limit: int = MAX_FINDINGS) -> tuple[list[T], int]:
+    """The first `limit` items, and how many were left out."""
+    return items[:limit], max(0, len(items) - limit)
 
 
 class ActionHandler(Protocol):

@@ -23,7 +23,7 @@ from typing import Any
 
 import yaml
 
-from actionvault.actions.context import ActionContext, json_output
+from actionvault.actions.context import ActionContext, capped, json_output
 from actionvault.actions.html_text import require_document_text
 from actionvault.actions.outline import sentences_of
 from actionvault.actions.text_segments import SentenceIndex
@@ -229,10 +229,14 @@ def findings_payload(
 ) -> dict[str, object]:
     counts = Counter(f.category for f in findings)
     by_category = {c: counts.get(c, 0) for c in categories} | dict(counts)
-    return {
-        "findings": [f.as_dict() for f in findings],
+    listed, omitted = capped(list(findings))
+    payload: dict[str, object] = {
+        "findings": [f.as_dict() for f in listed],
         "summary": {"total": len(findings), "by_category": by_category},
     }
+    if omitted:
+        payload["findings_omitted"] = omitted
+    return payload
 
 
 async def assess_promotional_phrases(context: ActionContext) -> list[ActionOutput]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import re
 
-from actionvault.actions.context import ActionContext, json_output
+from actionvault.actions.context import ActionContext, capped, json_output
 from actionvault.actions.html_text import DocumentText, require_document_text
 from actionvault.actions.links import Link, find_links, location_of
 from actionvault.domain.executions import ActionOutput
@@ -60,7 +60,15 @@ def check_privacy_links(document: DocumentText) -> dict[str, object]:
         )
     else:
         message = "No privacy policy link was found; add a link to the privacy policy."
-    return {"privacy_link_present": bool(links), "links": links, "message": message}
+    listed, omitted = capped(links)
+    payload: dict[str, object] = {
+        "privacy_link_present": bool(links),
+        "links": listed,
+        "message": message,
+    }
+    if omitted:
+        payload["links_omitted"] = omitted
+    return payload
 
 
 async def check_privacy_link(context: ActionContext) -> list[ActionOutput]:

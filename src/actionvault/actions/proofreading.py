@@ -23,6 +23,7 @@ from importlib import resources
 
 from spellchecker import SpellChecker
 
+from actionvault.actions.context import MAX_FINDINGS
 from actionvault.actions.grammar_rules import (
     Finding,
     find_article_errors,
@@ -40,7 +41,14 @@ from actionvault.actions.text_segments import (
     tokenize,
 )
 
-__all__ = ["CATEGORIES", "Proofreader", "ProofreadingReport", "TextIssue", "default_proofreader"]
+__all__ = [
+    "CATEGORIES",
+    "MAX_FINDINGS",
+    "Proofreader",
+    "ProofreadingReport",
+    "TextIssue",
+    "default_proofreader",
+]
 
 CATEGORIES = ("spelling", "repeated_word", "article", "spacing", "capitalization")
 
@@ -58,6 +66,8 @@ class TextIssue:
 class ProofreadingReport:
     detected_language: str
     errors: tuple[TextIssue, ...]
+    #: Findings left out past MAX_FINDINGS; a reviewer fixes the first ones and runs again.
+    omitted: int = 0
 
 
 _ALPHABET = "abcdefghijklmnopqrstuvwxyz"
@@ -78,6 +88,7 @@ _EDIT2_LENGTHS = range(5, 13)
 # document order so results depend on the text only, never on earlier calls.
 _EDIT2_BUDGET = 12
 _PROPER_NOUN_MIN_LENGTH = 5
+
 _CACHE_LIMIT = 200_000
 _CONTRACTIONS = ("n't", "'s", "'re", "'ve", "'ll", "'d", "'m")
 # Parts that only occur before a hyphen ("pre-filled", "non-inferiority").
@@ -207,12 +218,14 @@ class Proofreader:
         findings.update(find_capitalisation_errors(text, sentences, tokens, protected))
         index = SentenceIndex(text, sentences)
         ordered = sorted(findings, key=lambda f: (f.offset, CATEGORIES.index(f.category), f.text))
+        kept = ordered[:MAX_FINDINGS]
         return ProofreadingReport(
             language,
             tuple(
                 TextIssue(f.text, f.suggestion, f.category, index.sentence_at(f.offset), f.offset)
-                for f in ordered
+                for f in kept
             ),
+            omitted=len(ordered) - len(kept),
         )
 
     def _spelling_errors(

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
 
 def report_payload(report: ProofreadingReport) -> dict[str, object]:
-    return {
+    payload: dict[str, object] = {
         "detected_language": report.detected_language,
         "errors": [
             {
@@ -27,6 +27,9 @@ def report_payload(report: ProofreadingReport) -> dict[str, object]:
             for issue in report.errors
         ],
     }
+    if report.omitted:
+        payload["errors_omitted"] = report.omitted
+    return payload
 
 
 async def check_spelling_and_grammar(context: ActionContext) -> list[ActionOutput]:

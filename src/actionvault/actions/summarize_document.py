@@ -136,6 +136,17 @@ def select_sentences(candidates: Sequence[Candidate]) -> list[Candidate]:
     return sorted(chosen, key=lambda c: c.start)
 
 
+#: A summary quotes sentences; one without an end (a pasted run of words) is cut to this.
+_MAX_SENTENCE_CHARS = 400
+
+
+def _shortened(sentence: str) -> str:
+    if len(sentence) <= _MAX_SENTENCE_CHARS:
+        return sentence
+    cut = sentence.rfind(" ", 0, _MAX_SENTENCE_CHARS)
+    return sentence[: cut if cut > 0 else _MAX_SENTENCE_CHARS] + " …"
+
+
 def summarize(document: DocumentText) -> str:
     headings, pages = outline_of(document.version, document.is_html)
     candidates = _candidates(document.visible, headings, strict=True)
@@ -152,7 +163,7 @@ def summarize(document: DocumentText) -> str:
             pages.page_at(candidate.start) if pages else None,
             fallback=f"Paragraph {paragraph}",
         )
-        lines.append(f"- {candidate.text} [{where}]")
+        lines.append(f"- {_shortened(candidate.text)} [{where}]")
     if len(lines) == 1:
         lines.append("- The document has no sentences to summarise.")
     return "\n".join(lines)

@@ -225,12 +225,34 @@ class SentenceIndex:
         self._sentences = list(sentences)
         self._starts = [s.start for s in self._sentences]
 
-    def sentence_at(self, offset: int) -> str:
-        if not self._sentences:
-            return self._text.strip()
-        index = max(0, bisect.bisect_right(self._starts, offset) - 1)
-        found = self._sentences[index]
-        return self._text[found.start : found.end].strip()
+    def sentence_at(self, offset: int, limit: int = 300) -> str:
+        """The sentence around `offset`, or at most `limit` characters of it centred there.
+
+        The cap keeps a report linear in its input: a finding in a sentence without an end
+        (a pasted run of words, a table without full stops) would otherwise copy the whole
+        sentence into every finding it holds.
+        """
+        if self._sentences:
+            index = max(0, bisect.bisect_right(self._starts, offset) - 1)
+            start, end = self._sentences[index].start, self._sentences[index].end
+        else:
+            start, end = 0, len(self._text)
+        if end - start <= limit:
+            return self._text[start:end].strip()
+        low = max(start, min(offset - limit // 2, end - limit))
+        high = min(end, low + limit)
+        # Cut at spaces, so no word is shown in part.
+        if low > start:
+            space = self._text.find(" ", low, offset)
+            low = space + 1 if space != -1 else low
+        if high < end:
+            space = self._text.rfind(" ", max(offset, low), high)
+            high = space if space != -1 else high
+        return (
+            ("…" if low > start else "")
+            + self._text[low:high].strip()
+            + ("…" if high < end else "")
+        )
 
 
 def sentence_initial_offsets(

@@ -13,7 +13,7 @@ import asyncio
 import re
 from dataclasses import dataclass
 
-from actionvault.actions.context import ActionContext, json_output
+from actionvault.actions.context import ActionContext, capped, json_output
 from actionvault.actions.html_text import DocumentText, require_document_text
 from actionvault.actions.links import Link, find_links
 from actionvault.domain.executions import ActionOutput
@@ -97,7 +97,15 @@ def check_unsubscribe_links(document: DocumentText) -> dict[str, object]:
         )
     else:
         message = "No unsubscribe link was found; commercial e-mail must offer one."
-    return {"unsubscribe_link_present": bool(links), "links": links, "message": message}
+    listed, omitted = capped(links)
+    payload: dict[str, object] = {
+        "unsubscribe_link_present": bool(links),
+        "links": listed,
+        "message": message,
+    }
+    if omitted:
+        payload["links_omitted"] = omitted
+    return payload
 
 
 async def check_unsubscribe_link(context: ActionContext) -> list[ActionOutput]:

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import logging
 import re
+import zipfile
 from collections.abc import Callable
+from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -18,6 +20,31 @@ from actionvault.domain.content import Segment
 log = logging.getLogger(__name__)
 
 Extracted = tuple[str, tuple[Segment, ...]]
+
+
+@dataclass(frozen=True, slots=True)
+class ExtractionLimits:
+    """What a file may cost to read; past these the upload is refused, not half-read."""
+
+    #: The parts of a .docx (a zip archive) added up, unpacked.
+    max_unpacked_bytes: int = 100 * 1024 * 1024
+    #: Files inside a .docx archive.
+    max_archive_parts: int = 2_000
+    max_pdf_pages: int = 2_000
+    #: Characters of text extracted from one file.
+    max_text_chars: int = 20_000_000
+
+
+DEFAULT_LIMITS = ExtractionLimits()
+
+
+class ExtractionRefused(Exception):
+    """The file is over a limit of what this server reads; the message says which and why."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
 
 _EXTENSION_TYPES = {
     ".pdf": "application/pdf",
@@ -193,10 +220,15 @@ def _html(path: Path) -> Extracted:
     return parser.builder.result()
 
 
-def _pdf(path: Path) -> Extracted:
+def _pdf(path: Path, limits: ExtractionLimits) -> Extracted:
     from pypdf import PdfReader
 
     reader = PdfReader(str(path))
+    if len(reader.pages) > limits.max_pdf_pages:
+        raise ExtractionRefused(
+            f"The PDF has {len(reader.pages)} pages; this server reads at most "
+            f"{limits.max_pdf_pages}. Split it into smaller documents."
+        )
     builder = _Builder()
     for number, page in enumerate(reader.pages, start=1):
         builder.move(page=number)
@@ -206,9 +238,30 @@ def _pdf(path: Path) -> Extracted:
     return builder.result()
 
 
-def _docx(path: Path) -> Extracted:
+def _check_archive(path: Path, limits: ExtractionLimits) -> None:
+    """Refuse a zip bomb from its directory, before a byte of it is unpacked."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            parts = archive.infolist()
+    except zipfile.BadZipFile:
+        return  # not an archive at all: the reader reports it as damaged
+    if len(parts) > limits.max_archive_parts:
+        raise ExtractionRefused(
+            f"The .docx archive holds {len(parts)} parts; this server reads at most "
+            f"{limits.max_archive_parts}. Save the document again from a word processor."
+        )
+    unpacked = sum(part.file_size for part in parts)
+    if unpacked > limits.max_unpacked_bytes:
+        raise ExtractionRefused(
+            f"The .docx file unpacks to {unpacked // 2**20} MB; this server reads at most "
+            f"{limits.max_unpacked_bytes // 2**20} MB. Split it into smaller documents."
+        )
+
+
+def _docx(path: Path, limits: ExtractionLimits) -> Extracted:
     import docx
 
+    _check_archive(path, limits)
     document = docx.Document(str(path))
     # Resolving `paragraph.style` walks the styles part each time; map style ids once instead.
     headings = {
@@ -227,27 +280,47 @@ def _docx(path: Path) -> Extracted:
     return builder.result()
 
 
-_READERS: dict[str, Callable[[Path], Extracted]] = {
+def _text_reader(
+    reader: Callable[[Path], Extracted],
+) -> Callable[[Path, ExtractionLimits], Extracted]:
+    return lambda path, _limits: reader(path)
+
+
+_READERS: dict[str, Callable[[Path, ExtractionLimits], Extracted]] = {
     "application/pdf": _pdf,
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": _docx,
-    "text/html": _html,
-    "text/markdown": _markdown,
+    "text/html": _text_reader(_html),
+    "text/markdown": _text_reader(_markdown),
 }
 
 
-def extract_text(path: Path, mime_type: str) -> Extracted:
-    """The file's text and segments; empty text when nothing can be read from it."""
+def extract_text(
+    path: Path, mime_type: str, limits: ExtractionLimits = DEFAULT_LIMITS
+) -> Extracted:
+    """The file's text and segments; empty text when nothing can be read from it.
+
+    Raises ExtractionRefused for a file over `limits`: storing it with no text would hide
+    that the server chose not to read it.
+    """
     reader = _READERS.get(mime_type)
     if reader is None:
         if not mime_type.startswith("text/"):
             return "", ()
-        reader = _plain
+        reader = _text_reader(_plain)
     try:
-        return reader(path)
+        text, segments = reader(path, limits)
+    except (ExtractionRefused, MemoryError):
+        raise
     except Exception as exc:
         # A damaged or encrypted file is stored all the same; actions report it has no text.
         log.warning("could not read text from %s (%s): %s", path.name, mime_type, exc)
         return "", ()
+    if len(text) > limits.max_text_chars:
+        raise ExtractionRefused(
+            f"The file holds {len(text):,} characters of text; this server reads at most "
+            f"{limits.max_text_chars:,}. Split it into smaller documents."
+        )
+    return text, segments
 
 
 def extract_text_from_bytes(data: bytes, mime_type: str) -> Extracted:

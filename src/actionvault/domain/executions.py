@@ -59,6 +59,8 @@ class ActionOutput:
 
     type: str
     value: str
+    #: True when the value was cut to the server's output size limit.
+    truncated: bool = False
 
 
 @dataclass(frozen=True, slots=True)

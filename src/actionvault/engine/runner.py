@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 
 from actionvault.actions.context import ActionContext, ActionHandler
 from actionvault.actions.model import run_with_model
+from actionvault.actions.registry import BUILTIN_ENGINES, ISOLATED_ENGINES, run_isolated
 from actionvault.content.files import FileStore
 from actionvault.domain.agents import Action, Agent, AgentCatalog
 from actionvault.domain.chats import ChatTurn
@@ -24,6 +25,7 @@ from actionvault.domain.executions import (
 from actionvault.domain.objects import ObjectCatalog
 from actionvault.domain.principals import Principal
 from actionvault.errors import ActionFailed
+from actionvault.isolation import EngineCrashed, EngineOutOfMemory, EnginePool
 from actionvault.ports import ChatStore, ContentStore, UserStore
 from actionvault.providers.base import ModelProvider
 
@@ -59,6 +61,8 @@ class Runner:
         provider: ModelProvider | None = None,
         files: FileStore | None = None,
         objects: ObjectCatalog | None = None,
+        pool: EnginePool | None = None,
+        max_output_bytes: int = 1024 * 1024,
     ) -> None:
         self._catalog = catalog
         self._content = content
@@ -69,6 +73,8 @@ class Runner:
         self._provider = provider
         self._files = files
         self._objects = objects
+        self._pool = pool
+        self._max_output_bytes = max_output_bytes
         self._principals: dict[int, tuple[float, Principal]] = {}
 
     async def run(self, execution: Execution) -> Outcome:
@@ -92,6 +98,9 @@ class Runner:
         # without one, its built-in engine does it offline.
         if self._provider is not None and action.instructions and action.engine != "model":
             work = run_with_model(context, self._provider)
+        elif self._isolated(action.engine, handler):
+            assert self._pool is not None
+            work = self._pool.run(run_isolated, action.engine, replace(context, provider=None))
         else:
             work = handler(context)
         try:
@@ -104,6 +113,19 @@ class Runner:
             )
         except TimeoutError:
             return Outcome.failure(f"The action timed out after {timeout:g} s.")
+        except EngineOutOfMemory as exc:
+            return Outcome.failure(
+                f"The action needed more than {exc.limit_bytes // 2**20} MB of memory and was "
+                "stopped; split the document into smaller ones, or raise engine_memory_mb."
+            )
+        except EngineCrashed as exc:
+            # Not retried: the same input would most likely end the same way.
+            log.error("the engine process running %s died (exit code %s)",
+                      execution.execution_id, exc.exit_code)  # fmt: skip
+            return Outcome.failure(
+                "The engine process running this action ended abnormally (exit code "
+                f"{exc.exit_code}); the document may be too large or malformed for it."
+            )
         except Exception:
             log.exception("action %s failed on %s", execution.agent_action, execution.execution_id)
             return Outcome.failure(
@@ -111,7 +133,19 @@ class Runner:
                 "the server log has the details.",
                 "UNEXPECTED_ERROR",
             )
-        return Outcome(ExecutionState.SUCCEEDED, outputs=tuple(outputs), usage=_usage(context))
+        return Outcome(
+            ExecutionState.SUCCEEDED,
+            outputs=cap_outputs(outputs, self._max_output_bytes),
+            usage=_usage(context),
+        )
+
+    def _isolated(self, engine: str, handler: ActionHandler) -> bool:
+        """A built-in CPU engine, as shipped (a test's stand-in handler runs where it is)."""
+        return (
+            self._pool is not None
+            and engine in ISOLATED_ENGINES
+            and handler is BUILTIN_ENGINES.get(engine)
+        )
 
     async def _principal(self, user_id: int) -> Principal | None:
         """The caller as of at most a second ago; a burst of their executions reads it once."""
@@ -225,3 +259,19 @@ def _usage(context: ActionContext) -> ModelUsage | None:
     return ModelUsage(
         meter.model, meter.calls, meter.input_tokens, meter.output_tokens, meter.seconds
     )
+
+
+def cap_outputs(outputs: list[ActionOutput], limit: int) -> tuple[ActionOutput, ...]:
+    """The outputs, each value cut to `limit` bytes of UTF-8 and marked as cut.
+
+    The engines bound their own findings; this is the last line for anything else (a model's
+    answer, a record's huge field), so that no execution stores or returns without end.
+    """
+    capped = []
+    for output in outputs:
+        encoded = output.value.encode()
+        if len(encoded) > limit:
+            value = encoded[:limit].decode(errors="ignore")
+            output = replace(output, value=value, truncated=True)
+        capped.append(output)
+    return tuple(capped)

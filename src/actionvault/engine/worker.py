@@ -46,6 +46,7 @@ class Worker:
         concurrency: int = 4,
         poll_interval: float = 1.0,
         lease_seconds: float = 30.0,
+        retry_backoff: float = 0.0,
     ) -> None:
         self.worker_id = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self._store = store
@@ -54,6 +55,7 @@ class Worker:
         self._concurrency = concurrency
         self._poll_interval = poll_interval
         self._lease_seconds = lease_seconds
+        self._retry_backoff = retry_backoff
         # Renew well before the lease lapses, and often enough that a cancel made in another
         # process is honoured within about a second.
         self._heartbeat_interval = min(lease_seconds / 3, 1.0)
@@ -230,7 +232,9 @@ class Worker:
                     for number in set(renewal.running) - set(self._running):
                         # Held in the store but not run here (its end could not be recorded).
                         await self._store.release_one(number, self.worker_id, now)
-                cancelled, requeued, failed = await self._store.recover_lapsed(now)
+                cancelled, requeued, failed = await self._store.recover_lapsed(
+                    now, self._retry_backoff
+                )
                 if requeued:
                     self._wake.set()
                 if cancelled or requeued or failed:

@@ -10,7 +10,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from actionvault.content.extraction import extract_text, guess_mime_type
+from actionvault.content.extraction import (
+    DEFAULT_LIMITS,
+    Extracted,
+    ExtractionLimits,
+    ExtractionRefused,
+    extract_text,
+    guess_mime_type,
+)
 from actionvault.content.files import FileStore, FileTooLarge
 from actionvault.domain import audit
 from actionvault.domain.content import DocumentVersion, ObjectRecord
@@ -25,6 +32,7 @@ from actionvault.errors import (
     OperationNotAllowed,
     ParameterRequired,
 )
+from actionvault.isolation import EngineCrashed, EngineOutOfMemory, EnginePool
 from actionvault.ports import Clock
 from actionvault.services.audit import AuditService
 from actionvault.store.content import DuplicateRecordId, NewVersion, SQLContentStore
@@ -58,7 +66,14 @@ class ContentService:
         objects: ObjectCatalog,
         audit_service: AuditService,
         clock: Clock,
+        *,
+        pool: EnginePool | None = None,
+        limits: ExtractionLimits = DEFAULT_LIMITS,
+        extraction_timeout: float = 60.0,
     ) -> None:
+        self._pool = pool
+        self._limits = limits
+        self._extraction_timeout = extraction_timeout
         self._content = content
         self._files = files
         self.objects = objects
@@ -74,9 +89,7 @@ class ContentService:
             ) from None
         file_name = safe_file_name(upload.file_name)
         mime_type = guess_mime_type(file_name, upload.content_type)
-        text, segments = await asyncio.to_thread(
-            extract_text, self._files.path(stored.key), mime_type
-        )
+        text, segments = await self._extract(self._files.path(stored.key), mime_type)
         return NewVersion(
             file_name=file_name,
             mime_type=mime_type,
@@ -86,6 +99,33 @@ class ContentService:
             file_size=stored.size,
             sha256=stored.sha256,
         )
+
+    async def _extract(self, path: Path, mime_type: str) -> Extracted:
+        """The file's text, read in an engine process that a limit can stop."""
+        if self._pool is None:
+            return await asyncio.to_thread(extract_text, path, mime_type, self._limits)
+        try:
+            return await asyncio.wait_for(
+                self._pool.run(extract_text, path, mime_type, self._limits),
+                self._extraction_timeout,
+            )
+        except ExtractionRefused as exc:
+            raise InvalidData(exc.message) from None
+        except TimeoutError:
+            raise InvalidData(
+                f"Reading the file's text took longer than {self._extraction_timeout:g} s and "
+                "was stopped; the file may be damaged or built to be slow to read."
+            ) from None
+        except EngineOutOfMemory as exc:
+            raise InvalidData(
+                f"Reading the file's text needed more than {exc.limit_bytes // 2**20} MB of "
+                "memory and was stopped; split it into smaller documents."
+            ) from None
+        except EngineCrashed:
+            raise InvalidData(
+                "Reading the file's text failed: the process reading it ended abnormally. "
+                "The file may be damaged."
+            ) from None
 
     async def create_document(
         self, principal: Principal, fields: dict[str, str], upload: Upload | None

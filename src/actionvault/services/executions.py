@@ -126,7 +126,7 @@ class ExecutionService:
         chats: ChatStore,
         clock: Clock,
         max_attempts: int = 3,
-        max_queued_per_user: int = 1000,
+        max_queued_per_user: int = 200,
         max_queued_total: int = 100_000,
     ) -> None:
         self._catalog = catalog

@@ -28,6 +28,13 @@ WORK_CHANNEL = "actionvault_work"
 CANCEL_CHANNEL = "actionvault_cancel"
 
 
+def _output_row(output: ActionOutput) -> dict[str, object]:
+    row: dict[str, object] = {"type": output.type, "value": output.value}
+    if output.truncated:
+        row["truncated"] = True
+    return row
+
+
 def _outputs(raw: str | None) -> tuple[ActionOutput, ...]:
     return tuple(ActionOutput(**item) for item in json.loads(raw)) if raw else ()
 
@@ -140,7 +147,7 @@ def finish_params(
         "worker_id": worker_id,
         "attempt": execution.attempts,
         "state": state.value,
-        "outputs": json.dumps([asdict(o) for o in outputs]) if outputs else None,
+        "outputs": json.dumps([_output_row(o) for o in outputs]) if outputs else None,
         "errors": json.dumps([asdict(e) for e in errors]) if errors else None,
         "now": now,
         "model": usage.model if usage else None,
@@ -321,8 +328,12 @@ class SQLExecutionStore:
             "release_worker_execution", {"id": number, "worker_id": worker_id, "now": now}
         )
 
-    async def recover_lapsed(self, now: float) -> tuple[int, int, int]:
-        """Executions whose worker stopped renewing: cancelled, requeued, failed counts."""
+    async def recover_lapsed(self, now: float, backoff: float = 0.0) -> tuple[int, int, int]:
+        """Executions whose worker stopped renewing: cancelled, requeued, failed counts.
+
+        A requeued execution waits `backoff` times the square of its attempts before it may
+        be claimed again.
+        """
         message = (
             "The action was interrupted too many times (its worker stopped while running it) "
             "and was not retried again; execute it again."
@@ -330,7 +341,9 @@ class SQLExecutionStore:
         errors = json.dumps([{"type": "UNEXPECTED_ERROR", "message": message}])
         async with self._db.transaction() as tx:
             cancelled = await tx.fetch_all("cancel_lapsed_executions", {"now": now})
-            requeued = await tx.execute("requeue_lapsed_executions", {"now": now})
+            requeued = await tx.execute(
+                "requeue_lapsed_executions", {"now": now, "backoff": backoff}
+            )
             failed = await tx.fetch_all("fail_lapsed_executions", {"now": now, "errors": errors})
             for row in cancelled:
                 await _audit_end(tx, execution_from_row(row), ExecutionState.CANCELLED, now)

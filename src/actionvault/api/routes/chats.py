@@ -7,6 +7,7 @@ from typing import Any
 from starlette.routing import Route
 
 from actionvault.api.endpoints import Call, endpoint
+from actionvault.api.routes.executions import output_wire
 from actionvault.domain.chats import Chat
 from actionvault.domain.executions import Execution, ExecutionState
 
@@ -30,7 +31,7 @@ def _turn(execution: Execution) -> dict[str, Any]:
         "createdAt": execution.created_at,
     }
     if execution.state is ExecutionState.SUCCEEDED:
-        turn["actionOutputs"] = [{"type": o.type, "value": o.value} for o in execution.outputs]
+        turn["actionOutputs"] = [output_wire(o) for o in execution.outputs]
     elif execution.state is ExecutionState.FAILED:
         turn["errors"] = [{"type": e.type, "message": e.message} for e in execution.errors]
     return turn

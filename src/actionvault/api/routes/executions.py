@@ -12,7 +12,7 @@ from actionvault.api.requests import (
     parse_execution_id_body,
     parse_json_object,
 )
-from actionvault.domain.executions import Execution, ExecutionState
+from actionvault.domain.executions import ActionOutput, Execution, ExecutionState
 
 
 def _status_url(version: str, execution: Execution) -> str:
@@ -38,6 +38,14 @@ async def execute(call: Call) -> dict[str, Any]:
     return {"actionResponse": response}
 
 
+def output_wire(output: ActionOutput) -> dict[str, Any]:
+    """An output as Vault sends it, and `truncated` when the server cut it to its size limit."""
+    wire: dict[str, Any] = {"type": output.type, "value": output.value}
+    if output.truncated:
+        wire["truncated"] = True
+    return wire
+
+
 async def status(call: Call) -> dict[str, Any]:
     query = call.request.query_params
     execution = await call.runtime.executions.status(
@@ -55,7 +63,7 @@ async def status(call: Call) -> dict[str, Any]:
     if execution.chat_id is not None:
         response["chatId"] = execution.chat_id
     if execution.state is ExecutionState.SUCCEEDED:
-        response["actionOutputs"] = [{"type": o.type, "value": o.value} for o in execution.outputs]
+        response["actionOutputs"] = [output_wire(o) for o in execution.outputs]
     elif execution.state is ExecutionState.FAILED:
         response["errors"] = [{"type": e.type, "message": e.message} for e in execution.errors]
     return {"actionResponse": response}

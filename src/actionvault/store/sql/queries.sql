@@ -253,10 +253,15 @@ SELECT * FROM chats WHERE id = :id;
 -- name: admitted_insert
 INSERT INTO executions (external_id, user_id, agent_name, action_name, document_id, major, minor,
                         object_name, object_type, record_id, user_message, chat_id, client_id,
-                        state, max_attempts, created_at, finished_at, errors)
+                        state, max_attempts, created_at, finished_at, errors, fair_rank)
 SELECT :external_id, :user_id, :agent_name, :action_name, :document_id, :major, :minor,
        :object_name, :object_type, :record_id, :user_message, :chat_id, :client_id,
-       :state, :max_attempts, :now, :finished_at, :errors
+       :state, :max_attempts, :now, :finished_at, :errors,
+       -- After the user's own queued executions, but no further back than the queue's head.
+       COALESCE((SELECT max(fair_rank) + 1 FROM executions
+                 WHERE state = 'queued' AND user_id = :user_id),
+                (SELECT min(fair_rank) FROM executions WHERE state = 'queued'),
+                0)
 FROM admission WHERE admission.admitted
 RETURNING id;
 
@@ -308,7 +313,9 @@ WHERE id = :id AND state = 'running';
 UPDATE executions
 SET state = 'running', worker_id = :worker_id, attempts = attempts + 1,
     lease_expires_at = :lease_expires_at, started_at = :now
-WHERE id IN (SELECT id FROM executions WHERE state = 'queued' ORDER BY id LIMIT :limit)
+WHERE id IN (SELECT id FROM executions
+             WHERE state = 'queued' AND (run_after IS NULL OR run_after <= :now)
+             ORDER BY fair_rank, id LIMIT :limit)
 RETURNING *;
 
 -- name: renew_leases
@@ -350,8 +357,11 @@ UPDATE executions SET state = 'cancelled', finished_at = :now, lease_expires_at 
 WHERE state = 'running' AND lease_expires_at < :now AND cancel_requested
 RETURNING *;
 
+-- Tried again after a back-off that grows with the attempts: an execution whose run took its
+-- worker down with it does not take the next one down at once.
 -- name: requeue_lapsed_executions
-UPDATE executions SET state = 'queued', worker_id = NULL, lease_expires_at = NULL
+UPDATE executions SET state = 'queued', worker_id = NULL, lease_expires_at = NULL,
+                      run_after = :now + :backoff * attempts * attempts
 WHERE state = 'running' AND lease_expires_at < :now AND attempts < max_attempts;
 
 -- name: fail_lapsed_executions

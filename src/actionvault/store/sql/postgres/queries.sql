@@ -5,7 +5,9 @@
 UPDATE executions
 SET state = 'running', worker_id = :worker_id, attempts = attempts + 1,
     lease_expires_at = :lease_expires_at, started_at = :now
-WHERE id IN (SELECT id FROM executions WHERE state = 'queued' ORDER BY id LIMIT :limit
+WHERE id IN (SELECT id FROM executions
+             WHERE state = 'queued' AND (run_after IS NULL OR run_after <= :now)
+             ORDER BY fair_rank, id LIMIT :limit
              FOR UPDATE SKIP LOCKED)
 RETURNING *;
 
