@@ -79,10 +79,44 @@ def rss_mb(pid: int) -> float:
     return 0.0
 
 
+def children(pid: int) -> list[int]:
+    """The process's children: its engine processes."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
 def cpu_seconds(pid: int) -> float:
-    """User and system CPU time the process has used so far."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    """User and system CPU time the process and its children have used so far."""
+    total = 0
+    for process in (pid, *children(pid)):
+        try:
+            fields = Path(f"/proc/{process}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        # Its own time and that of children it has reaped (engine processes replaced).
+        total += sum(int(value) for value in fields[11:15])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def settle(processes: list[subprocess.Popen[bytes]], within: float = 30.0) -> None:
+    """Wait until the engine processes have started and loaded what they need (their CPU
+    stops moving): a startup cost, measured by nothing that follows."""
+    deadline = time.monotonic() + within
+    last = -1.0
+    while time.monotonic() < deadline:
+        now = sum(cpu_seconds(p.pid) for p in processes)
+        if now == last:
+            return
+        last = now
+        time.sleep(0.5)
 
 
 def postgres_cpu_seconds() -> float:
@@ -120,12 +154,54 @@ def postgres_transactions(url: str) -> int:
     return int(row[0]) if row else 0
 
 
-def prepare(data_dir: str, env: dict[str, str]) -> None:
-    """The benchmark user, with the right to run the benchmark agent, and a document."""
+#: What each execution runs: (agent, action).
+ACTIONS = {
+    "instant": ("bench_agent__c", "instant__c"),
+    "spelling": ("quick_check__v", "spelling_grammar__v"),
+}
+#: Documents for the spelling action: each execution runs on the next one, round the set.
+VARIED_DOCUMENTS = 50
+
+
+def varied_documents(count: int, words: int = 300, seed: int = 11) -> list[str]:
+    """Texts of `words` words drawn from the project's own documentation (thousands of
+    distinct words), in sentences, with a misspelling now and then: no two alike, so a
+    proofreader's per-word cache does not make every check after the first one free."""
+    import random
+
+    root = HERE.parent
+    vocabulary = sorted(
+        {
+            word.strip(".,;:()[]`*'\"|#").lower()
+            for path in [root / "README.md", *sorted((root / "docs").rglob("*.md"))]
+            for word in path.read_text().split()
+        }
+        - {""}
+    )
+    vocabulary = [w for w in vocabulary if w.isalpha()]
+    rng = random.Random(seed)
+    texts = []
+    for _ in range(count):
+        sentences, length = [], 0
+        while length < words:
+            chosen = rng.sample(vocabulary, rng.randint(6, 18))
+            if rng.random() < 0.2:
+                word = chosen[0]
+                at = rng.randrange(len(word))
+                chosen[0] = word[:at] + word[at] + word[at:]  # a doubled letter
+            sentences.append(" ".join(chosen).capitalize() + ".")
+            length += len(chosen)
+        texts.append(" ".join(sentences) + "\n")
+    return texts
+
+
+def prepare(data_dir: str, env: dict[str, str], action: str) -> None:
+    """The benchmark user, with the right to run the benchmark's action, and its documents."""
     base = [sys.executable, "-m", "actionvault"]
     common = ["--data-dir", data_dir, "--agents-dir", str(HERE / "agents")]
+    agent, action_name = ACTIONS[action]
     subprocess.run(
-        [*base, "permission-set", "bench__c", "--action", "bench_agent__c.*", *common],
+        [*base, "permission-set", "bench__c", "--action", f"{agent}.{action_name}", *common],
         env=env, check=True, stdout=subprocess.DEVNULL,
     )  # fmt: skip
     subprocess.run(
@@ -133,10 +209,17 @@ def prepare(data_dir: str, env: dict[str, str]) -> None:
          "--permission-set", "bench__c", *common],
         env=env, check=True, stdout=subprocess.DEVNULL,
     )  # fmt: skip
-    document = Path(data_dir) / "bench-document.txt"
-    document.write_text("A short document for the benchmark.\n")
+    folder = Path(data_dir) / "bench-documents"
+    folder.mkdir()
+    texts = (
+        varied_documents(VARIED_DOCUMENTS)
+        if action == "spelling"
+        else ["A short document for the benchmark.\n"]
+    )
+    for number, text in enumerate(texts, start=1):
+        (folder / f"document-{number:03d}.txt").write_text(text)
     subprocess.run(
-        [*base, "import", str(document), "--owner", USER[0], *common],
+        [*base, "import", str(folder), "--owner", USER[0], *common],
         env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
 
@@ -149,9 +232,14 @@ async def drive(port: int, args: argparse.Namespace) -> dict[str, list[float]]:
     )
     login.close()
     headers = {"Authorization": str(auth["sessionId"]), "Content-Type": "application/json"}
-    execute = json.dumps(
-        {"agent_name": "bench_agent__c", "action_name": "instant__c", "document_id": "1"}
-    ).encode()
+    agent, action_name = ACTIONS[args.action]
+    documents = VARIED_DOCUMENTS if args.action == "spelling" else 1
+    executes = [
+        json.dumps(
+            {"agent_name": agent, "action_name": action_name, "document_id": str(number)}
+        ).encode()
+        for number in range(1, documents + 1)
+    ]
     remaining = args.executions
     submit: list[float] = []
     complete: list[float] = []
@@ -163,6 +251,7 @@ async def drive(port: int, args: argparse.Namespace) -> dict[str, list[float]]:
         try:
             while remaining > 0:
                 remaining -= 1
+                execute = executes[remaining % len(executes)]
                 started = time.perf_counter()
                 answer = await conn.request(
                     "POST", "/api/v26.1/services/ai/agent_actions/actions/execute", headers, execute
@@ -248,13 +337,20 @@ def main() -> None:
         "--worker-processes", type=int, default=0, help="separate `actionvault worker` processes"
     )
     parser.add_argument("--database-url", default=None)
+    parser.add_argument(
+        "--action",
+        choices=sorted(ACTIONS),
+        default="instant",
+        help="instant: an echo that answers at once (the engine's own cost); spelling: Quick "
+        f"Check's spelling and grammar on {VARIED_DOCUMENTS} varied documents of 300 words",
+    )
     args = parser.parse_args()
     schema = f"actionvault_bench_{os.getpid()}"
     with tempfile.TemporaryDirectory() as data_dir:
         env = {**os.environ, "ACTIONVAULT_LOG_LEVEL": "warning"}
         if args.database_url:
             env["ACTIONVAULT_DATABASE_URL"] = fresh_schema(args.database_url, schema)
-        prepare(data_dir, env)
+        prepare(data_dir, env, args.action)
         port = free_port()
         common = ["--data-dir", data_dir, "--agents-dir", str(HERE / "agents")]
         api_workers = 0 if args.worker_processes else args.workers
@@ -277,6 +373,7 @@ def main() -> None:
                         raise SystemExit("the server did not start") from None
                     time.sleep(0.1)
             processes = [server, *workers]
+            settle(processes)
             transactions_before = (
                 postgres_transactions(args.database_url) if args.database_url else 0
             )
@@ -288,6 +385,7 @@ def main() -> None:
             cpu = sum(cpu_seconds(p.pid) for p in processes) - cpu_before
             database_cpu = postgres_cpu_seconds() - database_before
             rss = sum(rss_mb(p.pid) for p in processes)
+            engine_rss = sum(rss_mb(c) for p in processes for c in children(p.pid))
         finally:
             for process in (server, *workers):
                 process.terminate()
@@ -306,7 +404,8 @@ def main() -> None:
         else f"{args.workers} workers in the API process"
     )
     print(
-        f"{done} executions by {args.clients} clients in {elapsed:.1f} s ({database}, {topology})"
+        f"{done} executions of {'.'.join(ACTIONS[args.action])} by {args.clients} clients "
+        f"in {elapsed:.1f} s ({database}, {topology})"
     )
     print(f"  completed:   {done / elapsed:.0f} executions/s")
     for name in ("submit", "complete"):
@@ -335,7 +434,10 @@ def main() -> None:
         )
     client_cpu = sum(results["client_cpu"])
     print(f"  benchmark client CPU per execution: {client_cpu / done * ms:.2f} ms")
-    print(f"  server RSS after the run: {rss:.0f} MB (all actionvault processes)")
+    print(
+        f"  server RSS after the run: {rss:.0f} MB (API and worker processes), "
+        f"{engine_rss:.0f} MB more in their engine processes"
+    )
 
 
 if __name__ == "__main__":

@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import shutil
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
+from actionvault.actions.registry import warm_engines
 from actionvault.api.app import create_app
+from actionvault.isolation import EnginePool
 from actionvault.runtime import Runtime
 from actionvault.settings import Settings
 from support import (
@@ -72,16 +74,27 @@ def settings_factory(tmp_path: Path, database_url: str) -> Callable[..., Setting
     return make
 
 
+@pytest.fixture(scope="session")
+def engine_pool() -> Iterator[EnginePool]:
+    """One set of engine processes for the whole run: starting them per test would cost more
+    than most tests. Tests of the processes' limits start servers of their own."""
+    pool = EnginePool(2, 1024 * 2**20, warm=warm_engines)
+    yield pool
+    pool.close()
+
+
 @pytest.fixture
 async def app_factory(
-    settings_factory: Callable[..., Settings], clock: FakeClock
+    settings_factory: Callable[..., Settings], clock: FakeClock, engine_pool: EnginePool
 ) -> AsyncIterator[Callable[..., Awaitable[App]]]:
     """Open apps on the test database; every one opened is closed at the end of the test."""
     opened: list[tuple[Runtime, httpx.AsyncClient]] = []
     seeds: list[Seed] = []
 
     async def make(provider: Any = None, **overrides: Any) -> App:
-        runtime = Runtime(settings_factory(**overrides), clock=clock, provider=provider)
+        runtime = Runtime(
+            settings_factory(**overrides), clock=clock, provider=provider, engine_pool=engine_pool
+        )
         await runtime.__aenter__()
         if not seeds:
             seeds.append(await seed_content(runtime.stores, clock()))

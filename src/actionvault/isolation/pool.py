@@ -101,22 +101,30 @@ class EnginePool:
         self._lock = threading.Lock()
 
     def start(self) -> None:
+        """Start the processes now (they load what the engines need) rather than at first use."""
         with self._lock:
             if self._pool is None:
-                self._pool = ProcessPool(
-                    max_workers=self.processes,
-                    initializer=_start_worker,
-                    initargs=(self.memory_bytes, self._warm),
-                    # A fresh interpreter: forking a process that runs an event loop and
-                    # database threads copies locks in unknown states.
-                    context=multiprocessing.get_context("spawn"),
-                )
+                self._pool = self._new_pool()
+                # Scheduling is what makes the pool start its processes.
+                self._pool.schedule(os.getpid)
+
+    def _new_pool(self) -> ProcessPool:
+        return ProcessPool(
+            max_workers=self.processes,
+            initializer=_start_worker,
+            initargs=(self.memory_bytes, self._warm),
+            # A fresh interpreter: forking a process that runs an event loop and database
+            # threads copies locks in unknown states.
+            context=multiprocessing.get_context("spawn"),
+        )
 
     async def run(self, function: Callable[..., T], *args: Any) -> T:
         """`function(*args)` in a worker process; its exceptions are raised here."""
-        self.start()
-        assert self._pool is not None
-        future = self._pool.schedule(function, args=args)
+        with self._lock:
+            if self._pool is None:
+                self._pool = self._new_pool()
+            pool = self._pool
+        future = pool.schedule(function, args=args)
         try:
             return await asyncio.wrap_future(future)
         except ProcessExpired as exc:
