@@ -2,10 +2,13 @@
 
 Each document runs through the action handlers exactly as the worker calls them (an
 ActionContext built from domain objects, the fenced JSON output parsed back), and the findings
-are compared with the document's labels (see eval/quick_check/README.md):
+are compared with the document's labels (see eval/quick_check/README.md). The set has two
+parts, reported apart: `dev`, which rules may be read against, and `held_out`, which no rule
+is tuned on and which is the honest estimate on documents the checks have never seen.
 
-    python bench/quick_check_eval.py              # the table
+    python bench/quick_check_eval.py              # both parts
     python bench/quick_check_eval.py --verbose    # also every miss and false alarm
+    python bench/quick_check_eval.py --part dev
 """
 
 from __future__ import annotations
@@ -45,7 +48,16 @@ class Score:
     true_positives: int = 0
     false_positives: int = 0
     false_negatives: int = 0
+    #: Presence checks only: documents rightly reported without the thing.
+    true_negatives: int = 0
     notes: list[str] = field(default_factory=list)
+
+    @property
+    def accuracy(self) -> float:
+        total = (
+            self.true_positives + self.false_positives + self.false_negatives + self.true_negatives
+        )
+        return (self.true_positives + self.true_negatives) / total if total else 1.0
 
     @property
     def precision(self) -> float:
@@ -129,6 +141,8 @@ def score_presence(path: Path, found: bool, expected: bool, score: Score) -> Non
     elif expected:
         score.false_negatives += 1
         score.notes.append(f"{path.name}: reported absent, labelled present")
+    else:
+        score.true_negatives += 1
 
 
 def line_of(text: str, piece: str) -> int:
@@ -156,10 +170,17 @@ def score_accessibility(
         score.notes.append(f"{path.name}: missed {key}")
 
 
-async def evaluate() -> dict[str, Score]:
+PARTS = ("dev", "held_out")
+
+
+def documents_of(part: str) -> list[Path]:
+    folder = EVAL_DIR / part
+    return sorted(p for p in folder.iterdir() if p.suffix in (".txt", ".html"))
+
+
+async def evaluate(part: str) -> dict[str, Score]:
     scores = {name: Score() for name in CHECKS}
-    documents = sorted(p for p in EVAL_DIR.iterdir() if p.suffix in (".txt", ".html"))
-    for path in documents:
+    for path in documents_of(part):
         labels = json.loads(path.with_name(f"{path.stem}.labels.json").read_text())
         result = await run_check(path, "phrase_assessment__v")
         score_phrases(path, result, labels["phrase_assessment"], scores["phrase_assessment__v"])
@@ -178,23 +199,32 @@ async def evaluate() -> dict[str, Score]:
     return scores
 
 
+def report(part: str, scores: dict[str, Score], echo: Callable[[str], None]) -> None:
+    echo(f"{part}: {len(documents_of(part))} documents in eval/quick_check/{part}")
+    echo(f"  {'check':<26}{'TP':>4}{'FP':>4}{'FN':>4}{'TN':>4}{'precision':>11}{'recall':>8}"
+         f"{'accuracy':>10}")  # fmt: skip
+    for name, score in scores.items():
+        accuracy = f"{score.accuracy:>10.2f}" if name in PRESENCE_KEYS else f"{'':>10}"
+        negatives = f"{score.true_negatives:>4}" if name in PRESENCE_KEYS else f"{'':>4}"
+        echo(
+            f"  {name:<26}{score.true_positives:>4}{score.false_positives:>4}"
+            f"{score.false_negatives:>4}{negatives}{score.precision:>11.2f}{score.recall:>8.2f}"
+            f"{accuracy}"
+        )
+
+
 def main(argv: list[str] | None = None, echo: Callable[[str], None] = print) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--verbose", action="store_true", help="list every miss and false alarm")
+    parser.add_argument("--part", choices=PARTS, action="append", help="default: both")
     args = parser.parse_args(argv)
-    scores = asyncio.run(evaluate())
-    count = len([p for p in EVAL_DIR.iterdir() if p.suffix in (".txt", ".html")])
-    echo(f"{count} documents in {EVAL_DIR.relative_to(EVAL_DIR.parent.parent)}")
-    echo(f"{'check':<26}{'TP':>4}{'FP':>4}{'FN':>4}{'precision':>11}{'recall':>8}")
-    for name, score in scores.items():
-        echo(
-            f"{name:<26}{score.true_positives:>4}{score.false_positives:>4}"
-            f"{score.false_negatives:>4}{score.precision:>11.2f}{score.recall:>8.2f}"
-        )
-    if args.verbose:
-        for name, score in scores.items():
-            for note in score.notes:
-                echo(f"  {name}: {note}")
+    for part in args.part or PARTS:
+        scores = asyncio.run(evaluate(part))
+        report(part, scores, echo)
+        if args.verbose:
+            for name, score in scores.items():
+                for note in score.notes:
+                    echo(f"    {name}: {note}")
     return 0
 
 
