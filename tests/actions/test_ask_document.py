@@ -8,12 +8,12 @@ import pytest
 
 from actionvault.actions.ask_document import answer_question, ask_document, best_quote
 from actionvault.actions.context import ActionContext
-from actionvault.actions.html_text import DocumentText, mask_markup
-from actionvault.actions.passages import Passage
 from actionvault.domain.agents import Action, Agent, Scope
 from actionvault.domain.content import Document, DocumentVersion
 from actionvault.domain.executions import Execution, ExecutionState, Target
 from actionvault.errors import ActionFailed
+from actionvault.text.html import DocumentText, mask_markup
+from actionvault.text.passages import Passage
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "src" / "actionvault" / "demo" / "documents"
 BROCHURE = (DEMO_DIR / "cardiovex-brochure.txt").read_text()

@@ -13,11 +13,11 @@ from actionvault.actions.boxed_warning import (
     is_border,
 )
 from actionvault.actions.context import ActionContext
-from actionvault.actions.html_text import DocumentText, looks_like_html, mask_markup
 from actionvault.domain.agents import Action, Agent, Scope
 from actionvault.domain.content import Document, DocumentVersion
 from actionvault.domain.executions import Execution, ExecutionState, Target
 from actionvault.errors import ActionFailed
+from actionvault.text.html import DocumentText, looks_like_html, mask_markup
 
 PI_HIGHLIGHTS = """\
 HIGHLIGHTS OF PRESCRIBING INFORMATION

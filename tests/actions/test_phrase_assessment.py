@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 
 from actionvault.actions.context import ActionContext
-from actionvault.actions.html_text import mask_markup
 from actionvault.actions.phrase_assessment import (
     CATEGORIES,
     LexiconError,
@@ -25,6 +24,7 @@ from actionvault.domain.agents import Action, Agent, Scope
 from actionvault.domain.content import Document, DocumentVersion
 from actionvault.domain.executions import ActionOutput, Execution, ExecutionState, Target
 from actionvault.errors import ActionFailed
+from actionvault.text.html import mask_markup
 
 
 def found(text: str) -> list[tuple[str, str]]:

@@ -8,12 +8,12 @@ from typing import Any
 import pytest
 
 from actionvault.actions.context import ActionContext
-from actionvault.actions.html_text import DocumentText, looks_like_html, mask_markup
 from actionvault.actions.privacy_link import check_privacy_link, check_privacy_links
 from actionvault.domain.agents import Action, Agent, Scope
 from actionvault.domain.content import Document, DocumentVersion
 from actionvault.domain.executions import Execution, ExecutionState, Target
 from actionvault.errors import ActionFailed
+from actionvault.text.html import DocumentText, looks_like_html, mask_markup
 
 BODY = "Cardiovex lowers LDL cholesterol. " * 20
 

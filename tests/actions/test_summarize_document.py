@@ -7,12 +7,12 @@ from pathlib import Path
 import pytest
 
 from actionvault.actions.context import ActionContext
-from actionvault.actions.html_text import DocumentText, mask_markup
 from actionvault.actions.summarize_document import summarize, summarize_document, summary_length
 from actionvault.domain.agents import Action, Agent, Scope
 from actionvault.domain.content import Document, DocumentVersion
 from actionvault.domain.executions import Execution, ExecutionState, Target
 from actionvault.errors import ActionFailed
+from actionvault.text.html import DocumentText, mask_markup
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "src" / "actionvault" / "demo" / "documents"
 

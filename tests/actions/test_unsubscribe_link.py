@@ -8,7 +8,6 @@ from typing import Any
 import pytest
 
 from actionvault.actions.context import ActionContext
-from actionvault.actions.html_text import DocumentText, looks_like_html, mask_markup
 from actionvault.actions.unsubscribe_link import (
     check_unsubscribe_link,
     check_unsubscribe_links,
@@ -18,6 +17,7 @@ from actionvault.domain.agents import Action, Agent, Scope
 from actionvault.domain.content import Document, DocumentVersion
 from actionvault.domain.executions import Execution, ExecutionState, Target
 from actionvault.errors import ActionFailed
+from actionvault.text.html import DocumentText, looks_like_html, mask_markup
 
 HEADERS = (
     "From: Halverin <news@halverinbio.com>\n"

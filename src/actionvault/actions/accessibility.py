@@ -12,8 +12,10 @@ import asyncio
 from collections import Counter
 from dataclasses import dataclass
 
-from actionvault.actions.context import ActionContext, json_output
-from actionvault.actions.contrast import (
+from actionvault.actions.context import ActionContext, json_output, require_document_text
+from actionvault.domain.executions import ActionOutput
+from actionvault.errors import ActionFailed
+from actionvault.text.contrast import (
     BLACK,
     DEFAULT_FONT_PX,
     RGB,
@@ -27,9 +29,7 @@ from actionvault.actions.contrast import (
     parse_color,
     parse_style,
 )
-from actionvault.actions.html_text import PositionedParser, has_markup, require_document_text
-from actionvault.domain.executions import ActionOutput
-from actionvault.errors import ActionFailed
+from actionvault.text.html import PositionedParser, has_markup
 
 RULES = {
     "img-alt-missing": "error",

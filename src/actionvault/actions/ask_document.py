@@ -11,10 +11,12 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 
-from actionvault.actions.context import ActionContext
-from actionvault.actions.html_text import DocumentText, require_document_text
-from actionvault.actions.outline import Heading, outline_of, sentences_of
-from actionvault.actions.passages import (
+from actionvault.actions.context import ActionContext, require_document_text
+from actionvault.domain.executions import ActionOutput
+from actionvault.errors import ActionFailed
+from actionvault.text.html import DocumentText
+from actionvault.text.outline import Heading, outline_of, sentences_of
+from actionvault.text.passages import (
     Passage,
     Ranked,
     answering_passages,
@@ -22,8 +24,6 @@ from actionvault.actions.passages import (
     split_passages,
     terms,
 )
-from actionvault.domain.executions import ActionOutput
-from actionvault.errors import ActionFailed
 
 # Longer passages are shown as their best few consecutive sentences.
 _MAX_QUOTE_WORDS = 80

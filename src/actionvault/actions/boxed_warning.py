@@ -17,9 +17,9 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from actionvault.actions.context import ActionContext, json_output
-from actionvault.actions.html_text import DocumentText, PositionedParser, require_document_text
+from actionvault.actions.context import ActionContext, json_output, require_document_text
 from actionvault.domain.executions import ActionOutput
+from actionvault.text.html import DocumentText, PositionedParser
 
 _LINE_RE = re.compile(r"[^\n]*\n?")
 _BORDER_CHARS = "+*=-_#~─━═┌┐└┘╔╗╚╝╭╮╰╯┏┓┗┛├┤╠╣┬┴╦╩┼╬"

@@ -10,7 +10,10 @@ from actionvault.domain.agents import Action, Agent
 from actionvault.domain.chats import ChatTurn
 from actionvault.domain.content import DocumentVersion, ObjectRecord
 from actionvault.domain.executions import ActionOutput, Execution
+from actionvault.errors import ActionFailed
 from actionvault.providers.base import ModelProvider
+from actionvault.text import MAX_FINDINGS
+from actionvault.text.html import DocumentText, looks_like_html, mask_markup
 
 T = TypeVar("T")
 
@@ -45,11 +48,6 @@ class ActionContext:
     related: tuple[ObjectRecord, ...] = ()
 
 
-#: A report lists at most this many findings (the first in the text) and counts the rest:
-#: past that a reviewer fixes and runs again, and the answer stays small whatever the input.
-MAX_FINDINGS = 1000
-
-
 def capped(items: list[T], limit: int = MAX_FINDINGS) -> tuple[list[T], int]:
     """The first `limit` items, and how many were left out."""
     return items[:limit], max(0, len(items) - limit)
@@ -63,3 +61,24 @@ def json_output(payload: dict[str, Any]) -> ActionOutput:
     """Structured results travel as one text output holding a fenced JSON block, as Vault's do."""
     body = json.dumps(payload, indent=2, ensure_ascii=False)
     return ActionOutput(type="text", value=f"```json\n{body}\n```")
+
+
+def require_document_text(context: ActionContext, action_label: str) -> DocumentText:
+    """The document's text, or a FAILURE a user can act on when there is nothing to read."""
+    version = context.document
+    if version is None:
+        raise ActionFailed(f"{action_label} runs on a document; none was given.")
+    if not version.text.strip():
+        raise ActionFailed(
+            f"Document {version.document.id} version {version.version_label} has no text "
+            f"for {action_label} (its file holds no extractable text)."
+        )
+    raw = context.source_text if context.source_text is not None else version.text
+    is_html = looks_like_html(raw, version.mime_type)
+    visible = mask_markup(raw) if is_html else raw
+    if not visible.strip():
+        raise ActionFailed(
+            f"Document {version.document.id} version {version.version_label} has markup but "
+            f"no visible text for {action_label}."
+        )
+    return DocumentText(version, raw, visible, is_html)

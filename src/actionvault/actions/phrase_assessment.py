@@ -23,11 +23,10 @@ from typing import Any
 
 import yaml
 
-from actionvault.actions.context import ActionContext, capped, json_output
-from actionvault.actions.html_text import require_document_text
-from actionvault.actions.outline import sentences_of
-from actionvault.actions.text_segments import SentenceIndex
+from actionvault.actions.context import ActionContext, capped, json_output, require_document_text
 from actionvault.domain.executions import ActionOutput
+from actionvault.text.outline import sentences_of
+from actionvault.text.segments import SentenceIndex
 
 CATEGORIES = (
     "absolute", "superlative", "unqualified_safety", "unqualified_efficacy", "comparative",

@@ -11,10 +11,10 @@ from __future__ import annotations
 import asyncio
 import re
 
-from actionvault.actions.context import ActionContext, capped, json_output
-from actionvault.actions.html_text import DocumentText, require_document_text
-from actionvault.actions.links import Link, find_links, location_of
+from actionvault.actions.context import ActionContext, capped, json_output, require_document_text
 from actionvault.domain.executions import ActionOutput
+from actionvault.text.html import DocumentText
+from actionvault.text.links import Link, find_links, location_of
 
 _PRIVACY_WORDS_RE = re.compile(
     r"\bprivacy\b|\bdata[\s-]+protection\b|\bdatenschutz|\bconfidentialit[yé]", re.IGNORECASE

@@ -14,10 +14,10 @@ from typing import Any
 
 from actionvault.actions.ask_document import require_question
 from actionvault.actions.context import ActionContext
-from actionvault.actions.passages import Passage, answering_passages, rank_passages, terms
 from actionvault.domain.content import ObjectRecord
 from actionvault.domain.executions import ActionOutput
 from actionvault.errors import ActionFailed
+from actionvault.text.passages import Passage, answering_passages, rank_passages, terms
 
 _API_SUFFIX_RE = re.compile(r"__[a-z]+$")
 _API_NAME_RE = re.compile(r"^[a-z][a-z0-9_]*__[a-z]+$")

@@ -52,6 +52,6 @@ def run_isolated(engine: str, context: ActionContext) -> list[ActionOutput]:
 
 def warm_engines() -> None:
     """Load what the first execution in a new engine process would otherwise wait for."""
-    from actionvault.actions.proofreading import default_proofreader
+    from actionvault.text.proofreading import default_proofreader
 
     default_proofreader()

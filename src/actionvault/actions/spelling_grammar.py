@@ -10,7 +10,7 @@ from actionvault.domain.executions import ActionOutput
 from actionvault.errors import ActionFailed
 
 if TYPE_CHECKING:
-    from actionvault.actions.proofreading import ProofreadingReport
+    from actionvault.text.proofreading import ProofreadingReport
 
 
 def report_payload(report: ProofreadingReport) -> dict[str, object]:
@@ -42,7 +42,7 @@ async def check_spelling_and_grammar(context: ActionContext) -> list[ActionOutpu
             "to check (its file holds no extractable text)."
         )
     # Imported here: the dictionaries load on first use, not when the server starts.
-    from actionvault.actions.proofreading import default_proofreader
+    from actionvault.text.proofreading import default_proofreader
 
     # Checking is CPU work; a thread keeps the event loop answering status polls meanwhile.
     report = await asyncio.to_thread(default_proofreader().check, document.text)

@@ -17,11 +17,11 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from actionvault.actions.context import ActionContext
-from actionvault.actions.html_text import DocumentText, require_document_text
-from actionvault.actions.outline import Heading, is_page_marker, outline_of, sentences_of
-from actionvault.actions.passages import source_label, terms
+from actionvault.actions.context import ActionContext, require_document_text
 from actionvault.domain.executions import ActionOutput
+from actionvault.text.html import DocumentText
+from actionvault.text.outline import Heading, is_page_marker, outline_of, sentences_of
+from actionvault.text.passages import source_label, terms
 
 _MIN_WORDS = 5
 _MAX_WORDS = 60

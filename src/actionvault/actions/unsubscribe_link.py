@@ -13,10 +13,10 @@ import asyncio
 import re
 from dataclasses import dataclass
 
-from actionvault.actions.context import ActionContext, capped, json_output
-from actionvault.actions.html_text import DocumentText, require_document_text
-from actionvault.actions.links import Link, find_links
+from actionvault.actions.context import ActionContext, capped, json_output, require_document_text
 from actionvault.domain.executions import ActionOutput
+from actionvault.text.html import DocumentText
+from actionvault.text.links import Link, find_links
 
 _UNSUBSCRIBE_WORDS_RE = re.compile(
     r"\bunsubscrib\w*|\bopt(?:[\s-]+|)out\b|\bopt(?:ing)?\s+out\b"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from actionvault.actions.outline import find_headings, text_headings
-from actionvault.actions.passages import (
+from actionvault.text.outline import find_headings, text_headings
+from actionvault.text.passages import (
     BM25,
     Passage,
     answering_passages,

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from actionvault.actions.outline import (
+from actionvault.domain.content import Document, DocumentVersion, Segment
+from actionvault.text.outline import (
     PageMap,
     find_headings,
     outline_of,
     sentences_of,
     text_headings,
 )
-from actionvault.actions.passages import split_passages
-from actionvault.domain.content import Document, DocumentVersion, Segment
+from actionvault.text.passages import split_passages
 
 BROCHURE = (
     "Understanding Your Treatment with Cardiovex\n\n"

@@ -4,20 +4,19 @@ from __future__ import annotations
 
 import pytest
 
-from actionvault.actions.context import ActionContext
-from actionvault.actions.html_text import (
+from actionvault.actions.context import ActionContext, require_document_text
+from actionvault.domain.agents import Action, Agent, Scope
+from actionvault.domain.content import Document, DocumentVersion
+from actionvault.domain.executions import Execution, ExecutionState, Target
+from actionvault.errors import ActionFailed
+from actionvault.text.html import (
     clean_text,
     has_markup,
     html_anchors,
     html_headings,
     looks_like_html,
     mask_markup,
-    require_document_text,
 )
-from actionvault.domain.agents import Action, Agent, Scope
-from actionvault.domain.content import Document, DocumentVersion
-from actionvault.domain.executions import Execution, ExecutionState, Target
-from actionvault.errors import ActionFailed
 
 
 def context_for(text: str | None, mime_type: str = "text/plain") -> ActionContext:

@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Iterator, Sequence, Set
 from typing import NamedTuple
 
-from actionvault.actions.text_segments import ProtectedSpans, Sentence, Token
+from actionvault.text.segments import ProtectedSpans, Sentence, Token
 
 
 class Finding(NamedTuple):

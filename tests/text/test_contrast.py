@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from actionvault.actions.contrast import (
+from actionvault.text.contrast import (
     BLACK,
     WHITE,
     background_color,

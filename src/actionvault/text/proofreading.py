@@ -23,16 +23,16 @@ from importlib import resources
 
 from spellchecker import SpellChecker
 
-from actionvault.actions.context import MAX_FINDINGS
-from actionvault.actions.grammar_rules import (
+from actionvault.text import MAX_FINDINGS
+from actionvault.text.grammar import (
     Finding,
     find_article_errors,
     find_capitalisation_errors,
     find_repeated_words,
     find_spacing_errors,
 )
-from actionvault.actions.language_detection import detect_language
-from actionvault.actions.text_segments import (
+from actionvault.text.language import detect_language
+from actionvault.text.segments import (
     ProtectedSpans,
     SentenceIndex,
     Token,

@@ -32,7 +32,7 @@ _SIZE_KEYWORDS = {
 
 @functools.cache
 def named_colors() -> dict[str, RGB]:
-    table = resources.files("actionvault.actions") / "data" / "css_colors.txt"
+    table = resources.files("actionvault.text") / "data" / "css_colors.txt"
     colors = {}
     for line in table.read_text(encoding="utf-8").splitlines():
         if line.strip() and not line.startswith("#"):

@@ -14,9 +14,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from actionvault.actions.html_text import html_headings
-from actionvault.actions.text_segments import ProtectedSpans, Sentence, split_sentences
 from actionvault.domain.content import DocumentVersion, Segment
+from actionvault.text.html import html_headings
+from actionvault.text.segments import ProtectedSpans, Sentence, split_sentences
 
 # --- sentences ------------------------------------------------------------------------------
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from actionvault.actions.proofreading import (
+from actionvault.text.proofreading import (
     CATEGORIES,
     MAX_FINDINGS,
     Proofreader,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from actionvault.actions.html_text import DocumentText, looks_like_html, mask_markup
-from actionvault.actions.links import find_links, location_of
 from actionvault.domain.content import Document, DocumentVersion
+from actionvault.text.html import DocumentText, looks_like_html, mask_markup
+from actionvault.text.links import find_links, location_of
 
 
 def document(text: str, mime_type: str = "text/plain") -> DocumentText:

@@ -14,9 +14,7 @@ import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
-from actionvault.actions.context import ActionContext
 from actionvault.domain.content import DocumentVersion
-from actionvault.errors import ActionFailed
 
 HTML_MIME_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 
@@ -86,27 +84,6 @@ class DocumentText:
     #: `raw` with markup blanked out, offset for offset.
     visible: str
     is_html: bool
-
-
-def require_document_text(context: ActionContext, action_label: str) -> DocumentText:
-    """The document's text, or a FAILURE a user can act on when there is nothing to read."""
-    version = context.document
-    if version is None:
-        raise ActionFailed(f"{action_label} runs on a document; none was given.")
-    if not version.text.strip():
-        raise ActionFailed(
-            f"Document {version.document.id} version {version.version_label} has no text "
-            f"for {action_label} (its file holds no extractable text)."
-        )
-    raw = context.source_text if context.source_text is not None else version.text
-    is_html = looks_like_html(raw, version.mime_type)
-    visible = mask_markup(raw) if is_html else raw
-    if not visible.strip():
-        raise ActionFailed(
-            f"Document {version.document.id} version {version.version_label} has markup but "
-            f"no visible text for {action_label}."
-        )
-    return DocumentText(version, raw, visible, is_html)
 
 
 class PositionedParser(HTMLParser):

@@ -11,7 +11,7 @@ import bisect
 import re
 from dataclasses import dataclass
 
-from actionvault.actions.html_text import DocumentText, clean_text, html_anchors
+from actionvault.text.html import DocumentText, clean_text, html_anchors
 
 # Linear: each pattern starts at a literal scheme, "www." or a word boundary before a domain.
 _URL_RE = re.compile(

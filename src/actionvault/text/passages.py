@@ -16,7 +16,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from actionvault.actions.outline import LINE_RE, Heading, PageMap, is_page_marker, sentences_of
+from actionvault.text.outline import LINE_RE, Heading, PageMap, is_page_marker, sentences_of
 
 # --- terms ----------------------------------------------------------------------------------
 
