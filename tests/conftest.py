@@ -3,6 +3,7 @@ seeded content, and an in-process HTTP client."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
@@ -19,6 +20,7 @@ from actionvault.runtime import Runtime
 from actionvault.settings import Settings
 from support import (
     BACKENDS,
+    NO_POSTGRES,
     POSTGRES_URL,
     TEST_AGENTS,
     TEST_OBJECTS,
@@ -112,3 +114,9 @@ async def app_factory(
 @pytest.fixture
 async def app(app_factory: Callable[..., Awaitable[App]]) -> App:
     return await app_factory()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """In CI the PostgreSQL cases must run: a run without them fails rather than skip them."""
+    if os.environ.get("CI") == "true" and POSTGRES_URL is None:
+        raise pytest.UsageError(f"CI runs every case on PostgreSQL too. {NO_POSTGRES}")

@@ -25,7 +25,7 @@ import httpx
 import pytest
 
 from actionvault.services.demo import DEMO_ADMIN_PASSWORD, DEMO_ADMIN_USERNAME
-from support import POSTGRES_URL, TEST_AGENTS
+from support import POSTGRES_URL, TEST_AGENTS, requires_postgres
 
 pytestmark = pytest.mark.e2e
 API = "/api/v26.1"
@@ -157,39 +157,37 @@ def test_killing_the_server_mid_load_loses_nothing_on_sqlite(tmp_path: Path) -> 
         finished_once(base, ids)
 
 
-# Only defined where PostgreSQL is given, so that no run reports it as skipped.
-if POSTGRES_URL is not None:
+@requires_postgres
+def test_killing_a_worker_and_the_api_mid_load_loses_nothing_on_postgres(
+    tmp_path: Path,
+) -> None:
+    assert POSTGRES_URL is not None
+    import psycopg
 
-    def test_killing_a_worker_and_the_api_mid_load_loses_nothing_on_postgres(
-        tmp_path: Path,
-    ) -> None:
-        assert POSTGRES_URL is not None
-        import psycopg
-
-        with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
-            conn.execute(b"DROP SCHEMA IF EXISTS faults CASCADE")
-            conn.execute(b"CREATE SCHEMA faults")
-        url = f"{POSTGRES_URL}{'&' if '?' in POSTGRES_URL else '?'}options=-csearch_path%3Dfaults"
-        env = {"ACTIONVAULT_DATABASE_URL": url}
-        port = free_port()
-        base = f"http://127.0.0.1:{port}"
-        with processes() as running:
-            api = start(running, tmp_path, "demo", "--port", str(port), "--workers", "0", **env)
-            wait_up(port)
-            worker = start(running, tmp_path, "worker", "--concurrency", "4", **env)
-            ids = submit(base, login(base), "pg")
-            time.sleep(0.8)
-            worker.send_signal(signal.SIGKILL)  # executions in flight die with it
-            worker.wait()
-            api.send_signal(signal.SIGKILL)  # and the API goes too
-            api.wait()
-            start(running, tmp_path, "worker", "--concurrency", "4", **env)
-            start(running, tmp_path, "demo", "--port", str(port), "--workers", "0", **env)
-            wait_up(port)
-            assert set(settle(base, ids).values()) == {"SUCCESS"}
-            finished_once(base, ids)
-        with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
-            conn.execute(b"DROP SCHEMA faults CASCADE")
+    with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
+        conn.execute(b"DROP SCHEMA IF EXISTS faults CASCADE")
+        conn.execute(b"CREATE SCHEMA faults")
+    url = f"{POSTGRES_URL}{'&' if '?' in POSTGRES_URL else '?'}options=-csearch_path%3Dfaults"
+    env = {"ACTIONVAULT_DATABASE_URL": url}
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    with processes() as running:
+        api = start(running, tmp_path, "demo", "--port", str(port), "--workers", "0", **env)
+        wait_up(port)
+        worker = start(running, tmp_path, "worker", "--concurrency", "4", **env)
+        ids = submit(base, login(base), "pg")
+        time.sleep(0.8)
+        worker.send_signal(signal.SIGKILL)  # executions in flight die with it
+        worker.wait()
+        api.send_signal(signal.SIGKILL)  # and the API goes too
+        api.wait()
+        start(running, tmp_path, "worker", "--concurrency", "4", **env)
+        start(running, tmp_path, "demo", "--port", str(port), "--workers", "0", **env)
+        wait_up(port)
+        assert set(settle(base, ids).values()) == {"SUCCESS"}
+        finished_once(base, ids)
+    with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
+        conn.execute(b"DROP SCHEMA faults CASCADE")
 
 
 def postgres_binaries() -> Path | None:
@@ -257,43 +255,46 @@ def outage_answer(base: str, headers: dict[str, str], external: str) -> dict[str
     return body
 
 
-# Only defined where a PostgreSQL server can be started, so that no run reports it as skipped.
 POSTGRES_BINARIES = postgres_binaries()
-if POSTGRES_BINARIES is not None:
 
-    def test_stopping_and_restarting_postgres_mid_load_loses_nothing(tmp_path: Path) -> None:
-        assert POSTGRES_BINARIES is not None
-        database = PrivatePostgres(POSTGRES_BINARIES)
-        try:
-            database.init()
+
+@pytest.mark.skipif(
+    POSTGRES_BINARIES is None,
+    reason="no PostgreSQL server binaries (Debian's package postgresql) to start one",
+)
+def test_stopping_and_restarting_postgres_mid_load_loses_nothing(tmp_path: Path) -> None:
+    assert POSTGRES_BINARIES is not None
+    database = PrivatePostgres(POSTGRES_BINARIES)
+    try:
+        database.init()
+        database.start()
+        env = {"ACTIONVAULT_DATABASE_URL": database.url}
+        port = free_port()
+        base = f"http://127.0.0.1:{port}"
+        with processes() as running:
+            api = start(running, tmp_path, "demo", "--port", str(port), "--workers", "0",
+                        **env)  # fmt: skip
+            wait_up(port)
+            worker = start(running, tmp_path, "worker", "--concurrency", "4", **env)
+            headers = login(base)
+            ids = submit(base, headers, "restart")
+            time.sleep(0.8)  # executions are running, and more are queued
+            database.stop("immediate")  # as if the server crashed
+            during = outage_answer(base, headers, "restart-0")
+            assert during["responseStatus"] == "EXCEPTION", during
+            assert during["errors"] == [  # type: ignore[comparison-overlap]
+                {"type": "UNEXPECTED_ERROR",
+                 "message": "The database cannot be reached at the moment; "
+                            "retry the request in a few seconds."}
+            ]  # fmt: skip
+            time.sleep(2)
             database.start()
-            env = {"ACTIONVAULT_DATABASE_URL": database.url}
-            port = free_port()
-            base = f"http://127.0.0.1:{port}"
-            with processes() as running:
-                api = start(running, tmp_path, "demo", "--port", str(port), "--workers", "0",
-                            **env)  # fmt: skip
-                wait_up(port)
-                worker = start(running, tmp_path, "worker", "--concurrency", "4", **env)
-                headers = login(base)
-                ids = submit(base, headers, "restart")
-                time.sleep(0.8)  # executions are running, and more are queued
-                database.stop("immediate")  # as if the server crashed
-                during = outage_answer(base, headers, "restart-0")
-                assert during["responseStatus"] == "EXCEPTION", during
-                assert during["errors"] == [  # type: ignore[comparison-overlap]
-                    {"type": "UNEXPECTED_ERROR",
-                     "message": "The database cannot be reached at the moment; "
-                                "retry the request in a few seconds."}
-                ]  # fmt: skip
-                time.sleep(2)
-                database.start()
-                assert set(settle(base, ids).values()) == {"SUCCESS"}
-                finished_once(base, ids)
-                # Both processes rode out the outage, and new work runs as before.
-                assert api.poll() is None
-                assert worker.poll() is None
-                more = submit(base, login(base), "after")
-                assert set(settle(base, more).values()) == {"SUCCESS"}
-        finally:
-            database.remove()
+            assert set(settle(base, ids).values()) == {"SUCCESS"}
+            finished_once(base, ids)
+            # Both processes rode out the outage, and new work runs as before.
+            assert api.poll() is None
+            assert worker.poll() is None
+            more = submit(base, login(base), "after")
+            assert set(settle(base, more).values()) == {"SUCCESS"}
+    finally:
+        database.remove()
