@@ -11,7 +11,7 @@ from starlette.datastructures import UploadFile
 from starlette.requests import Request
 
 from actionvault.api.requests import parse_json_object
-from actionvault.errors import InvalidData
+from actionvault.errors import ActionVaultError, InvalidData
 from actionvault.services.content import Upload
 
 _MAX_FIELDS = 200
@@ -31,6 +31,8 @@ async def read_fields(request: Request) -> AsyncIterator[tuple[dict[str, str], U
         return
     try:
         form = await request.form(max_files=1, max_fields=_MAX_FIELDS)
+    except ActionVaultError:
+        raise  # the body was too large: say so, not that it was malformed
     except Exception:
         raise InvalidData(
             "The request body could not be read as a form; send multipart/form-data (with a "

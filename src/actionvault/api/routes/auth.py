@@ -12,7 +12,7 @@ from starlette.routing import Route
 from actionvault.api import envelope
 from actionvault.api.endpoints import Call, endpoint, respond
 from actionvault.api.versions import SUPPORTED_VERSIONS
-from actionvault.errors import InvalidData
+from actionvault.errors import ActionVaultError, InvalidData
 
 
 async def list_versions(request: Request) -> Response:
@@ -24,6 +24,8 @@ async def list_versions(request: Request) -> Response:
 async def _form(request: Request) -> FormData:
     try:
         return await request.form()
+    except ActionVaultError:
+        raise  # the body was too large: say so, not that it was malformed
     except Exception:
         raise InvalidData(
             "The login body could not be read; send username and password as "

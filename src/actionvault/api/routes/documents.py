@@ -11,7 +11,8 @@ from starlette.routing import Route
 from actionvault.api.endpoints import Call, endpoint
 from actionvault.api.forms import read_fields
 from actionvault.domain.content import DocumentVersion
-from actionvault.errors import InvalidData
+from actionvault.domain.permissions import can_edit_document
+from actionvault.errors import InsufficientAccess, InvalidData
 
 _DOCS = "/api/{version}/objects/documents"
 
@@ -21,6 +22,21 @@ def _int(call: Call, name: str, what: str) -> int:
     if not raw.isdigit() or len(raw) > 18:
         raise InvalidData(f"{what} [{raw}] does not exist")
     return int(raw)
+
+
+async def _may_create_document(call: Call) -> None:
+    """Any user with API access may create a document (and becomes its owner)."""
+
+
+async def _may_add_version(call: Call) -> None:
+    """Checked before the file is read: only who may edit the document sends one."""
+    document_id = _int(call, "document_id", "Document")
+    content = call.runtime.content
+    await content.latest_visible(call.user, document_id)
+    if not can_edit_document(call.user, await content.roles(document_id)):
+        raise InsufficientAccess(
+            f"You need the owner or editor role on document [{document_id}] to add a version."
+        )
 
 
 def _version_url(call: Call, document_id: int, major: int, minor: int) -> str:
@@ -136,9 +152,15 @@ async def download_latest_file(call: Call) -> FileResponse:
 
 _VERSION = f"{_DOCS}/{{document_id}}/versions/{{major}}/{{minor}}"
 ROUTES = [
-    Route(_DOCS, endpoint(create_document, ai=False), methods=["POST"]),
+    Route(
+        _DOCS, endpoint(create_document, ai=False, upload=_may_create_document), methods=["POST"]
+    ),
     Route(f"{_DOCS}/{{document_id}}", endpoint(retrieve_document, ai=False), methods=["GET"]),
-    Route(f"{_DOCS}/{{document_id}}", endpoint(create_version, ai=False), methods=["POST"]),
+    Route(
+        f"{_DOCS}/{{document_id}}",
+        endpoint(create_version, ai=False, upload=_may_add_version),
+        methods=["POST"],
+    ),
     Route(
         f"{_DOCS}/{{document_id}}/file", endpoint(download_latest_file, ai=False), methods=["GET"]
     ),
