@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import unquote, unquote_to_bytes
+from urllib.parse import unquote
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -22,6 +22,7 @@ from starlette.responses import Response
 from actionvault.api import envelope
 from actionvault.api.auth import session_id_from_header, truncated_session_id
 from actionvault.api.bodies import BodyLimit
+from actionvault.api.params import NUL_MESSAGE, check_query_string
 from actionvault.api.rendering import negotiate, render
 from actionvault.api.versions import check_version
 from actionvault.domain.principals import Principal
@@ -30,7 +31,6 @@ from actionvault.runtime import Runtime
 
 log = logging.getLogger("actionvault.api")
 
-_NUL_MESSAGE = "The request holds a NUL character, which no parameter may contain."
 _CLIENT_ID = re.compile(r"[A-Za-z0-9._-]{1,100}")
 _BURST_WINDOW = 300.0
 
@@ -132,10 +132,9 @@ def endpoint(
         body_limit = request.receive if isinstance(request.receive, BodyLimit) else None
         try:
             scope = request.scope
-            if "\x00" in unquote(scope["path"]) or b"\x00" in unquote_to_bytes(
-                scope["query_string"]
-            ):
-                raise InvalidData(_NUL_MESSAGE)
+            if "\x00" in unquote(scope["path"]):
+                raise InvalidData(NUL_MESSAGE)
+            check_query_string(scope["query_string"])
             version = request.path_params.get("version", "")
             check_version(version, ai=ai)
             if auth:

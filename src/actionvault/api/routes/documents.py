@@ -10,18 +10,16 @@ from starlette.routing import Route
 
 from actionvault.api.endpoints import Call, endpoint
 from actionvault.api.forms import read_fields
+from actionvault.api.params import path_id
 from actionvault.domain.content import DocumentVersion
 from actionvault.domain.permissions import can_edit_document
-from actionvault.errors import InsufficientAccess, InvalidData
+from actionvault.errors import InsufficientAccess
 
 _DOCS = "/api/{version}/objects/documents"
 
 
 def _int(call: Call, name: str, what: str) -> int:
-    raw = call.request.path_params[name]
-    if not raw.isdigit() or len(raw) > 18:
-        raise InvalidData(f"{what} [{raw}] does not exist")
-    return int(raw)
+    return path_id(call.request.path_params[name], what)
 
 
 async def _may_create_document(call: Call) -> None:
