@@ -50,6 +50,8 @@ class Settings(BaseSettings):
     header_timeout: float = Field(default=10.0, gt=0)
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
     max_connections: int = Field(default=1000, ge=1)
+    login_backoff_seconds: float = Field(default=1.0, gt=0)
+    login_tracking_size: int = Field(default=10_000, ge=1)
 
     @property
     def custom_agents_dir(self) -> Path:

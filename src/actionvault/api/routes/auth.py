@@ -22,8 +22,12 @@ async def list_versions(request: Request) -> Response:
 
 async def login(call: Call) -> dict[str, Any]:
     form = await read_form(call.request)
+    client = call.request.client
     session_id, user = await call.runtime.sessions.login(
-        form.get("username"), form.get("password"), call.client_id
+        form.get("username"),
+        form.get("password"),
+        call.client_id,
+        address=client.host if client else "unknown",
     )
     settings = call.runtime.settings
     base = str(call.request.base_url).rstrip("/")
