@@ -31,6 +31,12 @@ from actionvault.runtime import Runtime
 
 log = logging.getLogger("actionvault.api")
 
+#: On every file a route returns instead of an envelope: saved, never sniffed into another
+#: type, and, should a browser render it anyway, sandboxed with nothing allowed to load.
+DOWNLOAD_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Content-Security-Policy": "sandbox; default-src 'none'",
+}
 _CLIENT_ID = re.compile(r"[A-Za-z0-9._-]{1,100}")
 _BURST_WINDOW = 300.0
 

@@ -8,7 +8,7 @@ from urllib.parse import quote
 from starlette.responses import FileResponse
 from starlette.routing import Route
 
-from actionvault.api.endpoints import Call, endpoint
+from actionvault.api.endpoints import DOWNLOAD_HEADERS, Call, endpoint
 from actionvault.api.forms import read_fields
 from actionvault.api.params import path_id
 from actionvault.domain.content import DocumentVersion
@@ -126,15 +126,38 @@ async def retrieve_version(call: Call) -> dict[str, Any]:
     return {"document": await document_fields(call, await _version(call))}
 
 
+#: Types a browser shows without running anything in them. Any other file (HTML, SVG, XML,
+#: script, or a type a client declared) is served as bytes, so that an uploaded page can never
+#: run in the server's origin.
+_INERT_TYPES = frozenset(
+    {
+        "text/plain",
+        "text/markdown",
+        "text/csv",
+        "application/pdf",
+        "application/json",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "image/png",
+        "image/jpeg",
+        "image/gif",
+    }
+)
+
+
+def download_type(mime_type: str) -> str:
+    return mime_type if mime_type in _INERT_TYPES else "application/octet-stream"
+
+
 def _download(call: Call, version: DocumentVersion) -> FileResponse:
     path = call.runtime.content.file_path(version)
     name = version.file_name
     return FileResponse(
         path,
-        media_type=version.mime_type,
+        media_type=download_type(version.mime_type),
         headers={
-            "Content-Disposition": f"attachment;filename*=UTF-8''{quote(name)}",
+            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}",
             "X-VaultAPI-Status": "SUCCESS",
+            **DOWNLOAD_HEADERS,
         },
     )
 

@@ -7,7 +7,7 @@ from typing import Any
 from starlette.responses import Response
 from starlette.routing import Route
 
-from actionvault.api.endpoints import Call, endpoint
+from actionvault.api.endpoints import DOWNLOAD_HEADERS, Call, endpoint
 from actionvault.api.params import number, whole_number
 from actionvault.errors import InvalidData
 from actionvault.services.audit import events_as_csv
@@ -33,6 +33,7 @@ async def audit_trail(call: Call) -> dict[str, Any] | Response:
             headers={
                 "Content-Disposition": 'attachment; filename="audit.csv"',
                 "X-VaultAPI-Status": "SUCCESS",
+                **DOWNLOAD_HEADERS,
             },
         )
     return {
