@@ -27,6 +27,7 @@ from support import (
     App,
     FakeClock,
     Seed,
+    parse_xml_answers,
     seed_content,
 )
 
@@ -101,7 +102,11 @@ async def app_factory(
         if not seeds:
             seeds.append(await seed_content(runtime.stores, clock()))
         transport = httpx.ASGITransport(app=create_app(runtime, manage_runtime=False))
-        client = httpx.AsyncClient(transport=transport, base_url="http://testserver")
+        client = httpx.AsyncClient(
+            transport=transport,
+            base_url="http://testserver",
+            event_hooks={"response": [parse_xml_answers]},
+        )
         opened.append((runtime, client))
         return App(runtime, seeds[0], client, clock)
 

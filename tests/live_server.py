@@ -75,6 +75,46 @@ class Cli:
         return self.config_dir / "profiles.json"
 
 
+@contextmanager
+def server_process(
+    data_dir: Path, *args: str, **env: str
+) -> Iterator[tuple[str, subprocess.Popen[str]]]:
+    """`actionvault ARGS` (serve, demo) on a free loopback port; its URL and process."""
+    port = free_port()
+    command = [
+        sys.executable, "-m", "actionvault", *args, "--port", str(port),
+        "--data-dir", str(data_dir), "--agents-dir", str(TEST_AGENTS),
+    ]  # fmt: skip
+    environment = {**os.environ, "ACTIONVAULT_LOG_LEVEL": "warning", **env}
+    process = subprocess.Popen(
+        command, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(f"{base}/api", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                output = process.stdout.read() if process.stdout else ""
+                raise AssertionError(f"server did not start:\n{output}")
+            time.sleep(0.1)
+        yield base, process
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        if process.stdout:
+            process.stdout.close()
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

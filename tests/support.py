@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 import httpx
 import pytest
@@ -201,6 +202,14 @@ class App:
         return await poll_until_done(
             lambda: self.status(headers, execution_id=execution_id), within
         )
+
+
+async def parse_xml_answers(response: httpx.Response) -> None:
+    """An httpx response hook: every XML answer a test receives must be well-formed XML."""
+    content_type = response.headers.get("content-type", "")
+    if "xml" in content_type:
+        await response.aread()
+        ElementTree.fromstring(response.content)  # raises ParseError for a malformed answer
 
 
 async def poll_until_done(

@@ -52,6 +52,14 @@ class Settings(BaseSettings):
     vault_id: int = 1000
     vault_name: str = "actionvault"
 
+    # HTTP edge and login limits
+    max_header_bytes: int = Field(default=16 * 1024, ge=1024)
+    header_timeout: float = Field(default=10.0, gt=0)
+    max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
+    max_connections: int = Field(default=1000, ge=1)
+    login_backoff_seconds: float = Field(default=1.0, gt=0)
+    login_tracking_size: int = Field(default=10_000, ge=1)
+
     @property
     def custom_agents_dir(self) -> Path:
         """Where agents posted through the API are written: the agents folder, or the data's."""

@@ -3,67 +3,16 @@
 from __future__ import annotations
 
 import json
-import os
-import signal
-import socket
-import subprocess
-import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
 import pytest
 
 from actionvault.services.demo import DEMO_ADMIN_PASSWORD, DEMO_ADMIN_USERNAME
-from support import TEST_AGENTS
+from live_server import server_process
 
 pytestmark = pytest.mark.e2e
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-@contextmanager
-def server(data_dir: Path, *args: str, **env: str) -> Iterator[tuple[str, subprocess.Popen[str]]]:
-    port = free_port()
-    command = [
-        sys.executable, "-m", "actionvault", *args, "--port", str(port),
-        "--data-dir", str(data_dir), "--agents-dir", str(TEST_AGENTS),
-    ]  # fmt: skip
-    environment = {**os.environ, "ACTIONVAULT_LOG_LEVEL": "warning", **env}
-    process = subprocess.Popen(
-        command, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"{base}/api", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                output = process.stdout.read() if process.stdout else ""
-                raise AssertionError(f"server did not start:\n{output}")
-            time.sleep(0.1)
-        yield base, process
-    finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-        if process.stdout:
-            process.stdout.close()
 
 
 def login(client: httpx.Client) -> dict[str, str]:
@@ -103,7 +52,10 @@ def poll(client: httpx.Client, headers: dict[str, str], execution_id: str) -> di
 
 
 def test_a_vault_client_logs_in_lists_executes_polls_and_cancels(tmp_path: Path) -> None:
-    with server(tmp_path, "demo") as (base, _), httpx.Client(base_url=base, timeout=10) as client:
+    with (
+        server_process(tmp_path, "demo") as (base, _),
+        httpx.Client(base_url=base, timeout=10) as client,
+    ):
         headers = login(client)
         agents = client.get("/api/v26.1/services/ai/agents", headers=headers).json()
         assert "quick_check__v" in [a["name"] for a in agents["agents"]]
@@ -136,7 +88,7 @@ def test_a_vault_client_logs_in_lists_executes_polls_and_cancels(tmp_path: Path)
 
 def test_queued_work_survives_a_restart_of_the_server(tmp_path: Path) -> None:
     with (
-        server(tmp_path, "demo", "--workers", "0") as (base, _),
+        server_process(tmp_path, "demo", "--workers", "0") as (base, _),
         httpx.Client(base_url=base) as client,
     ):
         headers = login(client)
@@ -145,7 +97,7 @@ def test_queued_work_survives_a_restart_of_the_server(tmp_path: Path) -> None:
                     document_id="2")
             for _ in range(3)
         ]  # fmt: skip
-    with server(tmp_path, "demo") as (base, _), httpx.Client(base_url=base) as client:
+    with server_process(tmp_path, "demo") as (base, _), httpx.Client(base_url=base) as client:
         headers = login(client)
         for execution_id in ids:
             assert poll(client, headers, execution_id)["actionStatus"] == "SUCCESS"
@@ -154,7 +106,7 @@ def test_queued_work_survives_a_restart_of_the_server(tmp_path: Path) -> None:
 def test_work_of_a_killed_server_is_run_again_by_the_next_one(tmp_path: Path) -> None:
     lease = {"ACTIONVAULT_LEASE_SECONDS": "1"}
     with (
-        server(tmp_path, "demo", **lease) as (base, process),
+        server_process(tmp_path, "demo", **lease) as (base, process),
         httpx.Client(base_url=base) as client,
     ):
         headers = login(client)
@@ -164,7 +116,10 @@ def test_work_of_a_killed_server_is_run_again_by_the_next_one(tmp_path: Path) ->
         time.sleep(0.5)
         process.kill()
         process.wait()
-    with server(tmp_path, "demo", **lease) as (base, _), httpx.Client(base_url=base) as client:
+    with (
+        server_process(tmp_path, "demo", **lease) as (base, _),
+        httpx.Client(base_url=base) as client,
+    ):
         headers = login(client)
         done = poll(client, headers, execution_id)
         assert done["actionStatus"] == "SUCCESS", done

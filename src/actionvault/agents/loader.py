@@ -12,11 +12,11 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from actionvault.domain.agents import Action, Agent, AgentCatalog, Scope
 from actionvault.errors import DefinitionError
+from actionvault.yaml_text import load_yaml
 
 _NAME_PATTERN = r"^[a-z][a-z0-9_]*__(v|c|sys)$"
 
@@ -105,10 +105,7 @@ def parse_agent(
     text: str, origin: str, known_engines: Iterable[str], file_stem: str | None = None
 ) -> Agent:
     """An agent from definition text; `file_stem`, when given, must equal the agent's name."""
-    try:
-        raw = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise DefinitionError(f"{origin}: not valid YAML: {exc}") from exc
+    raw = load_yaml(text, origin)
     if not isinstance(raw, dict):
         raise DefinitionError(f"{origin}: expected a mapping of agent fields at the top level")
     try:

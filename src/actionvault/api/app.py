@@ -11,6 +11,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from actionvault.api import envelope
+from actionvault.api.bodies import BodyLimit
 from actionvault.api.endpoints import BurstCounter, respond
 from actionvault.api.routes import (
     agents,
@@ -96,7 +97,8 @@ class VaultApp:
             scope["path_params"] = {
                 name: convertors[name].convert(value) for name, value in match.groupdict().items()
             }
-            response: Response = await handler(Request(scope, receive))
+            body = BodyLimit(receive, self._runtime.settings, scope["headers"])
+            response: Response = await handler(Request(scope, body))
             return response
         request = Request(scope, receive)
         error: ActionVaultError

@@ -14,13 +14,15 @@ import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import unquote, unquote_to_bytes
+from urllib.parse import unquote
 
 from starlette.requests import Request
 from starlette.responses import Response
 
 from actionvault.api import envelope
 from actionvault.api.auth import session_id_from_header, truncated_session_id
+from actionvault.api.bodies import BodyLimit
+from actionvault.api.params import NUL_MESSAGE, check_query_string
 from actionvault.api.rendering import negotiate, render
 from actionvault.api.versions import check_version
 from actionvault.domain.principals import Principal
@@ -29,7 +31,12 @@ from actionvault.runtime import Runtime
 
 log = logging.getLogger("actionvault.api")
 
-_NUL_MESSAGE = "The request holds a NUL character, which no parameter may contain."
+#: On every file a route returns instead of an envelope: saved, never sniffed into another
+#: type, and, should a browser render it anyway, sandboxed with nothing allowed to load.
+DOWNLOAD_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Content-Security-Policy": "sandbox; default-src 'none'",
+}
 _CLIENT_ID = re.compile(r"[A-Za-z0-9._-]{1,100}")
 _BURST_WINDOW = 300.0
 
@@ -49,6 +56,8 @@ class Call:
 
 
 RouteFunction = Callable[[Call], Awaitable[dict[str, Any] | Response]]
+#: Raises unless the caller may upload a file on this route; runs before the body is read.
+UploadCheck = Callable[[Call], Awaitable[None]]
 
 
 class BurstCounter:
@@ -111,21 +120,27 @@ def respond(
 
 
 def endpoint(
-    fn: RouteFunction, *, auth: bool = True, ai: bool = True, api_access: bool = True
+    fn: RouteFunction,
+    *,
+    auth: bool = True,
+    ai: bool = True,
+    api_access: bool = True,
+    upload: UploadCheck | None = None,
 ) -> Callable[[Request], Awaitable[Response]]:
     """Wrap a route function. `ai` marks the AI endpoints (v25.2 and later); `api_access`
-    requires Vault's API permission, which keep-alive and logout do not need."""
+    requires Vault's API permission, which keep-alive and logout do not need. `upload` marks
+    a route that takes a file: once it has passed, the body may be as large as a file."""
 
     async def handle(request: Request) -> Response:
         runtime: Runtime = request.app.state.runtime
         principal: Principal | None = None
         client_id = client_id_of(request)
+        body_limit = request.receive if isinstance(request.receive, BodyLimit) else None
         try:
             scope = request.scope
-            if "\x00" in unquote(scope["path"]) or b"\x00" in unquote_to_bytes(
-                scope["query_string"]
-            ):
-                raise InvalidData(_NUL_MESSAGE)
+            if "\x00" in unquote(scope["path"]):
+                raise InvalidData(NUL_MESSAGE)
+            check_query_string(scope["query_string"])
             version = request.path_params.get("version", "")
             check_version(version, ai=ai)
             if auth:
@@ -135,7 +150,13 @@ def endpoint(
                 principal = await runtime.sessions.authenticate(session_id)
                 if api_access:
                     runtime.sessions.require_api_access(principal)
-            payload = await fn(Call(request, runtime, version, principal, client_id))
+            call = Call(request, runtime, version, principal, client_id)
+            if body_limit is not None:
+                if upload is not None:
+                    await upload(call)
+                    body_limit.allow_upload(runtime.settings)
+                body_limit.check_declared()
+            payload = await fn(call)
             if isinstance(payload, Response):
                 return payload  # a file download: not an envelope
             body = envelope.success(payload)
@@ -156,7 +177,10 @@ def endpoint(
             principal.user_id if principal else "-",
             client_id,
         )
-        return respond(request, body, runtime, principal)
+        response = respond(request, body, runtime, principal)
+        if body_limit is not None and body_limit.left_unread:
+            response.headers["Connection"] = "close"
+        return response
 
     handle.__name__ = fn.__name__
     return handle

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -10,10 +11,26 @@ import orjson
 from actionvault.api.xml import render_xml
 
 Renderer = Callable[[dict[str, Any]], bytes]
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _render_json(envelope: dict[str, Any]) -> bytes:
-    return orjson.dumps(envelope, option=orjson.OPT_NON_STR_KEYS)
+    try:
+        return orjson.dumps(envelope, option=orjson.OPT_NON_STR_KEYS)
+    except orjson.JSONEncodeError:
+        # A string that is not text (a lone surrogate, from stored data): UTF-8 cannot carry
+        # it, so it becomes U+FFFD rather than the answer failing.
+        return orjson.dumps(_as_text(envelope), option=orjson.OPT_NON_STR_KEYS)
+
+
+def _as_text(value: Any) -> Any:
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, dict):
+        return {_as_text(k): _as_text(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_as_text(v) for v in value]
+    return value
 
 
 def _render_xml(envelope: dict[str, Any]) -> bytes:

@@ -67,6 +67,7 @@ def run_server(settings: Settings) -> None:
     import uvicorn
 
     from actionvault.api.app import create_app
+    from actionvault.api.edge import edge_protocol
     from actionvault.runtime import Runtime
 
     _configure_logging(settings)
@@ -81,6 +82,9 @@ def run_server(settings: Settings) -> None:
         log_level=settings.log_level.lower(),
         access_log=False,
         lifespan="on",
+        # The edge limits (header size and deadline, open connections) live in the protocol.
+        http=edge_protocol(settings),
+        ws="none",
     )
     uvicorn.Server(config).run()
 

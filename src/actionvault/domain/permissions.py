@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
+
 from actionvault.domain.executions import Execution
 from actionvault.domain.principals import ObjectPermission, Principal
 
 API_ACCESS_PERMISSION = "VaultActions_API_Access"
+#: The document roles that may add a version.
+EDIT_ROLES = frozenset({"owner__v", "editor__v"})
 
 
 def can_execute(principal: Principal, agent_name: str, action_name: str) -> bool:
@@ -32,3 +36,17 @@ def object_permission(principal: Principal, object_name: str) -> ObjectPermissio
     if principal.is_admin:
         return ObjectPermission(read=True, create=True, edit=True)
     return principal.permissions.objects.get(object_name, ObjectPermission())
+
+
+def can_edit_document(
+    principal: Principal, roles: Mapping[str, Mapping[str, Collection[int]]]
+) -> bool:
+    """Administrators, and users holding an edit role themselves or through a group."""
+    if principal.is_admin:
+        return True
+    return any(
+        principal.user_id in members.get("users", ())
+        or principal.group_ids.intersection(members.get("groups", ()))
+        for role, members in roles.items()
+        if role in EDIT_ROLES
+    )

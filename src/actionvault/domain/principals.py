@@ -76,8 +76,6 @@ class Principal:
 class UserCredentials:
     user: User
     password_hash: str
-    failed_logins: int
-    locked_until: float | None
     credentials_changed_at: float
 
 

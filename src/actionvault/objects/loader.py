@@ -6,11 +6,11 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from actionvault.domain.objects import ObjectCatalog, ObjectDefinition, ObjectField
 from actionvault.errors import DefinitionError
+from actionvault.yaml_text import load_yaml
 
 _NAME = r"^[a-z][a-z0-9_]*__(v|c|sys)$"
 
@@ -52,10 +52,7 @@ def _describe(error: ValidationError) -> str:
 
 def load_object_file(path: Path | Any) -> ObjectDefinition:
     origin = str(path)
-    try:
-        raw = yaml.safe_load(path.read_text("utf-8"))
-    except yaml.YAMLError as exc:
-        raise DefinitionError(f"{origin}: not valid YAML: {exc}") from exc
+    raw = load_yaml(path.read_text("utf-8"), origin)
     if not isinstance(raw, dict):
         raise DefinitionError(f"{origin}: expected a mapping of object fields at the top level")
     try:

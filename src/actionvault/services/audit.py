@@ -77,6 +77,16 @@ CSV_COLUMNS = (
 )
 
 
+#: What a spreadsheet reads as the start of a formula (OWASP's list for CSV injection).
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: str) -> str:
+    """A text cell a spreadsheet shows as text: a formula-like start gets a leading quote, as
+    OWASP advises, so that a user name such as `=HYPERLINK(...)` is never evaluated."""
+    return f"'{value}" if value.startswith(_FORMULA_STARTS) else value
+
+
 def events_as_csv(events: list[AuditEvent]) -> str:
     import json
     from datetime import UTC, datetime
@@ -89,13 +99,13 @@ def events_as_csv(events: list[AuditEvent]) -> str:
             [
                 e.id,
                 datetime.fromtimestamp(e.at, UTC).isoformat(timespec="milliseconds"),
-                e.kind,
-                e.outcome,
+                csv_cell(e.kind),
+                csv_cell(e.outcome),
                 e.user_id if e.user_id is not None else "",
-                e.username or "",
-                e.subject or "",
-                e.client_id or "",
-                json.dumps(e.detail, sort_keys=True),
+                csv_cell(e.username or ""),
+                csv_cell(e.subject or ""),
+                csv_cell(e.client_id or ""),
+                csv_cell(json.dumps(e.detail, sort_keys=True)),
             ]
         )
     return out.getvalue()

@@ -440,7 +440,8 @@ class ExecutionService:
 
 
 def _duplicate_external_id(external_id: str | None) -> OperationNotAllowed:
+    """One answer whoever used the id, so that it tells only that the id is taken."""
     return OperationNotAllowed(
-        f"External ID [{external_id}] is already used by another execution; "
-        "external IDs must be unique"
+        f"External ID [{external_id}] is already used by another execution; external IDs "
+        "are unique across the vault and never reused, so choose another (a UUID, say)"
     )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import logging
+import math
 import secrets
 from dataclasses import dataclass
 
@@ -25,9 +27,11 @@ from actionvault.errors import (
 )
 from actionvault.ports import Clock, UserStore
 from actionvault.services.audit import AuditService
+from actionvault.services.login_limits import AuthBurst, LoginThrottle
 from actionvault.settings import Settings
 
-_AUTH_WINDOW = 60.0
+log = logging.getLogger("actionvault.auth")
+
 #: How long a login answer is held back once a user name passes half its burst limit.
 AUTH_DELAY_SECONDS = 1.0
 
@@ -41,31 +45,6 @@ class _CachedSession:
     created_at: float
     last_used_at: float
     loaded_at: float
-
-
-class AuthBurst:
-    """Vault's auth burst limit: logins per user name per one-minute window, in this process.
-
-    From half the limit answers are delayed; at the limit they are refused until the window
-    ends. Counting per process keeps login off the database; several API processes each count
-    their own share.
-    """
-
-    def __init__(self, limit: int, clock: Clock) -> None:
-        self.limit = limit
-        self._clock = clock
-        self._window = -1
-        self._counts: dict[str, int] = {}
-
-    def hit(self, username: str) -> tuple[int, float]:
-        """The count so far in this window (this call included) and seconds until it ends."""
-        now = self._clock()
-        window = int(now // _AUTH_WINDOW)
-        if window != self._window:
-            self._window, self._counts = window, {}
-        key = username.strip().lower()
-        self._counts[key] = self._counts.get(key, 0) + 1
-        return self._counts[key], (window + 1) * _AUTH_WINDOW - now
 
 
 _hasher = PasswordHasher()
@@ -97,7 +76,15 @@ class SessionService:
         self._settings = settings
         self._clock = clock
         self._audit = audit_service
-        self._burst = AuthBurst(settings.auth_burst_limit, clock)
+        capacity = settings.login_tracking_size
+        self._burst = AuthBurst(settings.auth_burst_limit, clock, capacity)
+        self._throttle = LoginThrottle(
+            clock,
+            threshold=settings.lockout_threshold,
+            first_delay=settings.login_backoff_seconds,
+            max_delay=settings.lockout_seconds,
+            capacity=capacity,
+        )
         # Every request checks its session; for a second a checked session is taken on trust,
         # which bounds how late another process's logout or permission change is seen.
         self._cache: dict[str, _CachedSession] = {}
@@ -106,8 +93,18 @@ class SessionService:
         self._touch_after = min(5.0, settings.session_idle_timeout / 10)
 
     async def login(
-        self, username: str | None, password: str | None, client_id: str | None = None
+        self,
+        username: str | None,
+        password: str | None,
+        client_id: str | None = None,
+        *,
+        address: str = "unknown",
     ) -> tuple[str, User]:
+        """A new session, or the AuthenticationError that says why not.
+
+        Whether the user exists changes nothing in the answer or its timing: an unknown name
+        is checked against a dummy hash and counts failures like a known one.
+        """
         if username:
             count, remaining = self._burst.hit(username)
             if count > self._burst.limit:
@@ -117,51 +114,57 @@ class SessionService:
             if count > self._burst.limit // 2:
                 await asyncio.sleep(AUTH_DELAY_SECONDS)
         try:
-            session_id, user = await self._login(username, password)
+            session_id, user = await self._login(username, password, address)
         except AuthenticationError as exc:
+            log.warning(
+                "login failed for user name %r from %s: %s",
+                (username or "")[:100],
+                address,
+                exc.vault_type,
+            )
             await self._audit.record(
                 audit.LOGIN,
                 "failure",
                 username=username,
                 client_id=client_id,
                 reason=exc.vault_type,
+                address=address,
             )
             raise
         await self._audit.record(
-            audit.LOGIN, "success", user_id=user.id, username=user.username, client_id=client_id
+            audit.LOGIN,
+            "success",
+            user_id=user.id,
+            username=user.username,
+            client_id=client_id,
+            address=address,
         )
         return session_id, user
 
-    async def _login(self, username: str | None, password: str | None) -> tuple[str, User]:
+    async def _login(
+        self, username: str | None, password: str | None, address: str
+    ) -> tuple[str, User]:
         if not password:
             raise NoPasswordProvided()
         if not username:
+            self._throttle.failed(address, None)
             raise UsernameOrPasswordIncorrect("No username was provided for the login call.")
-        if "\x00" in username:
-            raise UsernameOrPasswordIncorrect()
-        credentials = await self._users.credentials(username)
-        now = self._clock()
-        if credentials is None:
-            await asyncio.to_thread(verify_password, _DUMMY_HASH, password)
+        refusal = self._throttle.check(address, username)
+        if refusal is not None:
+            wait = math.ceil(refusal.wait_seconds)
+            source = "from your address" if refusal.by_address else "for this user name"
+            raise UserLockedOut(f"Too many failed logins {source}; try again in {wait} s.")
+        credentials = None if "\x00" in username else await self._users.credentials(username)
+        password_hash = credentials.password_hash if credentials else _DUMMY_HASH
+        if not await asyncio.to_thread(verify_password, password_hash, password) or not credentials:
+            self._throttle.failed(address, username)
             raise UsernameOrPasswordIncorrect()
         user = credentials.user
-        if credentials.locked_until is not None and credentials.locked_until > now:
-            raise UserLockedOut()
-        if not await asyncio.to_thread(verify_password, credentials.password_hash, password):
-            await self._users.record_login_failure(
-                user.id,
-                threshold=self._settings.lockout_threshold,
-                locked_until=now + self._settings.lockout_seconds,
-            )
-            if credentials.failed_logins + 1 >= self._settings.lockout_threshold:
-                raise UserLockedOut()
-            raise UsernameOrPasswordIncorrect()
         if not user.active:
             raise InactiveUser()
-        if credentials.failed_logins or credentials.locked_until is not None:
-            await self._users.reset_login_failures(user.id)
+        self._throttle.succeeded(username)
         session_id = secrets.token_hex(32).upper()
-        await self._users.add_session(hash_session_id(session_id), user.id, now)
+        await self._users.add_session(hash_session_id(session_id), user.id, self._clock())
         return session_id, user
 
     async def purge_expired(self) -> int:

@@ -94,8 +94,6 @@ class SQLUserStore:
         return UserCredentials(
             user=_user_from_row(row),
             password_hash=row["password_hash"],
-            failed_logins=row["failed_logins"],
-            locked_until=row["locked_until"],
             credentials_changed_at=row["credentials_changed_at"],
         )
 
@@ -107,15 +105,6 @@ class SQLUserStore:
         rows = await self._db.fetch_all("list_users", {"limit": limit, "offset": offset})
         total = await self._db.fetch_one("count_users", {})
         return [_user_from_row(r) for r in rows], int(total["n"]) if total else 0
-
-    async def record_login_failure(self, user_id: int, threshold: int, locked_until: float) -> None:
-        await self._db.execute(
-            "record_login_failure",
-            {"id": user_id, "threshold": threshold, "locked_until": locked_until},
-        )
-
-    async def reset_login_failures(self, user_id: int) -> None:
-        await self._db.execute("reset_login_failures", {"id": user_id})
 
     async def permissions(self, user_id: int) -> Permissions:
         rows = await self._db.fetch_all("user_permissions", {"user_id": user_id})

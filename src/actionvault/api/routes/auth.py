@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
 from actionvault.api import envelope
 from actionvault.api.endpoints import Call, endpoint, respond
+from actionvault.api.forms import read_form
 from actionvault.api.versions import SUPPORTED_VERSIONS
-from actionvault.errors import InvalidData
 
 
 async def list_versions(request: Request) -> Response:
@@ -21,23 +20,14 @@ async def list_versions(request: Request) -> Response:
     return respond(request, envelope.success({"values": values}))
 
 
-async def _form(request: Request) -> FormData:
-    try:
-        return await request.form()
-    except Exception:
-        raise InvalidData(
-            "The login body could not be read; send username and password as "
-            "application/x-www-form-urlencoded or multipart/form-data."
-        ) from None
-
-
 async def login(call: Call) -> dict[str, Any]:
-    form = await _form(call.request)
-    username, password = form.get("username"), form.get("password")
+    form = await read_form(call.request)
+    client = call.request.client
     session_id, user = await call.runtime.sessions.login(
-        username if isinstance(username, str) else None,
-        password if isinstance(password, str) else None,
+        form.get("username"),
+        form.get("password"),
         call.client_id,
+        address=client.host if client else "unknown",
     )
     settings = call.runtime.settings
     base = str(call.request.base_url).rstrip("/")

@@ -8,19 +8,33 @@ from urllib.parse import quote
 from starlette.responses import FileResponse
 from starlette.routing import Route
 
-from actionvault.api.endpoints import Call, endpoint
+from actionvault.api.endpoints import DOWNLOAD_HEADERS, Call, endpoint
 from actionvault.api.forms import read_fields
+from actionvault.api.params import path_id
 from actionvault.domain.content import DocumentVersion
-from actionvault.errors import InvalidData
+from actionvault.domain.permissions import can_edit_document
+from actionvault.errors import InsufficientAccess
 
 _DOCS = "/api/{version}/objects/documents"
 
 
 def _int(call: Call, name: str, what: str) -> int:
-    raw = call.request.path_params[name]
-    if not raw.isdigit() or len(raw) > 18:
-        raise InvalidData(f"{what} [{raw}] does not exist")
-    return int(raw)
+    return path_id(call.request.path_params[name], what)
+
+
+async def _may_create_document(call: Call) -> None:
+    """Any user with API access may create a document (and becomes its owner)."""
+
+
+async def _may_add_version(call: Call) -> None:
+    """Checked before the file is read: only who may edit the document sends one."""
+    document_id = _int(call, "document_id", "Document")
+    content = call.runtime.content
+    await content.latest_visible(call.user, document_id)
+    if not can_edit_document(call.user, await content.roles(document_id)):
+        raise InsufficientAccess(
+            f"You need the owner or editor role on document [{document_id}] to add a version."
+        )
 
 
 def _version_url(call: Call, document_id: int, major: int, minor: int) -> str:
@@ -112,15 +126,38 @@ async def retrieve_version(call: Call) -> dict[str, Any]:
     return {"document": await document_fields(call, await _version(call))}
 
 
+#: Types a browser shows without running anything in them. Any other file (HTML, SVG, XML,
+#: script, or a type a client declared) is served as bytes, so that an uploaded page can never
+#: run in the server's origin.
+_INERT_TYPES = frozenset(
+    {
+        "text/plain",
+        "text/markdown",
+        "text/csv",
+        "application/pdf",
+        "application/json",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "image/png",
+        "image/jpeg",
+        "image/gif",
+    }
+)
+
+
+def download_type(mime_type: str) -> str:
+    return mime_type if mime_type in _INERT_TYPES else "application/octet-stream"
+
+
 def _download(call: Call, version: DocumentVersion) -> FileResponse:
     path = call.runtime.content.file_path(version)
     name = version.file_name
     return FileResponse(
         path,
-        media_type=version.mime_type,
+        media_type=download_type(version.mime_type),
         headers={
-            "Content-Disposition": f"attachment;filename*=UTF-8''{quote(name)}",
+            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}",
             "X-VaultAPI-Status": "SUCCESS",
+            **DOWNLOAD_HEADERS,
         },
     )
 
@@ -136,9 +173,15 @@ async def download_latest_file(call: Call) -> FileResponse:
 
 _VERSION = f"{_DOCS}/{{document_id}}/versions/{{major}}/{{minor}}"
 ROUTES = [
-    Route(_DOCS, endpoint(create_document, ai=False), methods=["POST"]),
+    Route(
+        _DOCS, endpoint(create_document, ai=False, upload=_may_create_document), methods=["POST"]
+    ),
     Route(f"{_DOCS}/{{document_id}}", endpoint(retrieve_document, ai=False), methods=["GET"]),
-    Route(f"{_DOCS}/{{document_id}}", endpoint(create_version, ai=False), methods=["POST"]),
+    Route(
+        f"{_DOCS}/{{document_id}}",
+        endpoint(create_version, ai=False, upload=_may_add_version),
+        methods=["POST"],
+    ),
     Route(
         f"{_DOCS}/{{document_id}}/file", endpoint(download_latest_file, ai=False), methods=["GET"]
     ),

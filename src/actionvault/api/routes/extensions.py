@@ -7,30 +7,24 @@ from typing import Any
 from starlette.responses import Response
 from starlette.routing import Route
 
-from actionvault.api.endpoints import Call, endpoint
+from actionvault.api.endpoints import DOWNLOAD_HEADERS, Call, endpoint
+from actionvault.api.params import number, whole_number
 from actionvault.errors import InvalidData
 from actionvault.services.audit import events_as_csv
 
-
-def _number(call: Call, name: str, default: float) -> float:
-    raw = call.request.query_params.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        return float(raw)
-    except ValueError:
-        raise InvalidData.for_parameter(name, raw, "expected a number") from None
+#: Timestamps a trail can hold: from 1970 to the year 5000.
+_LATEST = 95_617_584_000.0
 
 
 async def audit_trail(call: Call) -> dict[str, Any] | Response:
     query = call.request.query_params
     events = await call.runtime.audit.events(
         call.user,
-        since=_number(call, "since", 0.0),
+        since=number(query, "since", 0.0, minimum=0.0, maximum=_LATEST),
         kind=query.get("kind") or None,
-        user_id=int(_number(call, "user_id", 0)) or None,
-        after=int(_number(call, "after", 0)),
-        limit=min(max(int(_number(call, "limit", 1000)), 1), 10_000),
+        user_id=whole_number(query, "user_id", 0, minimum=1) or None,
+        after=whole_number(query, "after", 0),
+        limit=whole_number(query, "limit", 1000, minimum=1, maximum=10_000),
     )
     if query.get("format") == "csv":
         return Response(
@@ -39,6 +33,7 @@ async def audit_trail(call: Call) -> dict[str, Any] | Response:
             headers={
                 "Content-Disposition": 'attachment; filename="audit.csv"',
                 "X-VaultAPI-Status": "SUCCESS",
+                **DOWNLOAD_HEADERS,
             },
         )
     return {

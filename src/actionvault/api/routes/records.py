@@ -7,6 +7,7 @@ from typing import Any
 from starlette.routing import Route
 
 from actionvault.api.endpoints import Call, endpoint
+from actionvault.api.params import MAX_OFFSET, whole_number
 from actionvault.api.requests import parse_json_body
 from actionvault.domain.content import ObjectRecord
 from actionvault.domain.objects import ObjectDefinition
@@ -103,11 +104,8 @@ async def retrieve_record(call: Call) -> dict[str, Any]:
 async def list_records(call: Call) -> dict[str, Any]:
     object_name = call.request.path_params["object_name"]
     query = call.request.query_params
-    try:
-        limit = min(max(int(query.get("limit", "200")), 1), 1000)
-        offset = max(int(query.get("offset", "0")), 0)
-    except ValueError:
-        raise InvalidData("limit and offset must be whole numbers") from None
+    limit = whole_number(query, "limit", 200, minimum=1, maximum=1000)
+    offset = whole_number(query, "offset", 0, maximum=MAX_OFFSET)
     content = call.runtime.content
     definition = content.object(object_name)
     records = await content.records(call.user, object_name, limit, offset)

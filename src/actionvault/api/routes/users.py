@@ -8,6 +8,7 @@ from starlette.routing import Route
 
 from actionvault.api.endpoints import Call, endpoint
 from actionvault.api.forms import read_fields
+from actionvault.api.params import MAX_OFFSET, path_id, whole_number
 from actionvault.domain.principals import User
 from actionvault.errors import InvalidData, ParameterRequired
 
@@ -25,10 +26,7 @@ def user_fields(user: User) -> dict[str, Any]:
 
 
 def _user_id(call: Call) -> int:
-    raw = call.request.path_params["user_id"]
-    if not raw.isdigit():
-        raise InvalidData(f"User [{raw}] does not exist")
-    return int(raw)
+    return path_id(call.request.path_params["user_id"], "User")
 
 
 def _flag(value: str | None, name: str) -> bool | None:
@@ -45,11 +43,9 @@ async def current_user(call: Call) -> dict[str, Any]:
 
 async def list_users(call: Call) -> dict[str, Any]:
     query = call.request.query_params
-    try:
-        limit = min(max(int(query.get("limit", "200")), 1), 1000)
-        offset = max(int(query.get("start", query.get("offset", "0"))), 0)
-    except ValueError:
-        raise InvalidData("limit and start must be whole numbers") from None
+    limit = whole_number(query, "limit", 200, minimum=1, maximum=1000)
+    name = "start" if "start" in query else "offset"
+    offset = whole_number(query, name, 0, maximum=MAX_OFFSET)
     users, total = await call.runtime.users.list_users(limit, offset)
     return {
         "size": len(users),

@@ -35,16 +35,6 @@ WHERE id = :id;
 -- name: delete_user_sessions
 DELETE FROM sessions WHERE user_id = :user_id;
 
--- name: record_login_failure
-UPDATE users
-SET failed_logins = failed_logins + 1,
-    locked_until = CASE WHEN failed_logins + 1 >= :threshold THEN :locked_until
-                        ELSE locked_until END
-WHERE id = :id;
-
--- name: reset_login_failures
-UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = :id;
-
 -- Everything a user's permission sets and groups grant, in one round trip per request.
 -- name: user_permissions
 SELECT 'action' AS kind, a.agent_name AS a, a.action_name AS b,
