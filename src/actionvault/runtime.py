@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from contextlib import AsyncExitStack
+from dataclasses import dataclass
 from types import TracebackType
 from typing import Literal
 
@@ -21,22 +22,102 @@ from actionvault.engine.runner import Runner
 from actionvault.engine.worker import Worker
 from actionvault.isolation import EnginePool
 from actionvault.objects.loader import load_objects
-from actionvault.ports import Clock
+from actionvault.ports import Clock, WorkSignal
 from actionvault.providers import ModelProvider, ProviderSettings, build_provider
 from actionvault.services.agents import AgentAdminService
 from actionvault.services.audit import AuditService
 from actionvault.services.catalog import CatalogService
 from actionvault.services.content import ContentService
 from actionvault.services.demo import load_demo_content
-from actionvault.services.executions import ExecutionService
+from actionvault.services.executions import ExecutionService, MessageRouter
 from actionvault.services.sessions import SessionService
 from actionvault.services.users import UserService
 from actionvault.settings import Settings
 from actionvault.store import Stores, open_stores
 
 
+@dataclass(frozen=True, slots=True)
+class Services:
+    """The use cases the transports and the command line call, each built once with its
+    collaborators in its constructor; nothing is attached to them afterwards."""
+
+    audit: AuditService
+    sessions: SessionService
+    users: UserService
+    catalog: CatalogService
+    agents: AgentAdminService
+    content: ContentService
+    executions: ExecutionService
+
+
+class WorkerSignals:
+    """Execute and cancel reach the workers of this process at once through this relay; the
+    workers attach as they start (none in an API-only process, where the store's
+    notifications or the workers' polling carry the news instead)."""
+
+    def __init__(self) -> None:
+        self._workers: list[WorkSignal] = []
+
+    def attach(self, worker: WorkSignal) -> None:
+        self._workers.append(worker)
+
+    def work_available(self) -> None:
+        for worker in self._workers:
+            worker.work_available()
+
+    def cancel_requested(self, number: int) -> None:
+        for worker in self._workers:
+            worker.cancel_requested(number)
+
+
+def build_services(
+    settings: Settings,
+    stores: Stores,
+    *,
+    catalog: AgentCatalog,
+    objects: ObjectCatalog,
+    files: FileStore,
+    engine_names: Iterable[str],
+    pool: EnginePool,
+    clock: Clock,
+    route: MessageRouter,
+    signal: WorkSignal,
+) -> Services:
+    """The one place where the services are made and wired to each other."""
+    audit = AuditService(stores.audit, clock)
+    sessions = SessionService(stores.users, settings, clock, audit)
+    return Services(
+        audit=audit,
+        sessions=sessions,
+        users=UserService(stores.users, audit, clock, on_change=sessions.forget_sessions),
+        catalog=CatalogService(catalog, stores.users),
+        agents=AgentAdminService(catalog, settings.custom_agents_dir, engine_names, audit),
+        content=ContentService(
+            stores.content,
+            files,
+            objects,
+            audit,
+            clock,
+            pool=pool,
+            extraction_timeout=settings.extraction_timeout,
+        ),
+        executions=ExecutionService(
+            catalog,
+            stores.executions,
+            stores.content,
+            stores.chats,
+            clock,
+            max_attempts=settings.max_attempts,
+            max_queued_per_user=settings.max_queued_per_user,
+            max_queued_total=settings.max_queued_total,
+            router=route,
+            signal=signal,
+        ),
+    )
+
+
 class Runtime:
-    """Opens the store, loads the definitions, starts the in-process workers; closes in reverse.
+    """Opens the store, builds the services, starts the in-process workers; closes in reverse.
 
     Agent and object definitions are loaded before the database is opened, so a bad
     definition file stops startup before anything is touched.
@@ -72,14 +153,21 @@ class Runtime:
         self.engine_pool = engine_pool or EnginePool(
             settings.engine_process_count, settings.engine_memory_mb * 2**20, warm=warm_engines
         )
+        self._signals = WorkerSignals()
         self._exit = AsyncExitStack()
         self._stores: Stores | None = None
+        self._services: Services | None = None
         self.worker: Worker | None = None
 
     @property
     def stores(self) -> Stores:
         assert self._stores is not None, "the runtime is not open"
         return self._stores
+
+    @property
+    def services(self) -> Services:
+        assert self._services is not None, "the runtime is not open"
+        return self._services
 
     async def __aenter__(self) -> Runtime:
         if self._owns_pool:
@@ -88,38 +176,20 @@ class Runtime:
             self._exit.push_async_callback(self.provider.aclose)
         self._stores = await open_stores(self.settings.resolved_database_url)
         self._exit.push_async_callback(self._stores.database.close)
-        stores = self._stores
-        self.audit = AuditService(stores.audit, self.clock)
-        self.sessions = SessionService(stores.users, self.settings, self.clock, self.audit)
-        self.users = UserService(
-            stores.users, self.audit, self.clock, on_change=self.sessions.forget_sessions
-        )
-        self.catalog_service = CatalogService(self.catalog, stores.users)
-        self.agent_admin = AgentAdminService(
-            self.catalog, self.settings.custom_agents_dir, self.engines.keys(), self.audit
-        )
-        self.content = ContentService(
-            stores.content,
-            self.files,
-            self.objects,
-            self.audit,
-            self.clock,
+        self._services = build_services(
+            self.settings,
+            self._stores,
+            catalog=self.catalog,
+            objects=self.objects,
+            files=self.files,
+            engine_names=self.engines.keys(),
             pool=self.engine_pool,
-            extraction_timeout=self.settings.extraction_timeout,
+            clock=self.clock,
+            route=self._route_message,
+            signal=self._signals,
         )
-        self.executions = ExecutionService(
-            self.catalog,
-            stores.executions,
-            stores.content,
-            stores.chats,
-            self.clock,
-            max_attempts=self.settings.max_attempts,
-            max_queued_per_user=self.settings.max_queued_per_user,
-            max_queued_total=self.settings.max_queued_total,
-        )
-        self.executions.router = self._route_message
         if self.settings.demo_content:
-            await load_demo_content(stores, self.files, self.clock)
+            await load_demo_content(self._stores, self.files, self.clock)
         if self.settings.workers > 0:
             await self.start_worker()
         return self
@@ -152,17 +222,17 @@ class Runtime:
         )
         await worker.start()
         self.worker = worker
-        self.executions.signal = worker
+        self._signals.attach(worker)
         self._exit.push_async_callback(worker.stop, self.settings.shutdown_grace)
         # The job runs where executions run; any number of processes may run it at once.
-        self.retention = RetentionJob(
+        retention = RetentionJob(
             self.stores.executions,
             self.clock,
             self.settings.retention_days,
-            purge_sessions=self.sessions.purge_expired,
+            purge_sessions=self.services.sessions.purge_expired,
         )
-        self.retention.start()
-        self._exit.push_async_callback(self.retention.stop)
+        retention.start()
+        self._exit.push_async_callback(retention.stop)
         return worker
 
     async def _route_message(

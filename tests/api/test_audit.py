@@ -23,7 +23,7 @@ async def test_logins_executions_and_permission_changes_are_audited(app: App) ->
     )
     execution_id = started["actionResponse"]["executionId"]
     await app.wait(alice, execution_id)
-    await app.runtime.users.assign_permission_set(None, app.seed.bob_id, "test_runner__c")
+    await app.runtime.services.users.assign_permission_set(None, app.seed.bob_id, "test_runner__c")
     admin = await app.login(ADMIN)
     events = (await app.client.get(AUDIT, headers=admin)).json()["events"]
     kinds = [(e["kind"], e["outcome"]) for e in events]

@@ -57,7 +57,7 @@ async def test_without_a_session_every_endpoint_answers_invalid_session_id(
 async def test_without_api_access_every_endpoint_answers_insufficient_access(
     app: App, method: str, path: str, body: object
 ) -> None:
-    await app.runtime.users.create_user(
+    await app.runtime.services.users.create_user(
         None, username="noapi@test.example", password="noapi-password"
     )
     headers = await app.login(("noapi@test.example", "noapi-password"))

@@ -207,7 +207,9 @@ async def test_a_group_role_makes_a_document_visible_to_the_group(app: App) -> N
     bob = await app.login(BOB)
     path = f"{DOCS}/{app.seed.doc_b}"
     assert (await app.client.get(path, headers=bob)).json()["responseStatus"] == "FAILURE"
-    group_id = await app.runtime.users.add_group_member(None, "reviewers__c", app.seed.bob_id)
+    group_id = await app.runtime.services.users.add_group_member(
+        None, "reviewers__c", app.seed.bob_id
+    )
     await app.runtime.stores.content.grant_document_role(
         app.seed.doc_b, "viewer__v", group_id=group_id
     )
@@ -222,11 +224,11 @@ async def test_an_action_does_not_read_a_document_its_caller_lost_access_to(
     app = await app_factory(workers=0)
     headers = await app.login(BOB)
     admin = await app.login(ADMIN)
-    group_id = await app.runtime.users.add_group_member(None, "temps__c", app.seed.bob_id)
+    group_id = await app.runtime.services.users.add_group_member(None, "temps__c", app.seed.bob_id)
     await app.runtime.stores.content.grant_document_role(
         app.seed.doc_b, "viewer__v", group_id=group_id
     )
-    await app.runtime.users.assign_permission_set(None, app.seed.bob_id, "test_runner__c")
+    await app.runtime.services.users.assign_permission_set(None, app.seed.bob_id, "test_runner__c")
     started = await app.execute(
         headers, agent_name="test_agent__c", action_name="echo__c", document_id=str(app.seed.doc_b)
     )

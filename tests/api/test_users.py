@@ -132,7 +132,7 @@ async def test_available_by_user_name_follows_permission_sets(app: App) -> None:
 
     assert "quick_check__v" in await names(ALICE[0])
     assert await names(BOB[0]) == set()
-    await app.runtime.users.assign_permission_set(None, app.seed.bob_id, "test_runner__c")
+    await app.runtime.services.users.assign_permission_set(None, app.seed.bob_id, "test_runner__c")
     assert "quick_check__v" in await names(BOB[0])
     unknown = (
         await app.client.get(AGENTS, params={"available_by_user_name": "x@y"}, headers=admin)

@@ -141,7 +141,7 @@ async def test_a_crash_reaches_the_client_as_an_exception_envelope(
     def explode(name: str) -> None:
         raise RuntimeError("secret internal detail")
 
-    monkeypatch.setattr(app.runtime.catalog_service, "agent", explode)
+    monkeypatch.setattr(app.runtime.services.catalog, "agent", explode)
     response = await app.client.get(f"{AGENTS}/quick_check__v", headers=headers)
     assert response.status_code == 200
     body = response.json()

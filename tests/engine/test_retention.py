@@ -73,7 +73,7 @@ async def test_each_round_deletes_expired_sessions_and_keeps_live_ones(
     done = asyncio.Event()
 
     async def purge() -> int:
-        purged.append(await app.runtime.sessions.purge_expired())
+        purged.append(await app.runtime.services.sessions.purge_expired())
         done.set()
         return purged[-1]
 
@@ -84,7 +84,7 @@ async def test_each_round_deletes_expired_sessions_and_keeps_live_ones(
     finally:
         await job.stop()
     assert purged[0] >= 1
-    assert await app.runtime.sessions.purge_expired() == 0
+    assert await app.runtime.services.sessions.purge_expired() == 0
     assert (await app.status(live, execution_id="VAB000000000001"))["errors"][0]["type"] == (
         "INVALID_DATA"  # the live session still works: only the execution is unknown
     )

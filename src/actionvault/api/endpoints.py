@@ -1,7 +1,7 @@
 """How a route function becomes an endpoint: version check, session, errors, rendering, headers.
 
-Route functions take a `Call` and return the success payload; everything else that Vault does
-the same way on every endpoint happens here once, so no route can forget it.
+Route functions take a `RequestContext` and return the success payload; everything else that
+Vault does the same way on every endpoint happens here once, so no route can forget it.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from actionvault.api.rendering import negotiate, render
 from actionvault.api.versions import check_version
 from actionvault.domain.principals import Principal
 from actionvault.errors import ActionVaultError, InvalidData, InvalidSessionId
-from actionvault.runtime import Runtime
+from actionvault.runtime import Runtime, Services
 
 log = logging.getLogger("actionvault.api")
 
@@ -42,7 +42,9 @@ _BURST_WINDOW = 300.0
 
 
 @dataclass(slots=True)
-class Call:
+class RequestContext:
+    """What a route function gets: the request, who made it, and the services to serve it."""
+
     request: Request
     runtime: Runtime
     version: str
@@ -50,14 +52,18 @@ class Call:
     client_id: str
 
     @property
+    def services(self) -> Services:
+        return self.runtime.services
+
+    @property
     def user(self) -> Principal:
         assert self.principal is not None, "this endpoint has no session"
         return self.principal
 
 
-RouteFunction = Callable[[Call], Awaitable[dict[str, Any] | Response]]
+RouteFunction = Callable[[RequestContext], Awaitable[dict[str, Any] | Response]]
 #: Raises unless the caller may upload a file on this route; runs before the body is read.
-UploadCheck = Callable[[Call], Awaitable[None]]
+UploadCheck = Callable[[RequestContext], Awaitable[None]]
 
 
 class BurstCounter:
@@ -147,16 +153,16 @@ def endpoint(
                 session_id = session_id_from_header(request.headers.get("authorization"))
                 if session_id is None:
                     raise InvalidSessionId()
-                principal = await runtime.sessions.authenticate(session_id)
+                principal = await runtime.services.sessions.authenticate(session_id)
                 if api_access:
-                    runtime.sessions.require_api_access(principal)
-            call = Call(request, runtime, version, principal, client_id)
+                    runtime.services.sessions.require_api_access(principal)
+            context = RequestContext(request, runtime, version, principal, client_id)
             if body_limit is not None:
                 if upload is not None:
-                    await upload(call)
+                    await upload(context)
                     body_limit.allow_upload(runtime.settings)
                 body_limit.check_declared()
-            payload = await fn(call)
+            payload = await fn(context)
             if isinstance(payload, Response):
                 return payload  # a file download: not an envelope
             body = envelope.success(payload)

@@ -72,7 +72,7 @@ def add_user(
     """
 
     async def job(runtime: Any) -> int:
-        user = await runtime.users.create_user(
+        user = await runtime.services.users.create_user(
             None,
             username=username,
             password=password,
@@ -97,7 +97,7 @@ def list_users(**options: Any) -> None:
     """
 
     async def job(runtime: Any) -> list[tuple[Any, list[str]]]:
-        found, _ = await runtime.users.list_users(10_000, 0)
+        found, _ = await runtime.services.users.list_users(10_000, 0)
         return [(u, await runtime.stores.users.user_permission_sets(u.id)) for u in found]
 
     for user, sets in _run(options, job):
@@ -120,7 +120,7 @@ def set_password(username: str, password: str, **options: Any) -> None:
     """
 
     async def job(runtime: Any) -> None:
-        await runtime.users.set_password(None, await _user_id(runtime, username), password)
+        await runtime.services.users.set_password(None, await _user_id(runtime, username), password)
 
     _run(options, job)
     click.echo(f"password set for {username}")
@@ -138,7 +138,9 @@ def deactivate(username: str, **options: Any) -> None:
     """
 
     async def job(runtime: Any) -> None:
-        await runtime.users.update_user(None, await _user_id(runtime, username), active=False)
+        await runtime.services.users.update_user(
+            None, await _user_id(runtime, username), active=False
+        )
 
     _run(options, job)
     click.echo(f"deactivated {username}")
@@ -158,7 +160,7 @@ def grant(username: str, permission_set: str, **options: Any) -> None:
 
     async def job(runtime: Any) -> None:
         user_id = await _user_id(runtime, username)
-        await runtime.users.assign_permission_set(None, user_id, permission_set)
+        await runtime.services.users.assign_permission_set(None, user_id, permission_set)
 
     _run(options, job)
     click.echo(f"{username} now holds {permission_set}")
@@ -177,7 +179,9 @@ def add_to_group(username: str, group: str, **options: Any) -> None:
     """
 
     async def job(runtime: Any) -> None:
-        await runtime.users.add_group_member(None, group, await _user_id(runtime, username))
+        await runtime.services.users.add_group_member(
+            None, group, await _user_id(runtime, username)
+        )
 
     _run(options, job)
     click.echo(f"{username} is in {group}")
@@ -222,7 +226,7 @@ def permission_set(
     grants = tuple(_object_grant(o) for o in objects)
 
     async def job(runtime: Any) -> None:
-        await runtime.users.save_permission_set(
+        await runtime.services.users.save_permission_set(
             None,
             name,
             label=label,
@@ -295,7 +299,7 @@ def import_content(path: Path, owner: str, document_type: str, **options: Any) -
             session_id="",
             permissions=await runtime.stores.users.permissions(credentials.user.id),
         )
-        importer = Importer(runtime.content, runtime.stores.content)
+        importer = Importer(runtime.services.content, runtime.stores.content)
         with click.progressbar(
             length=len(plan), label="importing", file=sys.stderr, show_pos=True
         ) as bar:

@@ -22,7 +22,7 @@ from actionvault.content.files import FileStore, FileTooLarge
 from actionvault.domain import audit
 from actionvault.domain.content import DocumentVersion, ObjectRecord
 from actionvault.domain.objects import SYSTEM_FIELDS, ObjectCatalog, ObjectDefinition
-from actionvault.domain.permissions import object_permission
+from actionvault.domain.permissions import can_edit_document, object_permission
 from actionvault.domain.principals import Principal
 from actionvault.errors import (
     AttributeNotSupported,
@@ -38,7 +38,6 @@ from actionvault.services.audit import AuditService
 from actionvault.store.content import DuplicateRecordId, NewVersion, SQLContentStore
 
 _NAME = re.compile(r"[a-z][a-z0-9_]*__(v|c|sys)", re.ASCII)
-_EDIT_ROLES = frozenset({"owner__v", "editor__v"})
 _DOCUMENT_FIELDS = frozenset({"name__v", "type__v", "lifecycle__v", "status__v"})
 
 
@@ -172,13 +171,7 @@ class ContentService:
         latest = await self.latest_visible(principal, document_id)
         if not principal.is_admin:
             roles = await self._content.document_roles(document_id)
-            held = {
-                role
-                for role, members in roles.items()
-                if principal.user_id in members["users"]
-                or principal.group_ids.intersection(members["groups"])
-            }
-            if not held & _EDIT_ROLES:
+            if not can_edit_document(principal, roles):
                 raise InsufficientAccess(
                     f"You need the owner or editor role on document [{document_id}] "
                     "to add a version."

@@ -110,11 +110,16 @@ class Started:
 
 
 class _NullSignal:
+    """No workers in this process: they hear of new work from the store."""
+
     def work_available(self) -> None:
         pass
 
     def cancel_requested(self, number: int) -> None:
         pass
+
+
+NULL_SIGNAL: WorkSignal = _NullSignal()
 
 
 class ExecutionService:
@@ -128,17 +133,19 @@ class ExecutionService:
         max_attempts: int = 3,
         max_queued_per_user: int = 200,
         max_queued_total: int = 100_000,
+        router: MessageRouter = lexical_router,
+        signal: WorkSignal = NULL_SIGNAL,
     ) -> None:
         self._catalog = catalog
         self._executions = executions
         self._content = content
         self._chats = chats
-        #: Chooses the action for a chat message; the runtime installs the best it has.
-        self.router: MessageRouter = lexical_router
+        #: Chooses the action for a chat message: the best the runtime has.
+        self._router = router
         self._clock = clock
         self._max_attempts = max_attempts
         self._limits = QueueLimits(per_user=max_queued_per_user, total=max_queued_total)
-        self.signal: WorkSignal = _NullSignal()
+        self._signal = signal
 
     async def execute(self, principal: Principal, request: ExecuteRequest) -> Started:
         chat: Chat | None = None
@@ -226,7 +233,7 @@ class ExecutionService:
                 "This server has as many executions waiting as it queues; try again shortly."
             ) from None
         if failure is None:
-            self.signal.work_available()
+            self._signal.work_available()
         return Started(execution, routed and request.agent_name is None)
 
     async def _unrouted(
@@ -290,7 +297,7 @@ class ExecutionService:
         history: list[str] = []
         if chat is not None:
             history = [t.user_message or "" for t in await self._chats.turns(chat.id, limit=5)]
-        choice = await self.router(request.user_message, candidates, history)
+        choice = await self._router(request.user_message, candidates, history)
         if choice is not None:
             return choice
         offered = "; ".join(
@@ -425,7 +432,7 @@ class ExecutionService:
                 "and cannot be cancelled"
             )
         if outcome is CancelOutcome.REQUESTED:
-            self.signal.cancel_requested(execution.number)
+            self._signal.cancel_requested(execution.number)
         return execution
 
     async def _visible(self, principal: Principal, execution_id: str) -> Execution:

@@ -6,7 +6,7 @@ from typing import Any
 
 from starlette.routing import Route
 
-from actionvault.api.endpoints import Call, endpoint
+from actionvault.api.endpoints import RequestContext, endpoint
 from actionvault.domain.agents import Action, Agent, Scope
 
 
@@ -22,29 +22,30 @@ def _action_url(version: str, agent: Agent, action: Action) -> str:
     return f"/api/{version}/services/ai/agent_action/{agent.name}/{action.name}"
 
 
-def _query(call: Call, name: str) -> str | None:
-    value = call.request.query_params.get(name)
+def _query(context: RequestContext, name: str) -> str | None:
+    value = context.request.query_params.get(name)
     return value.strip() or None if value is not None else None
 
 
-async def list_agents(call: Call) -> dict[str, Any]:
-    agents = await call.runtime.catalog_service.list_agents(
-        call.user,
-        agent_name=_query(call, "agent_name"),
-        available_by_user_name=_query(call, "available_by_user_name"),
-        object_name=_query(call, "object"),
-        object_type=_query(call, "object_type"),
-        document_type=_query(call, "document_type"),
+async def list_agents(context: RequestContext) -> dict[str, Any]:
+    agents = await context.services.catalog.list_agents(
+        context.user,
+        agent_name=_query(context, "agent_name"),
+        available_by_user_name=_query(context, "available_by_user_name"),
+        object_name=_query(context, "object"),
+        object_type=_query(context, "object_type"),
+        document_type=_query(context, "document_type"),
     )
     return {
         "agents": [
-            {"name": a.name, "label": a.label, "url": _agent_url(call.version, a)} for a in agents
+            {"name": a.name, "label": a.label, "url": _agent_url(context.version, a)}
+            for a in agents
         ]
     }
 
 
-async def retrieve_agent(call: Call) -> dict[str, Any]:
-    agent = call.runtime.catalog_service.agent(call.request.path_params["agent_name"])
+async def retrieve_agent(context: RequestContext) -> dict[str, Any]:
+    agent = context.services.catalog.agent(context.request.path_params["agent_name"])
     body: dict[str, Any] = {
         "name": agent.name,
         "label": agent.label,
@@ -68,7 +69,7 @@ async def retrieve_agent(call: Call) -> dict[str, Any]:
                 {
                     "name": action.name,
                     "label": action.label,
-                    "url": _action_url(call.version, agent, action),
+                    "url": _action_url(context.version, agent, action),
                 }
                 for action in agent.actions
             ],
@@ -77,7 +78,7 @@ async def retrieve_agent(call: Call) -> dict[str, Any]:
     return {"agent": body}
 
 
-async def list_agent_actions(call: Call) -> dict[str, Any]:
+async def list_agent_actions(context: RequestContext) -> dict[str, Any]:
     return {
         "agents": [
             {
@@ -89,19 +90,19 @@ async def list_agent_actions(call: Call) -> dict[str, Any]:
                         "name": action.name,
                         "label": action.label,
                         "description": action.description,
-                        "url": _execute_url(call.version),
+                        "url": _execute_url(context.version),
                     }
                     for action in agent.actions
                 ],
             }
-            for agent in call.runtime.catalog_service.catalog
+            for agent in context.services.catalog.catalog
         ]
     }
 
 
-async def retrieve_agent_action(call: Call) -> dict[str, Any]:
-    params = call.request.path_params
-    agent, action = call.runtime.catalog_service.action(params["agent_name"], params["action_name"])
+async def retrieve_agent_action(context: RequestContext) -> dict[str, Any]:
+    params = context.request.path_params
+    agent, action = context.services.catalog.action(params["agent_name"], params["action_name"])
     return {
         "agentAction": {
             "name": action.name,

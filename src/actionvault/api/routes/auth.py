@@ -9,7 +9,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from actionvault.api import envelope
-from actionvault.api.endpoints import Call, endpoint, respond
+from actionvault.api.endpoints import RequestContext, endpoint, respond
 from actionvault.api.forms import read_form
 from actionvault.api.versions import SUPPORTED_VERSIONS
 
@@ -20,17 +20,17 @@ async def list_versions(request: Request) -> Response:
     return respond(request, envelope.success({"values": values}))
 
 
-async def login(call: Call) -> dict[str, Any]:
-    form = await read_form(call.request)
-    client = call.request.client
-    session_id, user = await call.runtime.sessions.login(
+async def login(context: RequestContext) -> dict[str, Any]:
+    form = await read_form(context.request)
+    client = context.request.client
+    session_id, user = await context.services.sessions.login(
         form.get("username"),
         form.get("password"),
-        call.client_id,
+        context.client_id,
         address=client.host if client else "unknown",
     )
-    settings = call.runtime.settings
-    base = str(call.request.base_url).rstrip("/")
+    settings = context.runtime.settings
+    base = str(context.request.base_url).rstrip("/")
     return {
         "sessionId": session_id,
         "userId": user.id,
@@ -39,13 +39,13 @@ async def login(call: Call) -> dict[str, Any]:
     }
 
 
-async def keep_alive(call: Call) -> dict[str, Any]:
-    await call.runtime.sessions.keep_alive(call.user)
+async def keep_alive(context: RequestContext) -> dict[str, Any]:
+    await context.services.sessions.keep_alive(context.user)
     return {}
 
 
-async def logout(call: Call) -> dict[str, Any]:
-    await call.runtime.sessions.logout(call.user)
+async def logout(context: RequestContext) -> dict[str, Any]:
+    await context.services.sessions.logout(context.user)
     return {}
 
 

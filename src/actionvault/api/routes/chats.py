@@ -6,7 +6,7 @@ from typing import Any
 
 from starlette.routing import Route
 
-from actionvault.api.endpoints import Call, endpoint
+from actionvault.api.endpoints import RequestContext, endpoint
 from actionvault.api.routes.executions import output_wire
 from actionvault.domain.chats import Chat
 from actionvault.domain.executions import Execution, ExecutionState
@@ -37,8 +37,8 @@ def _turn(execution: Execution) -> dict[str, Any]:
     return turn
 
 
-async def list_chats(call: Call) -> dict[str, Any]:
-    chats = await call.runtime.executions.chats(call.user)
+async def list_chats(context: RequestContext) -> dict[str, Any]:
+    chats = await context.services.executions.chats(context.user)
     return {
         "chats": [
             {"chatId": c.id, "createdAt": c.created_at, "turns": c.turns, **_target(c)}
@@ -47,8 +47,10 @@ async def list_chats(call: Call) -> dict[str, Any]:
     }
 
 
-async def retrieve_chat(call: Call) -> dict[str, Any]:
-    chat, turns = await call.runtime.executions.chat(call.user, call.request.path_params["chat_id"])
+async def retrieve_chat(context: RequestContext) -> dict[str, Any]:
+    chat, turns = await context.services.executions.chat(
+        context.user, context.request.path_params["chat_id"]
+    )
     return {
         "chat": {
             "chatId": chat.id,
@@ -59,8 +61,10 @@ async def retrieve_chat(call: Call) -> dict[str, Any]:
     }
 
 
-async def delete_chat(call: Call) -> dict[str, Any]:
-    await call.runtime.executions.delete_chat(call.user, call.request.path_params["chat_id"])
+async def delete_chat(context: RequestContext) -> dict[str, Any]:
+    await context.services.executions.delete_chat(
+        context.user, context.request.path_params["chat_id"]
+    )
     return {}
 
 

@@ -8,7 +8,7 @@ from urllib.parse import quote
 from starlette.responses import FileResponse
 from starlette.routing import Route
 
-from actionvault.api.endpoints import DOWNLOAD_HEADERS, Call, endpoint
+from actionvault.api.endpoints import DOWNLOAD_HEADERS, RequestContext, endpoint
 from actionvault.api.forms import read_fields
 from actionvault.api.params import path_id
 from actionvault.domain.content import DocumentVersion
@@ -18,31 +18,31 @@ from actionvault.errors import InsufficientAccess
 _DOCS = "/api/{version}/objects/documents"
 
 
-def _int(call: Call, name: str, what: str) -> int:
-    return path_id(call.request.path_params[name], what)
+def _int(context: RequestContext, name: str, what: str) -> int:
+    return path_id(context.request.path_params[name], what)
 
 
-async def _may_create_document(call: Call) -> None:
+async def _may_create_document(context: RequestContext) -> None:
     """Any user with API access may create a document (and becomes its owner)."""
 
 
-async def _may_add_version(call: Call) -> None:
+async def _may_add_version(context: RequestContext) -> None:
     """Checked before the file is read: only who may edit the document sends one."""
-    document_id = _int(call, "document_id", "Document")
-    content = call.runtime.content
-    await content.latest_visible(call.user, document_id)
-    if not can_edit_document(call.user, await content.roles(document_id)):
+    document_id = _int(context, "document_id", "Document")
+    content = context.services.content
+    await content.latest_visible(context.user, document_id)
+    if not can_edit_document(context.user, await content.roles(document_id)):
         raise InsufficientAccess(
             f"You need the owner or editor role on document [{document_id}] to add a version."
         )
 
 
-def _version_url(call: Call, document_id: int, major: int, minor: int) -> str:
-    base = str(call.request.base_url).rstrip("/")
-    return f"{base}/api/{call.version}/objects/documents/{document_id}/versions/{major}/{minor}"
+def _version_url(context: RequestContext, document_id: int, major: int, minor: int) -> str:
+    base = str(context.request.base_url).rstrip("/")
+    return f"{base}/api/{context.version}/objects/documents/{document_id}/versions/{major}/{minor}"
 
 
-async def document_fields(call: Call, version: DocumentVersion) -> dict[str, Any]:
+async def document_fields(context: RequestContext, version: DocumentVersion) -> dict[str, Any]:
     document = version.document
     fields: dict[str, Any] = {
         "id": document.id,
@@ -63,7 +63,7 @@ async def document_fields(call: Call, version: DocumentVersion) -> dict[str, Any
         "has_text__sys": bool(version.text.strip()),
         **document.fields,
     }
-    fields.update(await call.runtime.content.roles(document.id))
+    fields.update(await context.services.content.roles(document.id))
     return fields
 
 
@@ -73,16 +73,16 @@ def _iso(moment: float) -> str:
     return datetime.fromtimestamp(moment, UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")[:-4] + "Z"
 
 
-async def create_document(call: Call) -> dict[str, Any]:
-    async with read_fields(call.request) as (fields, upload):
-        created = await call.runtime.content.create_document(call.user, fields, upload)
+async def create_document(context: RequestContext) -> dict[str, Any]:
+    async with read_fields(context.request) as (fields, upload):
+        created = await context.services.content.create_document(context.user, fields, upload)
     return {"responseMessage": "successfully created document", "id": created.document.id}
 
 
-async def create_version(call: Call) -> dict[str, Any]:
-    document_id = _int(call, "document_id", "Document")
-    async with read_fields(call.request) as (_, upload):
-        created = await call.runtime.content.create_version(call.user, document_id, upload)
+async def create_version(context: RequestContext) -> dict[str, Any]:
+    document_id = _int(context, "document_id", "Document")
+    async with read_fields(context.request) as (_, upload):
+        created = await context.services.content.create_version(context.user, document_id, upload)
     return {
         "responseMessage": "New draft successfully created",
         "major_version_number__v": created.major,
@@ -90,40 +90,40 @@ async def create_version(call: Call) -> dict[str, Any]:
     }
 
 
-async def retrieve_document(call: Call) -> dict[str, Any]:
-    document_id = _int(call, "document_id", "Document")
-    content = call.runtime.content
-    latest = await content.latest_visible(call.user, document_id)
-    versions = await content.versions(call.user, document_id)
+async def retrieve_document(context: RequestContext) -> dict[str, Any]:
+    document_id = _int(context, "document_id", "Document")
+    content = context.services.content
+    latest = await content.latest_visible(context.user, document_id)
+    versions = await content.versions(context.user, document_id)
     return {
-        "document": await document_fields(call, latest),
+        "document": await document_fields(context, latest),
         "versions": [
-            {"number": f"{a}.{b}", "value": _version_url(call, document_id, a, b)}
+            {"number": f"{a}.{b}", "value": _version_url(context, document_id, a, b)}
             for a, b in versions
         ],
     }
 
 
-async def list_versions(call: Call) -> dict[str, Any]:
-    document_id = _int(call, "document_id", "Document")
-    versions = await call.runtime.content.versions(call.user, document_id)
+async def list_versions(context: RequestContext) -> dict[str, Any]:
+    document_id = _int(context, "document_id", "Document")
+    versions = await context.services.content.versions(context.user, document_id)
     return {
         "versions": [
-            {"number": f"{a}.{b}", "value": _version_url(call, document_id, a, b)}
+            {"number": f"{a}.{b}", "value": _version_url(context, document_id, a, b)}
             for a, b in versions
         ]
     }
 
 
-async def _version(call: Call) -> DocumentVersion:
-    document_id = _int(call, "document_id", "Document")
-    major = _int(call, "major", "Version")
-    minor = _int(call, "minor", "Version")
-    return await call.runtime.content.version(call.user, document_id, major, minor)
+async def _version(context: RequestContext) -> DocumentVersion:
+    document_id = _int(context, "document_id", "Document")
+    major = _int(context, "major", "Version")
+    minor = _int(context, "minor", "Version")
+    return await context.services.content.version(context.user, document_id, major, minor)
 
 
-async def retrieve_version(call: Call) -> dict[str, Any]:
-    return {"document": await document_fields(call, await _version(call))}
+async def retrieve_version(context: RequestContext) -> dict[str, Any]:
+    return {"document": await document_fields(context, await _version(context))}
 
 
 #: Types a browser shows without running anything in them. Any other file (HTML, SVG, XML,
@@ -148,8 +148,8 @@ def download_type(mime_type: str) -> str:
     return mime_type if mime_type in _INERT_TYPES else "application/octet-stream"
 
 
-def _download(call: Call, version: DocumentVersion) -> FileResponse:
-    path = call.runtime.content.file_path(version)
+def _download(context: RequestContext, version: DocumentVersion) -> FileResponse:
+    path = context.services.content.file_path(version)
     name = version.file_name
     return FileResponse(
         path,
@@ -162,13 +162,15 @@ def _download(call: Call, version: DocumentVersion) -> FileResponse:
     )
 
 
-async def download_version_file(call: Call) -> FileResponse:
-    return _download(call, await _version(call))
+async def download_version_file(context: RequestContext) -> FileResponse:
+    return _download(context, await _version(context))
 
 
-async def download_latest_file(call: Call) -> FileResponse:
-    document_id = _int(call, "document_id", "Document")
-    return _download(call, await call.runtime.content.latest_visible(call.user, document_id))
+async def download_latest_file(context: RequestContext) -> FileResponse:
+    document_id = _int(context, "document_id", "Document")
+    return _download(
+        context, await context.services.content.latest_visible(context.user, document_id)
+    )
 
 
 _VERSION = f"{_DOCS}/{{document_id}}/versions/{{major}}/{{minor}}"

@@ -6,7 +6,7 @@ from typing import Any
 
 from starlette.routing import Route
 
-from actionvault.api.endpoints import Call, endpoint
+from actionvault.api.endpoints import RequestContext, endpoint
 from actionvault.api.requests import (
     parse_execute,
     parse_execution_id_body,
@@ -19,16 +19,18 @@ def _status_url(version: str, execution: Execution) -> str:
     return f"/api/{version}/services/ai/agent_actions/status?execution_id={execution.execution_id}"
 
 
-async def execute(call: Call) -> dict[str, Any]:
-    body = parse_json_object(await call.request.body())
-    started = await call.runtime.executions.execute(call.user, parse_execute(body, call.client_id))
+async def execute(context: RequestContext) -> dict[str, Any]:
+    body = parse_json_object(await context.request.body())
+    started = await context.services.executions.execute(
+        context.user, parse_execute(body, context.client_id)
+    )
     execution = started.execution
     # Execute always answers IN_PROGRESS, as Vault's does; the outcome is for status to tell,
     # even when it is known at once (a chat message that no action answers).
     response: dict[str, Any] = {
         "actionStatus": "IN_PROGRESS",
         "executionId": execution.execution_id,
-        "urls": [_status_url(call.version, execution)],
+        "urls": [_status_url(context.version, execution)],
     }
     if execution.external_id is not None:
         response["externalId"] = execution.external_id
@@ -46,10 +48,10 @@ def output_wire(output: ActionOutput) -> dict[str, Any]:
     return wire
 
 
-async def status(call: Call) -> dict[str, Any]:
-    query = call.request.query_params
-    execution = await call.runtime.executions.status(
-        call.user,
+async def status(context: RequestContext) -> dict[str, Any]:
+    query = context.request.query_params
+    execution = await context.services.executions.status(
+        context.user,
         execution_id=query.get("execution_id") or None,
         external_id=query.get("external_id") or None,
     )
@@ -69,13 +71,13 @@ async def status(call: Call) -> dict[str, Any]:
     return {"actionResponse": response}
 
 
-async def cancel(call: Call) -> dict[str, Any]:
-    raw = await call.request.body()
+async def cancel(context: RequestContext) -> dict[str, Any]:
+    raw = await context.request.body()
     # An empty body is a missing execution_id (PARAMETER_REQUIRED), not malformed JSON;
     # clients that put the id in the query string are served too.
     body = parse_json_object(raw) if raw.strip() else {}
-    execution_id = parse_execution_id_body(body) or call.request.query_params.get("execution_id")
-    execution = await call.runtime.executions.cancel(call.user, execution_id or None)
+    execution_id = parse_execution_id_body(body) or context.request.query_params.get("execution_id")
+    execution = await context.services.executions.cancel(context.user, execution_id or None)
     return {"data": {"actionStatus": "SUBMITTED", "executionId": execution.execution_id}}
 
 

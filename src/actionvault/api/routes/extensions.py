@@ -7,7 +7,7 @@ from typing import Any
 from starlette.responses import Response
 from starlette.routing import Route
 
-from actionvault.api.endpoints import DOWNLOAD_HEADERS, Call, endpoint
+from actionvault.api.endpoints import DOWNLOAD_HEADERS, RequestContext, endpoint
 from actionvault.api.params import number, whole_number
 from actionvault.errors import InvalidData
 from actionvault.services.audit import events_as_csv
@@ -16,10 +16,10 @@ from actionvault.services.audit import events_as_csv
 _LATEST = 95_617_584_000.0
 
 
-async def audit_trail(call: Call) -> dict[str, Any] | Response:
-    query = call.request.query_params
-    events = await call.runtime.audit.events(
-        call.user,
+async def audit_trail(context: RequestContext) -> dict[str, Any] | Response:
+    query = context.request.query_params
+    events = await context.services.audit.events(
+        context.user,
         since=number(query, "since", 0.0, minimum=0.0, maximum=_LATEST),
         kind=query.get("kind") or None,
         user_id=whole_number(query, "user_id", 0, minimum=1) or None,
@@ -57,8 +57,8 @@ async def audit_trail(call: Call) -> dict[str, Any] | Response:
 _MAX_DEFINITION_BYTES = 256 * 1024
 
 
-async def define_agent(call: Call) -> dict[str, Any]:
-    body = await call.request.body()
+async def define_agent(context: RequestContext) -> dict[str, Any]:
+    body = await context.request.body()
     if not body.strip():
         raise InvalidData("Send the agent's YAML definition as the request body.")
     if len(body) > _MAX_DEFINITION_BYTES:
@@ -67,18 +67,18 @@ async def define_agent(call: Call) -> dict[str, Any]:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
         raise InvalidData("The definition must be UTF-8 text.") from None
-    agent = await call.runtime.agent_admin.define(call.user, text)
+    agent = await context.services.agents.define(context.user, text)
     return {
         "agent": {
             "name": agent.name,
             "label": agent.label,
-            "url": f"/api/{call.version}/services/ai/agents/{agent.name}",
+            "url": f"/api/{context.version}/services/ai/agents/{agent.name}",
         }
     }
 
 
-async def remove_agent(call: Call) -> dict[str, Any]:
-    await call.runtime.agent_admin.remove(call.user, call.request.path_params["agent_name"])
+async def remove_agent(context: RequestContext) -> dict[str, Any]:
+    await context.services.agents.remove(context.user, context.request.path_params["agent_name"])
     return {}
 
 

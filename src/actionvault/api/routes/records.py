@@ -6,7 +6,7 @@ from typing import Any
 
 from starlette.routing import Route
 
-from actionvault.api.endpoints import Call, endpoint
+from actionvault.api.endpoints import RequestContext, endpoint
 from actionvault.api.params import MAX_OFFSET, whole_number
 from actionvault.api.requests import parse_json_body
 from actionvault.domain.content import ObjectRecord
@@ -16,9 +16,9 @@ from actionvault.errors import ActionVaultError, InvalidData
 _MAX_RECORDS = 500
 
 
-def _object_details(call: Call, definition: ObjectDefinition) -> dict[str, Any]:
+def _object_details(context: RequestContext, definition: ObjectDefinition) -> dict[str, Any]:
     return {
-        "url": f"/api/{call.version}/metadata/vobjects/{definition.name}",
+        "url": f"/api/{context.version}/metadata/vobjects/{definition.name}",
         "label": definition.label,
         "name": definition.name,
         "label_plural": definition.label_plural,
@@ -26,8 +26,8 @@ def _object_details(call: Call, definition: ObjectDefinition) -> dict[str, Any]:
     }
 
 
-def _record_url(call: Call, record: ObjectRecord) -> str:
-    return f"/api/{call.version}/vobjects/{record.object_name}/{record.id}"
+def _record_url(context: RequestContext, record: ObjectRecord) -> str:
+    return f"/api/{context.version}/vobjects/{record.object_name}/{record.id}"
 
 
 def record_data(record: ObjectRecord) -> dict[str, Any]:
@@ -47,16 +47,16 @@ def record_data(record: ObjectRecord) -> dict[str, Any]:
     }
 
 
-async def create_records(call: Call) -> dict[str, Any]:
-    object_name = call.request.path_params["object_name"]
-    call.runtime.content.object(object_name)
-    body = parse_json_body(await call.request.body())
+async def create_records(context: RequestContext) -> dict[str, Any]:
+    object_name = context.request.path_params["object_name"]
+    context.services.content.object(object_name)
+    body = parse_json_body(await context.request.body())
     rows = body if isinstance(body, list) else [body]
     if not rows:
         raise InvalidData("Send a JSON list of records to create")
     if len(rows) > _MAX_RECORDS:
         raise InvalidData(f"At most {_MAX_RECORDS} records can be created at once")
-    results = await call.runtime.content.create_records(call.user, object_name, rows)
+    results = await context.services.content.create_records(context.user, object_name, rows)
     data: list[dict[str, Any]] = []
     for result in results:
         if isinstance(result, ActionVaultError):
@@ -70,7 +70,7 @@ async def create_records(call: Call) -> dict[str, Any]:
             data.append(
                 {
                     "responseStatus": "SUCCESS",
-                    "data": {"id": result.id, "url": _record_url(call, result)},
+                    "data": {"id": result.id, "url": _record_url(context, result)},
                 }
             )
     payload: dict[str, Any] = {"data": data}
@@ -85,36 +85,36 @@ async def create_records(call: Call) -> dict[str, Any]:
     return payload
 
 
-async def retrieve_record(call: Call) -> dict[str, Any]:
-    params = call.request.path_params
-    content = call.runtime.content
-    record = await content.record(call.user, params["object_name"], params["record_id"])
+async def retrieve_record(context: RequestContext) -> dict[str, Any]:
+    params = context.request.path_params
+    content = context.services.content
+    record = await content.record(context.user, params["object_name"], params["record_id"])
     definition = content.object(record.object_name)
     roles = await content.record_roles(record.id)
     return {
         "responseDetails": {
-            "url": _record_url(call, record),
-            "object": _object_details(call, definition),
+            "url": _record_url(context, record),
+            "object": _object_details(context, definition),
         },
         "data": record_data(record),
         "manually_assigned_sharing_roles": roles,
     }
 
 
-async def list_records(call: Call) -> dict[str, Any]:
-    object_name = call.request.path_params["object_name"]
-    query = call.request.query_params
+async def list_records(context: RequestContext) -> dict[str, Any]:
+    object_name = context.request.path_params["object_name"]
+    query = context.request.query_params
     limit = whole_number(query, "limit", 200, minimum=1, maximum=1000)
     offset = whole_number(query, "offset", 0, maximum=MAX_OFFSET)
-    content = call.runtime.content
+    content = context.services.content
     definition = content.object(object_name)
-    records = await content.records(call.user, object_name, limit, offset)
+    records = await content.records(context.user, object_name, limit, offset)
     return {
         "responseDetails": {
             "limit": limit,
             "offset": offset,
             "size": len(records),
-            "object": _object_details(call, definition),
+            "object": _object_details(context, definition),
         },
         "data": [record_data(r) for r in records],
     }

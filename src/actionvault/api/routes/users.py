@@ -6,7 +6,7 @@ from typing import Any
 
 from starlette.routing import Route
 
-from actionvault.api.endpoints import Call, endpoint
+from actionvault.api.endpoints import RequestContext, endpoint
 from actionvault.api.forms import read_fields
 from actionvault.api.params import MAX_OFFSET, path_id, whole_number
 from actionvault.domain.principals import User
@@ -25,8 +25,8 @@ def user_fields(user: User) -> dict[str, Any]:
     }
 
 
-def _user_id(call: Call) -> int:
-    return path_id(call.request.path_params["user_id"], "User")
+def _user_id(context: RequestContext) -> int:
+    return path_id(context.request.path_params["user_id"], "User")
 
 
 def _flag(value: str | None, name: str) -> bool | None:
@@ -37,16 +37,16 @@ def _flag(value: str | None, name: str) -> bool | None:
     raise InvalidData.for_parameter(name, value, "expected true or false")
 
 
-async def current_user(call: Call) -> dict[str, Any]:
-    return {"users": [{"user": user_fields(call.user.user)}]}
+async def current_user(context: RequestContext) -> dict[str, Any]:
+    return {"users": [{"user": user_fields(context.user.user)}]}
 
 
-async def list_users(call: Call) -> dict[str, Any]:
-    query = call.request.query_params
+async def list_users(context: RequestContext) -> dict[str, Any]:
+    query = context.request.query_params
     limit = whole_number(query, "limit", 200, minimum=1, maximum=1000)
     name = "start" if "start" in query else "offset"
     offset = whole_number(query, name, 0, maximum=MAX_OFFSET)
-    users, total = await call.runtime.users.list_users(limit, offset)
+    users, total = await context.services.users.list_users(limit, offset)
     return {
         "size": len(users),
         "start": offset,
@@ -56,17 +56,17 @@ async def list_users(call: Call) -> dict[str, Any]:
     }
 
 
-async def retrieve_user(call: Call) -> dict[str, Any]:
-    user = await call.runtime.users.user(_user_id(call))
+async def retrieve_user(context: RequestContext) -> dict[str, Any]:
+    user = await context.services.users.user(_user_id(context))
     return {"users": [{"user": user_fields(user)}]}
 
 
-async def create_user(call: Call) -> dict[str, Any]:
-    async with read_fields(call.request) as (fields, _):
+async def create_user(context: RequestContext) -> dict[str, Any]:
+    async with read_fields(context.request) as (fields, _):
         pass
     sets = tuple(s.strip() for s in fields.get("permission_sets", "").split(",") if s.strip())
-    user = await call.runtime.users.create_user(
-        call.user,
+    user = await context.services.users.create_user(
+        context.user,
         username=fields.get("user_name__v"),
         password=fields.get("password__v"),
         first_name=fields.get("user_first_name__v", ""),
@@ -78,12 +78,12 @@ async def create_user(call: Call) -> dict[str, Any]:
     return {"id": user.id}
 
 
-async def update_user(call: Call) -> dict[str, Any]:
-    async with read_fields(call.request) as (fields, _):
+async def update_user(context: RequestContext) -> dict[str, Any]:
+    async with read_fields(context.request) as (fields, _):
         pass
-    user = await call.runtime.users.update_user(
-        call.user,
-        _user_id(call),
+    user = await context.services.users.update_user(
+        context.user,
+        _user_id(context),
         active=_flag(fields.get("active__v"), "active__v"),
         security_profile=fields.get("security_profile__v"),
         first_name=fields.get("user_first_name__v"),
@@ -93,15 +93,15 @@ async def update_user(call: Call) -> dict[str, Any]:
     return {"id": user.id}
 
 
-async def change_password(call: Call) -> dict[str, Any]:
-    async with read_fields(call.request) as (fields, _):
+async def change_password(context: RequestContext) -> dict[str, Any]:
+    async with read_fields(context.request) as (fields, _):
         pass
     current, new = fields.get("password__v"), fields.get("new_password__v")
     if not current:
         raise ParameterRequired.named("password__v")
     if not new:
         raise ParameterRequired.named("new_password__v")
-    await call.runtime.users.change_own_password(call.user, current, new)
+    await context.services.users.change_own_password(context.user, current, new)
     return {}
 
 
