@@ -233,3 +233,30 @@ async def close_app(app: App) -> None:
 
 
 AppFactory = Callable[..., Awaitable[App]]
+
+
+async def run_sql(app: App, sql: str) -> None:
+    """Raw SQL on the app's database through a connection of the test's own, for what no
+    product path may do (forging audit events, changing grants behind the server's back)."""
+    await run_sql_at(app.runtime.settings.resolved_database_url, sql)
+
+
+async def run_sql_at(url: str, sql: str) -> None:
+    """Raw SQL on the database at `url`, through a connection of the test's own."""
+    if url.startswith("sqlite:///"):
+        import sqlite3
+
+        def run() -> None:
+            connection = sqlite3.connect(url.removeprefix("sqlite:///"), timeout=10)
+            try:
+                connection.executescript(sql)
+                connection.commit()
+            finally:
+                connection.close()
+
+        await asyncio.to_thread(run)
+        return
+    import psycopg
+
+    async with await psycopg.AsyncConnection.connect(url, autocommit=True) as connection:
+        await connection.execute(sql.encode())

@@ -7,7 +7,7 @@ import io
 
 import pytest
 
-from support import ADMIN, ALICE, App
+from support import ADMIN, ALICE, App, run_sql
 
 AUDIT = "/api/v26.1/ext/audit"
 
@@ -61,11 +61,10 @@ async def test_only_administrators_read_the_trail(app: App) -> None:
 
 async def test_audit_events_cannot_be_changed_or_deleted(app: App) -> None:
     await app.login(ALICE)
-    run = app.runtime.stores.database.run_script  # type: ignore[attr-defined]
     with pytest.raises(Exception, match="append-only"):
-        await run("UPDATE audit_events SET outcome = 'forged'")
+        await run_sql(app, "UPDATE audit_events SET outcome = 'forged'")
     with pytest.raises(Exception, match="append-only"):
-        await run("DELETE FROM audit_events")
+        await run_sql(app, "DELETE FROM audit_events")
 
 
 async def test_a_message_no_action_answers_is_audited_as_requested_and_finished(

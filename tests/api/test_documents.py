@@ -7,7 +7,7 @@ import json
 import pytest
 
 from samples import docx_with, pdf_with_pages
-from support import ADMIN, ALICE, BOB, App, AppFactory
+from support import ADMIN, ALICE, BOB, App, AppFactory, run_sql
 
 DOCS = "/api/v26.1/objects/documents"
 
@@ -234,9 +234,7 @@ async def test_an_action_does_not_read_a_document_its_caller_lost_access_to(
     )
     assert started["responseStatus"] == "SUCCESS", started
     # Access goes before a worker picks the execution up.
-    await app.runtime.stores.database.run_script(  # type: ignore[attr-defined]
-        f"DELETE FROM group_members WHERE group_id = {group_id}"
-    )
+    await run_sql(app, f"DELETE FROM group_members WHERE group_id = {group_id}")
     await app.runtime.start_worker(concurrency=1)
     done = await app.wait(admin, started["actionResponse"]["executionId"])
     assert done["actionStatus"] == "FAILURE"

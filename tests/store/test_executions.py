@@ -17,6 +17,7 @@ from actionvault.domain.executions import (
 )
 from actionvault.ports import QueueFull
 from actionvault.store import Stores, open_stores
+from support import run_sql_at
 
 
 @pytest.fixture
@@ -141,8 +142,7 @@ async def test_execution_numbers_are_never_reused(database_url: str) -> None:
     try:
         await stores.users.add_user(username="u@test.example", password_hash="x", now=time.time())
         first = await add(stores, 2)
-        run = getattr(stores.database, "run_script")  # noqa: B009 - both databases have it
-        await run("DELETE FROM executions")
+        await run_sql_at(database_url, "DELETE FROM executions")
         second = await add(stores, 1)
         assert second[0] > max(first)
     finally:

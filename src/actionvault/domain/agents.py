@@ -7,8 +7,6 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-CONTEXT_PARTS = ("document_text", "document_fields", "record_fields", "related_records")
-
 
 class Scope(StrEnum):
     """What an agent's actions run on."""

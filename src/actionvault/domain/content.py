@@ -49,13 +49,6 @@ class DocumentVersion:
     def version_label(self) -> str:
         return f"{self.major}.{self.minor}"
 
-    def segment_at(self, offset: int) -> Segment | None:
-        """The segment holding a text offset, for citing a page or heading."""
-        for segment in self.segments:
-            if segment.start <= offset < segment.end:
-                return segment
-        return None
-
 
 @dataclass(frozen=True, slots=True)
 class ObjectRecord:

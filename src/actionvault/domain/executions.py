@@ -9,17 +9,14 @@ from actionvault.domain.ids import format_execution_id
 
 
 class ExecutionState(StrEnum):
-    """Where an execution is; the store moves it only along `TRANSITIONS`."""
+    """Where an execution is; the store moves it only along `TRANSITIONS`, whose rules its
+    statements' WHERE clauses hold (tests/store/test_state_rules.py proves it on each backend)."""
 
     QUEUED = "queued"  # stored, waiting for a worker to claim it
     RUNNING = "running"  # claimed by a worker that holds a lease on it
     SUCCEEDED = "succeeded"  # finished with outputs; never changes again
     FAILED = "failed"  # finished with an error a person can act on; never changes again
     CANCELLED = "cancelled"  # cancelled before it finished; never changes again
-
-    @property
-    def is_terminal(self) -> bool:
-        return self in TERMINAL_STATES
 
     @property
     def action_status(self) -> str:
@@ -47,10 +44,6 @@ _ACTION_STATUS = {
     ExecutionState.FAILED: "FAILURE",
     ExecutionState.CANCELLED: "CANCELLED",
 }
-
-
-def can_transition(current: ExecutionState, target: ExecutionState) -> bool:
-    return target in TRANSITIONS[current]
 
 
 @dataclass(frozen=True, slots=True)

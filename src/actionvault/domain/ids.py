@@ -18,10 +18,6 @@ class DocumentRef:
     major: int | None = None
     minor: int | None = None
 
-    @property
-    def is_versioned(self) -> bool:
-        return self.major is not None
-
     def __str__(self) -> str:
         if self.major is None:
             return str(self.document_id)

@@ -6,7 +6,6 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-FIELD_TYPES = frozenset({"text", "number", "boolean", "date", "picklist", "reference"})
 #: Fields every record has, whatever its object declares.
 SYSTEM_FIELDS = frozenset(
     {"id", "name__v", "object_type__v", "created_date__v", "modified_date__v", "created_by__v"}

@@ -211,8 +211,3 @@ class PostgresDatabase:
                 )
                 applied.append(name)
         return applied
-
-    async def run_script(self, sql: str) -> None:
-        """Run raw SQL (tests and maintenance); not for request paths."""
-        async with self.pool.connection() as conn:
-            await conn.execute(sql.encode())

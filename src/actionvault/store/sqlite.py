@@ -279,11 +279,6 @@ class SQLiteDatabase:
         async with self._write_lock:
             return await self._waiting.call(lambda conn: _apply_migrations(conn, migrations))
 
-    async def run_script(self, sql: str) -> None:
-        """Run raw SQL (tests and maintenance); not for request paths."""
-        async with self._write_lock:
-            await self._waiting.call(lambda conn: conn.executescript(sql))
-
 
 def _split_statements(script: str) -> list[str]:
     statements, current = [], ""

@@ -8,7 +8,6 @@ standard library's `html.parser` with their offsets.
 
 from __future__ import annotations
 
-import bisect
 import html
 import re
 from dataclasses import dataclass
@@ -97,9 +96,6 @@ class PositionedParser(HTMLParser):
     def position(self) -> int:
         line, column = self.getpos()
         return self._line_starts[line - 1] + column
-
-    def line_of(self, offset: int) -> int:
-        return bisect.bisect_right(self._line_starts, offset)
 
     def run(self) -> None:
         self.feed(self.text)
