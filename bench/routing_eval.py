@@ -8,6 +8,10 @@ eval/routing/README.md):
     python bench/routing_eval.py              # the figures
     python bench/routing_eval.py --verbose    # also every message with its decision
     python bench/routing_eval.py --lexical    # without the embedding model
+
+Wrong answers and decisions are printed for the tuned-on messages only: the held-out batches
+report their accuracy, and `--show-held-out` prints theirs too, for a final review rather
+than for tuning (a rule written after reading them makes their figures meaningless).
 """
 
 from __future__ import annotations
@@ -57,13 +61,15 @@ class Report:
         return decision.choice.key if decision.choice else NONE
 
     def accuracy(
-        self, *, routable: bool | None = None, held_out: int | None = None
+        self, *, routable: bool | None = None, held_out: int | Sequence[int] | None = None
     ) -> tuple[int, int]:
+        """(right, total) over the messages that must be routed or refused, of some batches."""
+        batches = (held_out,) if isinstance(held_out, int) else held_out
         rows = [
             (case, decision)
             for case, decision, _ in self.rows
             if (routable is None or (case.expect != NONE) == routable)
-            and (held_out is None or case.held_out == held_out)
+            and (batches is None or case.held_out in batches)
         ]
         right = sum(1 for case, decision in rows if self.answer(decision) == case.expect)
         return right, len(rows)
@@ -127,6 +133,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--verbose", action="store_true", help="print every decision")
     parser.add_argument("--lexical", action="store_true", help="route without the model")
+    parser.add_argument(
+        "--show-held-out",
+        action="store_true",
+        help="also print the held-out messages' wrong answers and decisions",
+    )
     args = parser.parse_args(argv)
 
     eval_set = load_eval_set()
@@ -143,17 +154,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"messages: {len(eval_set.cases)} ({EVAL_FILE.parent.name}/{EVAL_FILE.name})")
     print(f"method: {dict(Counter(d.method for _, d, _ in report.rows))}")
     print(f"{'accuracy':<22}{'overall':>18}{'routable':>18}{'must refuse':>18}")
-    sets = (("all", None), ("tuned on", 0), ("held out, batch 1", 1), ("held out, batch 2", 2))
+    sets: tuple[tuple[str, int | tuple[int, ...] | None], ...] = (
+        ("all", None),
+        ("tuned on", 0),
+        ("held out, batch 1", 1),
+        ("held out, batch 2", 2),
+        ("held out, both", (1, 2)),
+    )
     for title, held_out in sets:
         figures = [report.accuracy(routable=r, held_out=held_out) for r in (None, True, False)]
         print(f"{title:<22}" + "".join(f"{_percent(f):>18}" for f in figures))
+    shown = [
+        (case, decision)
+        for case, decision, _ in report.rows
+        if args.show_held_out or not case.held_out
+    ]
     wrong = Counter(
         (case.expect, report.answer(decision))
-        for case, decision, _ in report.rows
+        for case, decision in shown
         if report.answer(decision) != case.expect
     )
     if wrong:
-        print("wrong answers (expected -> got: count):")
+        batches = "all batches" if args.show_held_out else "tuned on only"
+        print(f"wrong answers ({batches}; expected -> got: count):")
         for (expected, got), count in sorted(wrong.items()):
             print(f"  {expected} -> {got}: {count}")
     latencies = [seconds * 1000 for _, _, seconds in report.rows]
@@ -164,7 +187,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"p99 {_percentile(latencies, 0.99):.1f} ms, max {max(latencies):.1f} ms"
     )
     if args.verbose:
-        for case, decision, _ in report.rows:
+        for case, decision in shown:
             mark = "ok " if report.answer(decision) == case.expect else "BAD"
             held = f" (held out {case.held_out})" if case.held_out else ""
             print(
