@@ -5,9 +5,11 @@ what users type: "What's the maximum daily dose?" shares no meaning with it that
 model can see, so routing on descriptions alone refuses most real questions. Summaries and
 questions about the target are the standard chat actions (Vault's content and record agents
 both have them), so the router recognises them from their label and description and also
-compares the message with typical requests of that kind. For the other side of the line, it
-compares the message with things no chat action does (small talk, errands, general knowledge)
-and holds requests to change a document or record to actions that say they make that change.
+compares the message with typical requests of that kind (`request_kind` names the kind; the
+lexical router also matches the subjects of that kind of question, from its lexicon). For the
+other side of the line, it compares the message with things no chat action does (small talk,
+errands, general knowledge) and holds requests to change a document or record to actions that
+say they make that change.
 
 The examples are generic on purpose: they describe what people ask of life-sciences documents
 and records, not the wording of any evaluation message (eval/routing/README.md says which
@@ -17,6 +19,7 @@ messages were held out from this tuning). A custom action is matched on its own 
 from __future__ import annotations
 
 import re
+from typing import Literal
 
 SUMMARY_EXAMPLES = (
     "Summarize it",
@@ -148,21 +151,36 @@ _RECORD = re.compile(r"\brecords?\b", re.IGNORECASE)
 _DOCUMENT = re.compile(r"\bdocuments?\b", re.IGNORECASE)
 
 
-def examples_for(action_label: str, action_description: str) -> tuple[str, ...]:
-    """Typical messages for a standard summary or question action; () for anything else.
+RequestKind = Literal["summary", "document question", "record question"]
+_EXAMPLES: dict[RequestKind, tuple[str, ...]] = {
+    "summary": SUMMARY_EXAMPLES,
+    "document question": DOCUMENT_QUESTION_EXAMPLES,
+    "record question": RECORD_QUESTION_EXAMPLES,
+}
+
+
+def request_kind(action_label: str, action_description: str) -> RequestKind | None:
+    """Which standard chat action this is (a summary, a question about a document or a
+    record), or None for anything else.
 
     Only the action's own words decide, not its agent's: a helpdesk agent that "answers
     questions" about the system must not inherit the questions users ask about documents.
     """
     text = f"{action_label}. {action_description}"
     if _SUMMARY.search(action_label):
-        return SUMMARY_EXAMPLES
+        return "summary"
     if _QUESTION.search(text):
         if _RECORD.search(text):
-            return RECORD_QUESTION_EXAMPLES
+            return "record question"
         if _DOCUMENT.search(text):
-            return DOCUMENT_QUESTION_EXAMPLES
-    return ()
+            return "document question"
+    return None
+
+
+def examples_for(action_label: str, action_description: str) -> tuple[str, ...]:
+    """Typical messages for a standard summary or question action; () for anything else."""
+    kind = request_kind(action_label, action_description)
+    return _EXAMPLES[kind] if kind is not None else ()
 
 
 def change_verb(message: str) -> str | None:

@@ -3,10 +3,12 @@
 The offline `Router` scores each candidate by the cosine similarity between the message and
 the candidate's texts: its action's label and description, its agent's description and, for
 the standard summary and question actions, typical requests of that kind (see `intents`). The
-lexical overlap of `actionvault.domain.routing` is added as a tie-breaker on shared key words.
-A message is routed only when the best score clears an absolute floor, beats the nearest
-off-topic example ("Tell me a joke", "Delete it"), and, unless it is clearly high, leads the
-runner-up by a margin. Without the embedding model, routing is lexical only.
+lexical match of `lexical` (stems and the packaged lexicon's word families) is added as a
+tie-breaker on shared key words. A message is routed only when the best score clears an
+absolute floor, beats the nearest off-topic example ("Tell me a joke", "Delete it"), and,
+unless it is clearly high, leads the runner-up by a margin. Without the embedding model,
+routing is lexical only: `lexical` scores the same texts, plus the subjects people ask about
+in each kind of standard question, and the same three tests apply.
 
 Two kinds of words are taken out before scoring, because a sentence model reads topic, not
 intent. Descriptions carry guidance for people ("Use only for proofreading, not for questions
@@ -29,9 +31,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Literal
 
+from actionvault.chat import lexical
 from actionvault.chat.embeddings import TextEmbedder, load_embedder
-from actionvault.chat.intents import OFF_TOPIC_EXAMPLES, change_verb, examples_for
-from actionvault.domain.routing import content_words
+from actionvault.chat.intents import OFF_TOPIC_EXAMPLES, change_verb, examples_for, request_kind
+from actionvault.chat.lexical import Profile, Term, packaged_lexicon
 from actionvault.providers.base import CompletionRequest, Message, ModelProvider, ProviderError
 
 if TYPE_CHECKING:
@@ -56,10 +59,12 @@ HISTORY_WEIGHT = 0.6
 FOLLOW_UP_WORDS = 3
 #: An off-topic example this near to a candidate's own text is something it does.
 OFF_TOPIC_OVERLAP = 0.5
-#: Lexical-only routing: the points of `domain.routing` that make a match (one action word),
-#: and the lead over the runner-up that it needs at any score (a tie is no route).
-MINIMUM_LEXICAL = 2.0
-LEXICAL_MARGIN = 0.5
+#: Lexical-only routing (see `lexical`): what the message must find in the best candidate
+#: (a word of the action's own text or of its word family; or, for a message worded as a
+#: question, a subject of the candidate's kind of question), and the share of the best score
+#: by which it must lead the runner-up (a tie is no route).
+MINIMUM_LEXICAL = 0.8
+LEXICAL_MARGIN = 0.1
 
 # "whether or not" and "not only ... but" are not guidance against anything.
 _NEGATIVE_CLAUSE = re.compile(
@@ -158,21 +163,25 @@ class Router:
         queries = _queries(message, history)
         embedder = self.embedder
         if embedder is None:
-            ranking = _Ranking([_lexical_points(queries, c) for c in able])
-            threshold, confident, margin = MINIMUM_LEXICAL, float("inf"), LEXICAL_MARGIN
+            ranking = _lexical_ranking(queries, able)
+            threshold, confident = MINIMUM_LEXICAL, float("inf")
         else:
             ranking = _semantic_ranking(embedder, queries, able)
-            threshold, confident, margin = MINIMUM_SCORE, CONFIDENT_SCORE, MINIMUM_MARGIN
+            threshold, confident = MINIMUM_SCORE, CONFIDENT_SCORE
         order = sorted(range(len(able)), key=lambda i: -ranking.scores[i])  # stable on ties
         choice, score = able[order[0]], ranking.scores[order[0]]
         second = ranking.scores[order[1]] if len(order) > 1 else float("-inf")
-        if score < threshold:
-            why = f"nothing fits well enough (best: {_name(choice)}, {score:.2f} < {threshold:.2f})"
+        support = ranking.support[order[0]] if ranking.support is not None else score
+        if support < threshold:
+            why = (
+                f"nothing fits well enough (best: {_name(choice)}, {support:.2f} < {threshold:.2f})"
+            )
             return RouteDecision(None, score, method, _no_route(why, candidates))
-        if ranking.off_topic > score:
+        if ranking.off_topic > support:
             why = f"it reads more like {ranking.off_topic_example!r} than like any of these"
             return RouteDecision(None, score, method, _no_route(why, candidates))
-        if score < confident and score - second < margin:
+        lead = MINIMUM_MARGIN if embedder is not None else LEXICAL_MARGIN * score
+        if score < confident and score - second < lead:
             other = _name(able[order[1]])
             why = f"{_name(choice)} and {other} fit about equally ({score:.2f}, {second:.2f})"
             return RouteDecision(None, score, method, _no_route(why, candidates))
@@ -184,7 +193,7 @@ class Router:
 @dataclass(frozen=True, slots=True)
 class _Query:
     text: str
-    words: frozenset[str]
+    terms: tuple[Term, ...]
     weight: float
 
 
@@ -194,17 +203,21 @@ class _Ranking:
     #: How near the message is to something no action does; -inf when not measured.
     off_topic: float = float("-inf")
     off_topic_example: str = ""
+    #: Lexical only: what the message's words find in each candidate, unscaled by rarity; the
+    #: threshold and the off-topic comparison read this instead of the score.
+    support: list[float] | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class _View:
-    """A candidate as scored: target-neutral texts, typical requests, and its content words."""
+    """A candidate as scored: target-neutral texts, typical requests, and its lexical profiles."""
 
     action: str
     agent: str
     examples: tuple[str, ...]
-    own_words: frozenset[str]
-    agent_words: frozenset[str]
+    #: Everything routing reads of the candidate; `own` is its action's texts only.
+    profile: Profile
+    own: Profile
 
     @property
     def texts(self) -> tuple[str, ...]:
@@ -213,12 +226,16 @@ class _View:
 
 def _queries(message: str, history: Sequence[str]) -> tuple[_Query, ...]:
     """The message, plus the previous user message when the message reads as a follow-up."""
-    words = _words(message)
-    current = _Query(_neutral(message), words, 1.0)
+    current = _query(message, 1.0)
     previous = next((h for h in reversed(history) if h.strip()), None)
-    if previous is None or len(words) > FOLLOW_UP_WORDS:
+    if previous is None or sum(not t.is_cue for t in current.terms) > FOLLOW_UP_WORDS:
         return (current,)
-    return current, _Query(_neutral(previous), _words(previous), HISTORY_WEIGHT)
+    return current, _query(previous, HISTORY_WEIGHT)
+
+
+def _query(message: str, weight: float) -> _Query:
+    text = _neutral(message)
+    return _Query(text, lexical.message_terms(packaged_lexicon(), text), weight)
 
 
 def _semantic_ranking(
@@ -240,8 +257,8 @@ def _semantic_ranking(
     for view in views:
         described = ACTION_WEIGHT * near(view.action) + (1 - ACTION_WEIGHT) * near(view.agent)
         typical = max((near(e) for e in view.examples), default=-1.0)
-        lexical = sum(q.weight * _lexical_share(q, view) for q in queries) / total
-        scores.append(max(described, typical) + LEXICAL_WEIGHT * lexical)
+        shared = sum(q.weight * _lexical_share(q, view) for q in queries) / total
+        scores.append(max(described, typical) + LEXICAL_WEIGHT * shared)
     if not off_topic:
         return _Ranking(scores)
     nearest = max(off_topic, key=near)
@@ -260,34 +277,55 @@ def _off_topic_examples(embedder: TextEmbedder, actions: tuple[str, ...]) -> lis
 def _candidate_view(candidate: RouteCandidate) -> _View:
     description = positive_guidance(candidate.action_description)
     agent = positive_guidance(candidate.agent_description) or candidate.agent_label
-    own = f"{candidate.action_name.replace('_', ' ')} {candidate.action_label} {description}"
+    name = candidate.action_name.rstrip("_").rpartition("__")[0] or candidate.action_name
+    own = _neutral(f"{name.replace('_', ' ')}. {candidate.action_label}. {description}")
+    examples = examples_for(candidate.action_label, candidate.action_description)
+    kind = request_kind(candidate.action_label, candidate.action_description)
+    lexicon = packaged_lexicon()
+    own_texts = ((own, lexical.OWN_WEIGHT),)
+    subjects = lexicon.section(kind) if kind is not None else frozenset()
     return _View(
         action=_neutral(f"{candidate.action_label}. {description}"),
         agent=_neutral(agent),
-        examples=examples_for(candidate.action_label, candidate.action_description),
-        own_words=_words(own),
-        agent_words=_words(agent),
+        examples=examples,
+        profile=Profile.build(
+            lexicon,
+            (
+                *own_texts,
+                *((e, lexical.EXAMPLE_WEIGHT) for e in examples),
+                (_neutral(agent), lexical.AGENT_WEIGHT),
+            ),
+            ((family, lexical.EXAMPLE_WEIGHT) for family in sorted(subjects)),
+        ),
+        own=Profile.build(lexicon, own_texts),
     )
 
 
-def _lexical_points(queries: Sequence[_Query], candidate: RouteCandidate) -> float:
-    """`domain.routing`'s score: two points per word shared with the action, one with the agent."""
-    view = _candidate_view(candidate)
-    return sum(q.weight * _points(q.words, view) for q in queries)
+def _lexical_ranking(queries: Sequence[_Query], candidates: Sequence[RouteCandidate]) -> _Ranking:
+    views = [_candidate_view(c) for c in candidates]
+    ranking = lexical.rank(
+        [(q.terms, q.weight) for q in queries],
+        [v.profile for v in views],
+        _lexical_off_topic(tuple(v.own for v in views)),
+    )
+    return _Ranking(ranking.scores, ranking.off_topic, ranking.off_topic_example, ranking.support)
+
+
+@functools.lru_cache(maxsize=256)
+def _lexical_off_topic(actions: tuple[Profile, ...]) -> tuple[tuple[str, Profile], ...]:
+    """The off-topic examples, as profiles, that no candidate's own words describe."""
+    lexicon = packaged_lexicon()
+    kept = []
+    for example in OFF_TOPIC_EXAMPLES:
+        text = _neutral(example)
+        if all(lexical.share(lexicon.terms(text), own) < OFF_TOPIC_OVERLAP for own in actions):
+            kept.append((example, Profile.build(lexicon, ((text, lexical.EXAMPLE_WEIGHT),))))
+    return tuple(kept)
 
 
 def _lexical_share(query: _Query, view: _View) -> float:
-    """The lexical points as a share of the most a message of this length could earn."""
-    return _points(query.words, view) / (2 * len(query.words)) if query.words else 0.0
-
-
-def _points(words: frozenset[str], view: _View) -> int:
-    return 2 * len(words & view.own_words) + len(words & (view.agent_words - view.own_words))
-
-
-def _words(text: str) -> frozenset[str]:
-    """Content words, less the target's name (every candidate shares it) and the "s" of "it's"."""
-    return frozenset(w for w in content_words(_neutral(text)) if len(w) > 1)
+    """The share of the message's words found in the candidate's texts (0..1)."""
+    return lexical.share(query.terms, view.profile)
 
 
 def _names_verb(candidate: RouteCandidate, verb: str) -> bool:
