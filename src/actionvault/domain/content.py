@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,3 +60,18 @@ class ObjectRecord:
     fields: dict[str, Any] = field(default_factory=dict)
     created_at: float = 0.0
     modified_at: float = 0.0
+
+
+class SeenVersion(NamedTuple):
+    """A document version, and whether the caller asking may see it."""
+
+    version: DocumentVersion
+    visible: bool
+
+
+class VersionRef(NamedTuple):
+    """What execute needs of a version: its document's type and its number, not its text."""
+
+    document_type: str
+    major: int
+    minor: int

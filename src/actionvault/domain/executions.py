@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import NamedTuple
 
 from actionvault.domain.ids import format_execution_id
 
@@ -166,6 +167,14 @@ class CancelOutcome(StrEnum):
     REQUESTED = "requested"  # it is running; its worker will abandon it
     TERMINAL = "terminal"  # it had already finished
     MISSING = "missing"
+
+
+class LapsedRecovery(NamedTuple):
+    """What one sweep of executions whose worker stopped renewing did with them."""
+
+    cancelled: int
+    requeued: int
+    failed: int
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 ADMIN_PROFILE = "system_admin__v"
 STANDARD_PROFILE = "standard_user__v"
@@ -85,3 +86,17 @@ class SessionRecord:
     user_id: int
     created_at: float
     last_used_at: float
+
+
+class SessionWithUser(NamedTuple):
+    """A session and the user it belongs to, read together on every request."""
+
+    session: SessionRecord
+    user: User
+
+
+class UserPage(NamedTuple):
+    """One page of users, and how many there are in all."""
+
+    users: list[User]
+    total: int

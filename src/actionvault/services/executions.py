@@ -19,7 +19,6 @@ from actionvault.domain.executions import (
 from actionvault.domain.ids import parse_document_ref, parse_execution_id
 from actionvault.domain.permissions import can_execute, can_see_execution
 from actionvault.domain.principals import Principal
-from actionvault.domain.routing import route_message
 from actionvault.errors import (
     ApiLimitExceeded,
     InsufficientAccess,
@@ -44,16 +43,6 @@ ROUTER_ACTION = "route_message__sys"
 MessageRouter = Callable[
     [str, list[tuple[Agent, Action]], list[str]], Awaitable[tuple[Agent, Action] | None]
 ]
-
-
-async def lexical_router(
-    message: str, candidates: list[tuple[Agent, Action]], history: list[str]
-) -> tuple[Agent, Action] | None:
-    """The offline fallback: lexical overlap with the descriptions (see domain/routing.py)."""
-    choice = route_message(message, candidates)
-    if choice is None and history:
-        choice = route_message(f"{message} {history[-1]}", candidates)
-    return (choice.agent, choice.action) if choice else None
 
 
 def _request_target(request: ExecuteRequest) -> Target:
@@ -130,11 +119,12 @@ class ExecutionService:
         content: ContentStore,
         chats: ChatStore,
         clock: Clock,
+        *,
+        router: MessageRouter,
+        signal: WorkSignal = NULL_SIGNAL,
         max_attempts: int = 3,
         max_queued_per_user: int = 200,
         max_queued_total: int = 100_000,
-        router: MessageRouter = lexical_router,
-        signal: WorkSignal = NULL_SIGNAL,
     ) -> None:
         self._catalog = catalog
         self._executions = executions

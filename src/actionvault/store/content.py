@@ -6,7 +6,14 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from actionvault.domain.content import Document, DocumentVersion, ObjectRecord, Segment
+from actionvault.domain.content import (
+    Document,
+    DocumentVersion,
+    ObjectRecord,
+    SeenVersion,
+    Segment,
+    VersionRef,
+)
 from actionvault.domain.permissions import object_permission
 from actionvault.domain.principals import Principal
 from actionvault.store.database import Database, IntegrityViolation, Row
@@ -193,7 +200,7 @@ class SQLContentStore:
 
     async def version_seen_by(
         self, principal: Principal | None, document_id: int, major: int, minor: int
-    ) -> tuple[DocumentVersion, bool] | None:
+    ) -> SeenVersion | None:
         """The version and whether `principal` (None: no one in particular) may see it.
 
         One query, where a visibility check and then a read would be two round trips.
@@ -202,7 +209,7 @@ class SQLContentStore:
             "document_version",
             {"document_id": document_id, "major": major, "minor": minor} | _viewer(principal),
         )
-        return (_version_from_row(row), bool(row["visible"])) if row else None
+        return SeenVersion(_version_from_row(row), bool(row["visible"])) if row else None
 
     async def latest_version(self, document_id: int) -> DocumentVersion | None:
         row = await self._db.fetch_one("latest_document_version", {"document_id": document_id})
@@ -214,8 +221,8 @@ class SQLContentStore:
         document_id: int,
         major: int | None = None,
         minor: int | None = None,
-    ) -> tuple[str, int, int] | None:
-        """(document type, major, minor) of that version or the latest, without its text;
+    ) -> VersionRef | None:
+        """The document type and number of that version or the latest, without its text;
         None also when `principal` may not see the document."""
         row = await self._db.fetch_one(
             "version_ref",
@@ -226,7 +233,7 @@ class SQLContentStore:
             }
             | _viewer(principal),
         )
-        return (row["type"], row["major"], row["minor"]) if row else None
+        return VersionRef(row["type"], row["major"], row["minor"]) if row else None
 
     async def versions(self, document_id: int) -> list[tuple[int, int]]:
         rows = await self._db.fetch_all("document_versions", {"document_id": document_id})

@@ -50,4 +50,23 @@ class Database(Connection, Protocol):
 
 
 class IntegrityViolation(Exception):
-    """A unique or foreign key constraint refused a write."""
+    """A unique or foreign key constraint refused a write: which one, as the driver says it.
+
+    `unique` is the SQLSTATE class (23505 on PostgreSQL, SQLITE_CONSTRAINT_UNIQUE or
+    _PRIMARYKEY on SQLite); `table` and `constraint` or `columns` name what refused it.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        unique: bool = False,
+        table: str | None = None,
+        constraint: str | None = None,
+        columns: tuple[str, ...] = (),
+    ) -> None:
+        super().__init__(message)
+        self.unique = unique
+        self.table = table
+        self.constraint = constraint
+        self.columns = columns

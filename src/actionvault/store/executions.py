@@ -14,6 +14,7 @@ from actionvault.domain.executions import (
     Execution,
     ExecutionError,
     ExecutionState,
+    LapsedRecovery,
     LeaseRenewal,
     ModelUsage,
     NewExecution,
@@ -126,9 +127,17 @@ def create_params(new: NewExecution, execution: Execution) -> dict[str, Any]:
     }
 
 
+#: The unique constraints that hold external ids, as PostgreSQL names them (SQLite names
+#: only the columns): the executions' own column, and the reservations kept after retention.
+_EXTERNAL_ID_CONSTRAINTS = frozenset({"executions_external_id_key", "external_ids_pkey"})
+
+
 def taken_external_id(exc: IntegrityViolation, new: NewExecution) -> DuplicateExternalId | None:
     """What a refused insert means when it is the external id that was taken; None otherwise."""
-    if new.external_id is not None and "external_id" in str(exc):
+    holds_external_id = exc.constraint in _EXTERNAL_ID_CONSTRAINTS or (
+        exc.table in ("executions", "external_ids") and exc.columns == ("external_id",)
+    )
+    if new.external_id is not None and exc.unique and holds_external_id:
         return DuplicateExternalId(new.external_id)
     return None
 
@@ -328,7 +337,7 @@ class SQLExecutionStore:
             "release_worker_execution", {"id": number, "worker_id": worker_id, "now": now}
         )
 
-    async def recover_lapsed(self, now: float, backoff: float = 0.0) -> tuple[int, int, int]:
+    async def recover_lapsed(self, now: float, backoff: float = 0.0) -> LapsedRecovery:
         """Executions whose worker stopped renewing: cancelled, requeued, failed counts.
 
         A requeued execution waits `backoff` times the square of its attempts before it may
@@ -349,4 +358,4 @@ class SQLExecutionStore:
                 await _audit_end(tx, execution_from_row(row), ExecutionState.CANCELLED, now)
             for row in failed:
                 await _audit_end(tx, execution_from_row(row), ExecutionState.FAILED, now)
-        return len(cancelled), requeued, len(failed)
+        return LapsedRecovery(len(cancelled), requeued, len(failed))

@@ -32,6 +32,18 @@ log = logging.getLogger(__name__)
 _MIGRATION_LOCK = 0x61637476
 
 
+def _violation(exc: Exception) -> IntegrityViolation:
+    import psycopg
+
+    diag = exc.diag if isinstance(exc, psycopg.Error) else None
+    return IntegrityViolation(
+        str(exc),
+        unique=isinstance(exc, psycopg.errors.UniqueViolation),
+        table=diag.table_name if diag else None,
+        constraint=diag.constraint_name if diag else None,
+    )
+
+
 class _Queries:
     def __init__(self, conn: AsyncConnection[Any], queries: dict[str, str]) -> None:
         self._conn = conn
@@ -43,7 +55,7 @@ class _Queries:
         try:
             cur = await self._conn.execute(self._queries[query], params or {})
         except psycopg.errors.IntegrityError as exc:
-            raise IntegrityViolation(str(exc)) from exc
+            raise _violation(exc) from exc
         return cur.rowcount
 
     async def fetch_one(self, query: str, params: Params | None = None) -> Row | None:
@@ -56,7 +68,7 @@ class _Queries:
         try:
             cur = await self._conn.execute(self._queries[query], params or {})
         except psycopg.errors.IntegrityError as exc:
-            raise IntegrityViolation(str(exc)) from exc
+            raise _violation(exc) from exc
         # The result's field count, not `description`, which builds column objects each time.
         result = cur.pgresult
         return list(await cur.fetchall()) if result is not None and result.nfields else []

@@ -62,7 +62,20 @@ def _run(conn: sqlite3.Connection, sql: str, params: Params | None) -> sqlite3.C
     try:
         return conn.execute(sql, params or {})
     except sqlite3.IntegrityError as exc:
-        raise IntegrityViolation(str(exc)) from exc
+        raise _violation(exc) from exc
+
+
+def _violation(exc: sqlite3.IntegrityError) -> IntegrityViolation:
+    """SQLite names a unique constraint only by its columns: "UNIQUE constraint failed: t.c"."""
+    name = getattr(exc, "sqlite_errorname", "")
+    unique = name in ("SQLITE_CONSTRAINT_UNIQUE", "SQLITE_CONSTRAINT_PRIMARYKEY")
+    table: str | None = None
+    columns: tuple[str, ...] = ()
+    if unique and ": " in str(exc):
+        qualified = [c.strip() for c in str(exc).split(": ", 1)[1].split(",")]
+        table = qualified[0].split(".")[0]
+        columns = tuple(c.split(".")[-1] for c in qualified)
+    return IntegrityViolation(str(exc), unique=unique, table=table, columns=columns)
 
 
 def _rows(conn: sqlite3.Connection, sql: str, params: Params | None) -> list[Row]:

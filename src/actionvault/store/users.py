@@ -7,8 +7,10 @@ from actionvault.domain.principals import (
     ObjectPermission,
     Permissions,
     SessionRecord,
+    SessionWithUser,
     User,
     UserCredentials,
+    UserPage,
 )
 from actionvault.store.database import Database, IntegrityViolation, Row
 
@@ -101,10 +103,10 @@ class SQLUserStore:
         row = await self._db.fetch_one("user_by_id", {"id": user_id})
         return _user_from_row(row) if row else None
 
-    async def list_users(self, limit: int, offset: int) -> tuple[list[User], int]:
+    async def list_users(self, limit: int, offset: int) -> UserPage:
         rows = await self._db.fetch_all("list_users", {"limit": limit, "offset": offset})
         total = await self._db.fetch_one("count_users", {})
-        return [_user_from_row(r) for r in rows], int(total["n"]) if total else 0
+        return UserPage([_user_from_row(r) for r in rows], int(total["n"]) if total else 0)
 
     async def permissions(self, user_id: int) -> Permissions:
         rows = await self._db.fetch_all("user_permissions", {"user_id": user_id})
@@ -207,7 +209,7 @@ class SQLUserStore:
             "insert_session", {"token_hash": token_hash, "user_id": user_id, "now": now}
         )
 
-    async def session(self, token_hash: str) -> tuple[SessionRecord, User] | None:
+    async def session(self, token_hash: str) -> SessionWithUser | None:
         """The session and its user, in one query: this runs on every request."""
         row = await self._db.fetch_one("session_with_user", {"token_hash": token_hash})
         if row is None:
@@ -218,7 +220,7 @@ class SQLUserStore:
             created_at=row["session_created_at"],
             last_used_at=row["last_used_at"],
         )
-        return record, _user_from_row(row)
+        return SessionWithUser(record, _user_from_row(row))
 
     async def touch_session(self, token_hash: str, now: float) -> None:
         await self._db.execute("touch_session", {"token_hash": token_hash, "now": now})
