@@ -12,7 +12,8 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 
-from actionvault.ports import Clock, ExecutionStore
+from actionvault.ports import Clock
+from actionvault.store.executions import SQLExecutionStore
 
 log = logging.getLogger(__name__)
 
@@ -23,7 +24,7 @@ DAY = 86_400.0
 class RetentionJob:
     def __init__(
         self,
-        store: ExecutionStore,
+        store: SQLExecutionStore,
         clock: Clock,
         retention_days: float,
         interval: float = 300.0,

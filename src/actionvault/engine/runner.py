@@ -26,8 +26,10 @@ from actionvault.domain.objects import ObjectCatalog
 from actionvault.domain.principals import Principal
 from actionvault.errors import ActionFailed
 from actionvault.isolation import EngineCrashed, EngineOutOfMemory, EnginePool
-from actionvault.ports import ChatStore, ContentStore, UserStore
 from actionvault.providers.base import ModelProvider
+from actionvault.store.chats import SQLChatStore
+from actionvault.store.content import SQLContentStore
+from actionvault.store.users import SQLUserStore
 
 log = logging.getLogger(__name__)
 
@@ -53,9 +55,9 @@ class Runner:
     def __init__(
         self,
         catalog: AgentCatalog,
-        content: ContentStore,
-        users: UserStore,
-        chats: ChatStore,
+        content: SQLContentStore,
+        users: SQLUserStore,
+        chats: SQLChatStore,
         engines: Mapping[str, ActionHandler],
         default_timeout: float,
         provider: ModelProvider | None = None,

@@ -22,8 +22,8 @@ from enum import Enum
 from actionvault.domain.executions import Execution, ExecutionState
 from actionvault.engine.runner import Outcome, Runner
 from actionvault.errors import ServiceUnavailable
-from actionvault.ports import Clock, ExecutionStore
-from actionvault.store.executions import CANCEL_CHANNEL
+from actionvault.ports import Clock
+from actionvault.store.executions import CANCEL_CHANNEL, SQLExecutionStore
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +39,7 @@ class _StopReason(Enum):
 class Worker:
     def __init__(
         self,
-        store: ExecutionStore,
+        store: SQLExecutionStore,
         runner: Runner,
         clock: Clock,
         *,

@@ -9,11 +9,12 @@ from typing import Any
 from actionvault.domain.audit import AuditEvent
 from actionvault.domain.principals import Principal
 from actionvault.errors import InsufficientAccess
-from actionvault.ports import AuditStore, Clock
+from actionvault.ports import Clock
+from actionvault.store.audit import SQLAuditStore
 
 
 class AuditService:
-    def __init__(self, store: AuditStore, clock: Clock) -> None:
+    def __init__(self, store: SQLAuditStore, clock: Clock) -> None:
         self._store = store
         self._clock = clock
 

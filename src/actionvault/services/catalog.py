@@ -6,11 +6,11 @@ from actionvault.domain.agents import Action, Agent, AgentCatalog, Scope
 from actionvault.domain.permissions import can_execute
 from actionvault.domain.principals import Principal
 from actionvault.errors import InvalidData, ParameterRequired
-from actionvault.ports import UserStore
+from actionvault.store.users import SQLUserStore
 
 
 class CatalogService:
-    def __init__(self, catalog: AgentCatalog, users: UserStore) -> None:
+    def __init__(self, catalog: AgentCatalog, users: SQLUserStore) -> None:
         self.catalog = catalog
         self._users = users
 

@@ -1,7 +1,10 @@
 """Demo content: an administrator, a standard user, a few documents with real errors, records.
 
-Loading is idempotent (it does nothing when the demo administrator exists), so `actionvault
-demo` can be started again and again on the same data folder.
+The content itself is data in `actionvault/demo`: the documents and their index, the records,
+and the demo's own names (`words.txt`), which each demo document carries in its
+`allow_words__c` field so that proofreading takes them as correct there. Loading is idempotent
+(it does nothing when the demo administrator exists), so `actionvault demo` can be started
+again and again on the same data folder.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ import json
 from dataclasses import dataclass
 from importlib import resources
 
+from actionvault.actions.spelling_grammar import ALLOW_WORDS_FIELD
 from actionvault.content.extraction import extract_text_from_bytes
 from actionvault.content.files import FileStore
 from actionvault.domain.principals import ADMIN_PROFILE, ObjectPermission
@@ -23,6 +27,13 @@ DEMO_ADMIN_PASSWORD = "actionvault-demo"
 DEMO_USER_USERNAME = "writer@actionvault.demo"
 DEMO_USER_PASSWORD = "actionvault-writer"
 DEMO_PERMISSION_SET = "vault_ai_quick_check__c"
+
+
+def demo_words() -> list[str]:
+    """The demo content's own names, which no dictionary holds."""
+    source = resources.files("actionvault.demo") / "words.txt"
+    lines = source.read_text("utf-8").splitlines()
+    return [word for line in lines for word in line.split("#", 1)[0].split()]
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,8 +68,10 @@ async def load_demo_content(stores: Stores, files: FileStore, clock: Clock) -> D
     await users.grant_set_action(DEMO_PERMISSION_SET, "quick_check__v", "*")
     await users.grant_set_object(DEMO_PERMISSION_SET, "product__v", ObjectPermission(read=True))
     await users.assign_permission_set(writer.id, DEMO_PERMISSION_SET)
-    folder = resources.files("actionvault.demo") / "documents"
+    demo = resources.files("actionvault.demo")
+    folder = demo / "documents"
     index = json.loads((folder / "index.json").read_text("utf-8"))
+    fields = {ALLOW_WORDS_FIELD: demo_words()}
     created = []
     for entry in index:
         data = (folder / entry["file"]).read_bytes()
@@ -78,24 +91,21 @@ async def load_demo_content(stores: Stores, files: FileStore, clock: Clock) -> D
                 sha256=stored.sha256,
             ),
             now=now,
+            fields=fields,
         )
         await stores.content.grant_document_role(
             version.document.id, "viewer__v", user_id=writer.id
         )
         created.append((version.document.id, entry["name"]))
-    await stores.content.add_record(
-        record_id="PRD000000000001",
-        object_name="product__v",
-        object_type="base__v",
-        name="Cardiovex",
-        owner_id=admin.id,
-        fields={
-            "name__v": "Cardiovex",
-            "generic_name__v": "cardiovexumab",
-            "therapeutic_area__v": "Cardiology",
-            "status__v": "active__v",
-        },
-        now=now,
-    )
-    await stores.content.grant_record_role("PRD000000000001", "viewer__v", user_id=writer.id)
+    for record in json.loads((demo / "records.json").read_text("utf-8")):
+        await stores.content.add_record(
+            record_id=record["record_id"],
+            object_name=record["object_name"],
+            object_type=record["object_type"],
+            name=record["name"],
+            owner_id=admin.id,
+            fields=record["fields"],
+            now=now,
+        )
+        await stores.content.grant_record_role(record["record_id"], "viewer__v", user_id=writer.id)
     return DemoLoad(created=True, documents=tuple(created))

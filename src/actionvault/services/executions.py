@@ -26,15 +26,10 @@ from actionvault.errors import (
     OperationNotAllowed,
     ParameterRequired,
 )
-from actionvault.ports import (
-    ChatStore,
-    Clock,
-    ContentStore,
-    DuplicateExternalId,
-    ExecutionStore,
-    QueueFull,
-    WorkSignal,
-)
+from actionvault.ports import Clock, DuplicateExternalId, QueueFull, WorkSignal
+from actionvault.store.chats import SQLChatStore
+from actionvault.store.content import SQLContentStore
+from actionvault.store.executions import SQLExecutionStore
 
 #: What an unroutable chat message is recorded as (Vault's general chat agent).
 ROUTER_AGENT = "super_agent__sys"
@@ -115,9 +110,9 @@ class ExecutionService:
     def __init__(
         self,
         catalog: AgentCatalog,
-        executions: ExecutionStore,
-        content: ContentStore,
-        chats: ChatStore,
+        executions: SQLExecutionStore,
+        content: SQLContentStore,
+        chats: SQLChatStore,
         clock: Clock,
         *,
         router: MessageRouter,

@@ -25,10 +25,11 @@ from actionvault.errors import (
     UserLockedOut,
     UsernameOrPasswordIncorrect,
 )
-from actionvault.ports import Clock, UserStore
+from actionvault.ports import Clock
 from actionvault.services.audit import AuditService
 from actionvault.services.login_limits import AuthBurst, LoginThrottle
 from actionvault.settings import Settings
+from actionvault.store.users import SQLUserStore
 
 log = logging.getLogger("actionvault.auth")
 
@@ -70,7 +71,7 @@ def hash_session_id(session_id: str) -> str:
 
 class SessionService:
     def __init__(
-        self, users: UserStore, settings: Settings, clock: Clock, audit_service: AuditService
+        self, users: SQLUserStore, settings: Settings, clock: Clock, audit_service: AuditService
     ) -> None:
         self._users = users
         self._settings = settings
