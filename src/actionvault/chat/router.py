@@ -1,24 +1,9 @@
 """Choose the chat action a free-text message asks for, or refuse: never a guess.
 
-The offline `Router` scores each candidate by the cosine similarity between the message and
-the candidate's texts: its action's label and description, its agent's description and, for
-the standard summary and question actions, typical requests of that kind (see `intents`). The
-lexical match of `lexical` (stems and the packaged lexicon's word families) is added as a
-tie-breaker on shared key words. A message is routed only when the best score clears an
-absolute floor, beats the nearest off-topic example ("Tell me a joke", "Delete it"), and,
-unless it is clearly high, leads the runner-up by a margin. Without the embedding model,
-routing is lexical only: `lexical` scores the same texts, plus the subjects people ask about
-in each kind of standard question, and the same three tests apply.
-
-Two kinds of words are taken out before scoring, because a sentence model reads topic, not
-intent. Descriptions carry guidance for people ("Use only for proofreading, not for questions
-about the document"): embedded as is, the words after "not" attract the very messages they
-turn away, so negative clauses are cut. And "this document" or "the record" names the chat's
-target, which every candidate shares, so it is read as "it": otherwise "Delete this document"
-looks like "Summarize this document".
-
-`route_with_model` asks a model instead, holds it to a strict JSON answer naming one of the
-candidates, and falls back to the offline router (saying so) whenever the answer is unusable.
+`Router` scores each candidate against the message (semantically with the packaged embedding
+model, lexically without it) and routes only past a floor, the off-topic examples and a margin
+over the runner-up; `route_with_model` asks a model instead, with the offline router behind it.
+docs/design.md ("Chat routing") explains the scoring and the words taken out before it.
 """
 
 from __future__ import annotations

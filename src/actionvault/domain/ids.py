@@ -6,8 +6,10 @@ import re
 from dataclasses import dataclass
 
 _DOCUMENT_ID = re.compile(r"(\d{1,18})(?:_(\d{1,9})_(\d{1,9}))?", re.ASCII)
-_EXECUTION_ID = re.compile(r"VAB(\d{12})", re.ASCII)
+#: Execution ids look like Vault record ids: a key prefix and a zero-padded number.
 EXECUTION_ID_PREFIX = "VAB"
+EXECUTION_ID_DIGITS = 12
+_EXECUTION_ID = re.compile(rf"{EXECUTION_ID_PREFIX}(\d{{{EXECUTION_ID_DIGITS}}})", re.ASCII)
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +39,7 @@ def parse_document_ref(value: str) -> DocumentRef | None:
 
 def format_execution_id(number: int) -> str:
     """Execution ids look like Vault record ids: the `VAB` key prefix and 12 digits."""
-    return f"{EXECUTION_ID_PREFIX}{number:012d}"
+    return f"{EXECUTION_ID_PREFIX}{number:0{EXECUTION_ID_DIGITS}d}"
 
 
 def parse_execution_id(value: str) -> int | None:

@@ -21,7 +21,7 @@ from actionvault.domain.executions import (
     ModelUsage,
     NewExecution,
 )
-from actionvault.domain.ids import EXECUTION_ID_PREFIX
+from actionvault.domain.ids import EXECUTION_ID_DIGITS, EXECUTION_ID_PREFIX
 from actionvault.ports import QueueFull
 from actionvault.store.audit import detail_json
 from actionvault.store.database import IntegrityViolation
@@ -47,6 +47,7 @@ class PostgresExecutionStore(SQLExecutionStore):
             | {
                 "username": new.username,
                 "subject_prefix": EXECUTION_ID_PREFIX,
+                "subject_digits": EXECUTION_ID_DIGITS,
                 "requested_kind": requested.kind,
                 "requested_outcome": requested.outcome,
                 "requested_detail": detail_json(requested),

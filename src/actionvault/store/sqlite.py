@@ -1,19 +1,9 @@
 """SQLite behind the Database seam: queries run on the event loop, waits run on a thread.
 
-A SQLite query on an indexed table takes microseconds, far less than handing it to a thread
-and back, so every query first runs directly on the event loop against connections that never
-wait (busy timeout 0). Only when SQLite answers "busy" (another process holds the write lock,
-or a checkpoint is running) does the query go to a thread whose connection waits up to the busy
-timeout, so the loop is never blocked on a lock. All writes in this process are serialised by
-an asyncio lock; across processes SQLite's own lock (BEGIN IMMEDIATE) serialises them, so
-several processes may share one database file. WAL mode lets reads go on during writes.
-
-The connections on the loop never checkpoint the WAL themselves: SQLite's automatic
-checkpoint runs inside a COMMIT and syncs the files, which would stall the loop every few
-thousand writes. The waiting connection's thread checkpoints instead, every second, holding
-this process's write lock meanwhile (reads go on). Without that lock the writes appended
-during a checkpoint would keep it from ever catching up, and SQLite only starts the WAL
-from the beginning again after a checkpoint that did: the file would grow without end.
+Queries first run on the loop against connections that never wait; a "busy" answer sends the
+query to a thread whose connection waits. Writes in a process are serialised by an asyncio lock,
+across processes by SQLite's own; that thread also checkpoints the WAL, holding the write lock,
+so the file starts over instead of growing. docs/design.md ("SQLite") explains why.
 """
 
 from __future__ import annotations

@@ -18,8 +18,8 @@ RETURNING *;
 -- reservation, its audit events and the NOTIFY that wakes the workers (delivered at commit).
 -- Counting the queue in the same statement as the insert leaves concurrent executes no room
 -- between a check and the insert. The audit subject is the execution id as
--- domain/ids.format_execution_id writes it: the prefix and 12 digits. Refused, it still answers
--- the counts, with no id.
+-- domain/ids.format_execution_id writes it, from the prefix and digits it passes in. Refused,
+-- it still answers the counts, with no id.
 -- name: create_execution
 WITH queue AS (
     {{queued_counts}}
@@ -35,7 +35,7 @@ WITH queue AS (
     -- One insert, in order, so the trail lists the request before an immediate end.
     INSERT INTO audit_events (at, kind, user_id, username, outcome, subject, detail, client_id)
     SELECT :now, e.kind, :user_id, e.username, e.outcome,
-           :subject_prefix::text || lpad(created.id::text, 12, '0'), e.detail, e.client_id
+           :subject_prefix::text || lpad(created.id::text, :subject_digits::int, '0'), e.detail, e.client_id
     FROM created CROSS JOIN (VALUES
         (1, :requested_kind::text, :username::text, :requested_outcome::text,
          :requested_detail::text, :client_id::text),
