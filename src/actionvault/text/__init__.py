@@ -6,6 +6,7 @@ Each module takes a string (or a document version's text) and returns offsets in
 - `grammar`: repeated words, a/an, spacing and capitals, rules that need no dictionary;
 - `language`: which language a text is written in;
 - `proofreading`: spelling and grammar findings, from a dictionary and the grammar rules;
+- `claims`: promotional claims, from word families read in their sentence's grammar;
 - `html`: visible text of HTML with every offset kept, tags and headings with their offsets;
 - `links`: links in any form (anchors, Markdown, bare addresses) with the words around them;
 - `outline`: sentences, headings and pages of a document version;
