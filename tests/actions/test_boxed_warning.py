@@ -22,13 +22,13 @@ from actionvault.text.html import DocumentText, looks_like_html, mask_markup
 PI_HIGHLIGHTS = """\
 HIGHLIGHTS OF PRESCRIBING INFORMATION
 
-WARNING: RISK OF THYROID C-CELL TUMORS
+WARNING: SERIOUS LIVER INJURY
 See full prescribing information for complete boxed warning.
-• Glucorinide causes thyroid C-cell tumors in rodents.
-• Contraindicated in patients with medullary thyroid carcinoma.
+• Zentramab can cause severe and fatal liver injury.
+• Monitor liver tests before and during treatment.
 
 INDICATIONS AND USAGE
-GLUCORIN is indicated in adults with type 2 diabetes mellitus.
+ZENTRAMAB is indicated in adults with chronic plaque psoriasis.
 """
 
 
@@ -56,12 +56,12 @@ def test_a_warning_title_in_capitals_is_a_boxed_warning_with_its_body() -> None:
     result = detect(PI_HIGHLIGHTS)
 
     assert result["boxed_warning_present"] is True
-    assert result["title"] == "WARNING: RISK OF THYROID C-CELL TUMORS"
-    assert result["offset"] == PI_HIGHLIGHTS.index("WARNING: RISK")
+    assert result["title"] == "WARNING: SERIOUS LIVER INJURY"
+    assert result["offset"] == PI_HIGHLIGHTS.index("WARNING: SERIOUS")
     assert result["text"] == (
         "See full prescribing information for complete boxed warning.\n"
-        "• Glucorinide causes thyroid C-cell tumors in rodents.\n"
-        "• Contraindicated in patients with medullary thyroid carcinoma."
+        "• Zentramab can cause severe and fatal liver injury.\n"
+        "• Monitor liver tests before and during treatment."
     )
     assert result["detected_by"] == "heading"
 
@@ -134,18 +134,84 @@ def test_a_table_with_a_border_attribute_is_a_box() -> None:
     assert detect(html, "text/html")["text"] == "Do not use in pregnancy."
 
 
+@pytest.mark.parametrize("heading", ["Boxed Warning:", "BOXED WARNING -", "Black Box Warning:"])
+def test_a_boxed_warning_heading_in_any_case_may_carry_its_text_on_the_same_line(
+    heading: str,
+) -> None:
+    text = f"Intro.\n\n{heading} Severe allergic reactions, including fatal ones, can occur.\n"
+
+    result = detect(text)
+
+    assert result["boxed_warning_present"] is True
+    assert result["title"] == heading.rstrip(" :-")
+    assert result["text"] == "Severe allergic reactions, including fatal ones, can occur."
+
+
+def test_a_capitals_warning_heading_may_give_its_title_in_sentence_case_when_it_names_a_risk() -> (
+    None
+):
+    text = "WARNING: Risk of serious infections\nInfections leading to death have occurred.\n"
+
+    result = detect(text)
+
+    assert (result["title"], result["text"]) == (
+        "WARNING: Risk of serious infections",
+        "Infections leading to death have occurred.",
+    )
+
+
+def test_a_heading_written_on_one_line_of_html_is_still_a_heading() -> None:
+    html = (
+        "<html><body><h1>Zentramab</h1><h2>Boxed Warning</h2><p>Lactic acidosis can occur and "
+        "can be fatal.</p><h2>Uses</h2><p>Psoriasis.</p></body></html>"
+    )
+
+    result = detect(html, "text/html")
+
+    assert (result["title"], result["text"]) == (
+        "Boxed Warning",
+        "Lactic acidosis can occur and can be fatal.",
+    )
+
+
+def test_a_warning_that_is_also_referred_to_elsewhere_is_still_present() -> None:
+    text = PI_HIGHLIGHTS + "\nSee Important Safety Information, including Boxed Warning.\n"
+    assert detect(text)["boxed_warning_present"] is True
+
+
 @pytest.mark.parametrize(
     "text",
     [
         "Hypoglycemia may occur [see Boxed Warning and Warnings and Precautions (5.3)].",
+        "Please read the Boxed Warning and full Prescribing Information at x.com/pi.",
+        "Zentramab has a boxed warning about liver injury. Read the boxed warning in the full "
+        "Prescribing Information.",
+        "BOXED WARNING\nSee full prescribing information for complete boxed warning.",
+        "Boxed Warning: None.\nThe most common side effects are headache and nausea.",
+        "There is no boxed warning for this medicine.",
         "WARNINGS AND PRECAUTIONS\n• Pancreatitis: discontinue promptly.",
+        "4.4 Special warnings and precautions for use\nMonitor liver tests.",
+        "Drug Facts\nWarnings\nLiver warning: Severe liver damage may occur if you take more.",
         "Warning: keep out of reach of children.",
         "WARNING: Keep out of reach of children.",
+        "WARNING: This product can expose you to chemicals known to cause cancer.",
         "-----------\nA note in a frame, with no warning.\n-----------",
         "BOXED WARNING",
     ],
 )
-def test_mentions_section_titles_and_everyday_warnings_are_not_boxed_warnings(text: str) -> None:
+def test_pointers_absences_section_titles_and_everyday_warnings_are_not_boxed_warnings(
+    text: str,
+) -> None:
+    assert detect(text)["boxed_warning_present"] is False
+
+
+def test_a_frame_holding_only_a_pointer_to_the_warning_is_not_the_warning() -> None:
+    text = (
+        "+--------------------------------------------------+\n"
+        "| BOXED WARNING: see the full Prescribing          |\n"
+        "| Information for the complete boxed warning.      |\n"
+        "+--------------------------------------------------+\n"
+    )
     assert detect(text)["boxed_warning_present"] is False
 
 
@@ -153,6 +219,7 @@ def test_mentions_section_titles_and_everyday_warnings_are_not_boxed_warnings(te
     ("line", "expected"),
     [
         ("=====", True),
+        ("|==========|", True),
         ("* * * * * * *", True),
         ("╚═══════╝", True),
         ("---", False),

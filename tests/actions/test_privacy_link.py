@@ -15,7 +15,7 @@ from actionvault.domain.executions import Execution, ExecutionState, Target
 from actionvault.errors import ActionFailed
 from actionvault.text.html import DocumentText, looks_like_html, mask_markup
 
-BODY = "Cardiovex lowers LDL cholesterol. " * 20
+BODY = "Zentrix eases seasonal allergy symptoms. " * 20
 
 
 def version(text: str, mime_type: str = "text/plain") -> DocumentVersion:
@@ -39,15 +39,15 @@ def context_for(text: str, mime_type: str = "text/plain") -> ActionContext:
 
 
 def test_a_url_that_names_privacy_is_a_privacy_link_with_its_location() -> None:
-    text = BODY + "\nhttps://www.halverinbio.com/privacy-policy"
+    text = BODY + "\nhttps://www.zentrix-example.com/privacy-policy"
 
     result = check(text)
 
     assert result["privacy_link_present"] is True
     assert result["links"] == [
         {
-            "text": "https://www.halverinbio.com/privacy-policy",
-            "url": "https://www.halverinbio.com/privacy-policy",
+            "text": "https://www.zentrix-example.com/privacy-policy",
+            "url": "https://www.zentrix-example.com/privacy-policy",
             "offset": text.index("https://"),
             "location": "footer",
         }
@@ -56,7 +56,7 @@ def test_a_url_that_names_privacy_is_a_privacy_link_with_its_location() -> None:
 
 
 def test_words_leading_into_a_url_can_name_it_a_privacy_link() -> None:
-    result = check("Privacy Policy: https://www.halverinbio.com/legal\n" + BODY)
+    result = check("Privacy Policy: https://www.zentrix-example.com/legal\n" + BODY)
     assert [link["location"] for link in result["links"]] == ["header"]
 
 
@@ -83,14 +83,47 @@ def test_a_markdown_link_counts() -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        "Visit www.halverinbio.com for more. We value your privacy.",
-        "Write to privacy@halverinbio.com with questions.",
+        "Visit www.zentrix-example.com for more. We value your privacy.",
+        "Write to privacy@zentrix-example.com with questions.",
+        "We respect your privacy, so visit https://x.com/events for events.",
     ],
 )
-def test_a_link_in_another_sentence_or_an_address_to_write_to_does_not_count(
+def test_a_link_in_another_sentence_an_address_to_write_to_or_privacy_in_general_does_not_count(
     text: str,
 ) -> None:
     assert check(text)["links"] == []
+
+
+@pytest.mark.parametrize(
+    "href", ["javascript:openPolicy()", "JavaScript:void(0)", "#", "", "tel:+15550100"]
+)
+def test_an_anchor_whose_target_leads_nowhere_is_not_a_privacy_link(href: str) -> None:
+    html = f'<html><body><p>{BODY}</p><a href="{href}">Privacy Policy</a></body></html>'
+
+    result = check(html, "text/html")
+
+    assert result["privacy_link_present"] is False
+    assert "does not link to it" in result["message"]
+
+
+def test_a_site_relative_path_in_plain_text_is_a_link() -> None:
+    result = check(BODY + "\nPrivacy notice: /legal/privacy-notice")
+    assert [link["url"] for link in result["links"]] == ["/legal/privacy-notice"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Your records are covered by the HIPAA Privacy Rule: https://example.gov/hipaa",
+        "Terms of use: https://x.com/terms | Cookie settings: https://x.com/cookies",
+        "Full Prescribing Information: https://x.com/pi",
+        "Our privacy policy is on our website, www.zentrix-example.com.",
+    ],
+)
+def test_links_to_a_law_terms_cookies_the_label_or_a_whole_site_are_not_privacy_links(
+    text: str,
+) -> None:
+    assert check(BODY + text)["privacy_link_present"] is False
 
 
 def test_a_neighbouring_link_on_a_footer_row_is_not_taken_for_the_privacy_link() -> None:

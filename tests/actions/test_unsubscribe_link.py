@@ -20,10 +20,10 @@ from actionvault.errors import ActionFailed
 from actionvault.text.html import DocumentText, looks_like_html, mask_markup
 
 HEADERS = (
-    "From: Halverin <news@halverinbio.com>\n"
+    "From: Zentrix <news@zentrix-example.com>\n"
     "Subject: News\n"
-    "List-Unsubscribe: <mailto:unsub@halverinbio.com?subject=unsubscribe>,\n"
-    " <https://halverinbio.com/u?id=7>\n"
+    "List-Unsubscribe: <mailto:unsub@zentrix-example.com?subject=unsubscribe>,\n"
+    " <https://zentrix-example.com/u?id=7>\n"
     "\n"
     "Dear Dr. Lee,\n"
 )
@@ -67,6 +67,42 @@ def test_each_form_of_unsubscribe_link_is_recognised(text: str, url: str) -> Non
     assert [link["url"] for link in result["links"]] == [url]
 
 
+@pytest.mark.parametrize(
+    ("text", "url"),
+    [
+        ('<p><a href="{{unsubscribe_product_link}}">Unsubscribe</a></p>',
+         "{{unsubscribe_product_link}}"),
+        ("To unsubscribe: {{unsubscribe_link}}", "{{unsubscribe_link}}"),
+        ("Unsubscribe: *|UNSUB|*", "*|UNSUB|*"),
+    ],
+)  # fmt: skip
+def test_an_email_platforms_unsubscribe_token_is_the_link_it_becomes_when_sent(
+    text: str, url: str
+) -> None:
+    result = check("Hello {{first_name}},\n\n" + text)
+    assert [link["url"] for link in result["links"]] == [url]
+
+
+def test_an_opt_out_address_to_write_to_counts_in_a_plain_text_email() -> None:
+    result = check("Hello.\n\nIf you no longer wish to receive these emails, write to news@x.com.")
+    assert [link["url"] for link in result["links"]] == ["mailto:news@x.com"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Reply STOP to unsubscribe.",
+        "Reply STOP to unsubscribe or visit https://x.com/help for help.",
+        '<p><a href="javascript:unsubscribe()">Unsubscribe</a></p>',
+        "To unsubscribe, reply to this email.",
+    ],
+)
+def test_a_keyword_reply_a_link_for_something_else_or_a_dead_target_is_not_a_way_out(
+    text: str,
+) -> None:
+    assert check("Hello.\n\n" + text)["unsubscribe_link_present"] is False
+
+
 def test_an_html_link_is_named_by_the_words_of_its_clause() -> None:
     html = (
         "<html><body><p>News.</p><p>To stop receiving these emails, "
@@ -85,8 +121,8 @@ def test_a_list_unsubscribe_header_gives_its_addresses_with_offsets() -> None:
     links = list_unsubscribe_links(HEADERS)
 
     assert [(link.url, HEADERS[link.offset : link.offset + 6]) for link in links] == [
-        ("mailto:unsub@halverinbio.com?subject=unsubscribe", "mailto"),
-        ("https://halverinbio.com/u?id=7", "https:"),
+        ("mailto:unsub@zentrix-example.com?subject=unsubscribe", "mailto"),
+        ("https://zentrix-example.com/u?id=7", "https:"),
     ]
 
 
@@ -107,7 +143,7 @@ def test_header_like_lines_outside_a_leading_header_block_are_not_headers(text: 
 
 
 def test_being_told_to_unsubscribe_without_a_link_is_not_enough_and_is_said_so() -> None:
-    result = check("Reply STOP to opt out. Visit www.halverinbio.com for news.")
+    result = check("Reply STOP to opt out. Visit www.zentrix-example.com for news.")
     assert result["unsubscribe_link_present"] is False
     assert "gives no link" in result["message"]
 

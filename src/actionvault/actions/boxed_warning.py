@@ -1,11 +1,13 @@
 """quick_check__v / boxed_warning_detect__v on the built-in engine: the boxed warning and its text.
 
 A boxed ("black box") warning is the most prominent safety statement a label carries, and
-promotional pieces for such products must present it. It shows up in a few recognisable forms:
-an HTML element drawn with a border around a WARNING heading, a text box framed by box-drawing
-characters or rows of `*`, `=` or `-`, a "BOXED WARNING" / "BLACK BOX WARNING" heading, or a
-"WARNING: TITLE IN CAPITALS" line as FDA labels print it. Ordinary mentions ("see Boxed
-Warning", "Warnings and Precautions", "Warning: keep out of reach of children") are not boxes.
+promotional pieces for such products must present it. It is there when a heading names it
+("Boxed Warning", "BLACK BOX WARNING" in any case, or "WARNING:" in capitals before a title that
+names a grave risk, as US labels print it) and the warning's text follows, or when that text
+sits in a frame: box-drawing characters, rows of `*`, `=` or `-`, or an HTML element drawn with
+a border. A pointer to a warning printed elsewhere ("Read the Boxed Warning in the full
+Prescribing Information"), a heading followed only by such a pointer or by "None", and everyday
+warnings ("Warnings and Precautions", "WARNING: Keep out of reach of children") are not one.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import itertools
 import re
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from actionvault.actions.context import ActionContext, json_output, require_document_text
 from actionvault.domain.executions import ActionOutput
@@ -27,10 +29,46 @@ _SIDE_CHARS = "|│┃║*#"
 _MIN_BORDER_RUN = 5
 # Text framed by a top and a bottom border this many lines apart at most is one box.
 _MAX_BOX_LINES = 60
-_WARNING_WORD_RE = re.compile(r"\bWARNING\b")
-_CAPS_TITLE_RE = re.compile(r"WARNING\s*:\s*(.*\S)")
-_NAMED_BOX_RE = re.compile(r"(?:BOXED|BLACK[\s-]+BOX)\s+WARNING\b", re.IGNORECASE)
+# A boxed warning names itself ("Boxed Warning", "BLACK BOX WARNING"), in any case.
+_NAMED_RE = re.compile(
+    r"(?:BOXED|BLACK[\s-]*BOX(?:ED)?)\s+WARNINGS?\b\s*(?P<colon>[:\u2013\u2014-])?\s*(?P<rest>.*)",
+    re.IGNORECASE,
+)
+# US labelling prints "WARNING:" in capitals before the warning's title.
+_CAPS_RE = re.compile(r"WARNING\b(?!S)\s*(?::\s*(?P<rest>.*\S))?\s*$")
+_ANY_CASE_RE = re.compile(_CAPS_RE.pattern, re.IGNORECASE)
+_MAX_NAMED_HEADING_WORDS = 8
 _MAX_TITLE_WORDS = 16
+# A boxed warning's title names a grave risk ("RISK OF SERIOUS INFECTIONS", "Lactic
+# acidosis"); an instruction or a statement about the product ("Keep out of reach of
+# children", "This product contains ...") is an everyday warning.
+_RISK_RE = re.compile(
+    r"\b(?:risks?|mortality|death|fatal|suicid\w*|serious|severe|toxicit\w*|tumou?rs?|cancers?"
+    r"|malignan\w*|lymphoma|infections?|bleeding|ha?emorrhag\w*|abuse|addiction|misuse"
+    r"|dependence|respiratory\s+depression|embryo\w*|f(?:o)?etal|teratogen\w*|hepatotoxicity"
+    r"|liver|cardiovascular|thrombo\w*|stroke|arrhythmi\w*|lactic\s+acidosis|anaphyla\w*"
+    r"|myelosuppression|neutropenia|leukoencephalopathy|dementia|neuropsychiatric|dysfunction)\b",
+    re.IGNORECASE,
+)
+_INSTRUCTION_RE = re.compile(
+    r"(?:keep|do|don't|use|for|ask|stop|avoid|read|see|consult|not|store|if|this|these|may"
+    r"|contains|choking|flammable|external)\b",
+    re.IGNORECASE,
+)
+# A sentence that sends the reader to a warning printed elsewhere.
+_POINTER_RE = re.compile(
+    r"\b(?:see|read|refer\s+to|review|consult|found\s+in|available\s+(?:at|in|on|from)"
+    r"|printed|enclosed|accompanying|attached|provided\s+(?:in|with))\b",
+    re.IGNORECASE,
+)
+_ELSEWHERE_RE = re.compile(
+    r"\bboxed\s+warning|\bprescribing\s+information\b|\bPI\b|\blabel(?:ling|ing)?\b"
+    r"|\bpackage\s+insert\b|\bmedication\s+guide\b|\bleaflet\b|\bwww\.|https?://|\.com\b",
+    re.IGNORECASE,
+)
+_NONE_RE = re.compile(r"(?:none|not\s+applicable|n/?a|no\s+boxed\s+warning)\b", re.IGNORECASE)
+_SENTENCE_BREAK_RE = re.compile(r"(?<=[.!?])\s+|\n")
+_MIN_WARNING_WORDS = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,29 +105,62 @@ def _lines(text: str, start: int = 0) -> list[_Line]:
 
 
 def is_border(line: str) -> bool:
+    """A row of frame characters, which may end in the frame's sides ("|=====|")."""
     stripped = line.strip()
     return (
         len(stripped) >= _MIN_BORDER_RUN
-        and all(c in _BORDER_CHARS or c == " " for c in stripped)
+        and all(c in _BORDER_CHARS or c in "|│┃║ " for c in stripped)
         and sum(c in _BORDER_CHARS for c in stripped) >= _MIN_BORDER_RUN
     )
 
 
-def _is_caps_title(content: str) -> bool:
-    """The title after "WARNING:" is in capitals, as in "WARNING: RISK OF C-CELL TUMORS"."""
-    match = _CAPS_TITLE_RE.match(content)
-    if not match or len(content.split()) > _MAX_TITLE_WORDS:
-        return False
-    letters = [c for c in match.group(1) if c.isalpha()]
+def _is_caps(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
     return len(letters) >= 2 and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
 
 
-def _is_named_box_heading(content: str) -> bool:
-    return (
-        bool(_NAMED_BOX_RE.match(content))
-        and len(content.split()) <= 8
-        and not content.endswith((".", ","))
-    )
+def _heading_content(content: str) -> str:
+    """A line's words without leading symbols ("⚠ WARNING", "► Boxed Warning")."""
+    return content.lstrip("^•►▶⚠!>*#_|:-–— \t").strip()
+
+
+def is_warning_heading(content: str, framed: bool = False) -> bool:
+    """Whether a line opens a boxed warning: "Boxed Warning" / "BLACK BOX WARNING" in any case
+    as a heading (alone, or before a colon), or "WARNING:" in capitals before a title that names
+    a grave risk. In a frame or a bordered box a plain "WARNING" heading is enough, and
+    "Warning:" in any case before a title that names a grave risk."""
+    words = _heading_content(content)
+    named = _NAMED_RE.match(words)
+    if named:
+        stands_alone = bool(named.group("colon")) or (
+            len(words.split()) <= _MAX_NAMED_HEADING_WORDS and not words.endswith((".", ","))
+        )
+        return stands_alone and not _is_pointer(words) and not _NONE_RE.match(named["rest"])
+    caps = _CAPS_RE.match(words)
+    heading = caps or (_ANY_CASE_RE.match(words) if framed else None)
+    if heading:
+        title = heading.group("rest") or ""
+        if not title:
+            return framed
+        if _INSTRUCTION_RE.match(title) or _NONE_RE.match(title):
+            return False
+        if caps and _is_caps(title) and len(words.split()) <= _MAX_TITLE_WORDS:
+            return True
+        return bool(_RISK_RE.search(title))
+    return framed and _is_caps(words) and "WARNING" in words.split() and not _is_pointer(words)
+
+
+def _is_pointer(sentence: str) -> bool:
+    return bool(_POINTER_RE.search(sentence) and _ELSEWHERE_RE.search(sentence))
+
+
+def carries_warning_text(text: str) -> bool:
+    """Whether the text after a heading is a warning, not only a pointer to one printed
+    elsewhere ("See full prescribing information for complete boxed warning.") or "None"."""
+    own = [s for s in _SENTENCE_BREAK_RE.split(text) if s.strip() and not _is_pointer(s)]
+    if not own or _NONE_RE.match(_heading_content(own[0])):
+        return False
+    return sum(len(s.split()) for s in own) >= _MIN_WARNING_WORDS
 
 
 def _is_heading(content: str) -> bool:
@@ -120,9 +191,41 @@ def _body(lines: list[_Line], after: int) -> str:
     return "\n".join(body)
 
 
+def _inline(content: str) -> str:
+    """What follows the heading on its own line, when it is the warning's text rather than its
+    title ("Boxed Warning: Serious liver injury, including fatal cases, has ... ")."""
+    words = _heading_content(content)
+    match = _NAMED_RE.match(words) or _CAPS_RE.match(words)
+    rest = (match.group("rest") or "").strip() if match else ""
+    is_title = len(rest.split()) <= _MAX_TITLE_WORDS and not rest.endswith((".", "!"))
+    return "" if is_title or _is_caps(rest) else rest
+
+
+def _title_and_text(content: str, body: str) -> tuple[str, str]:
+    """The heading line is the title, unless the warning's text follows it on the same line:
+    then the title is what comes before that text."""
+    title = " ".join(content.split())
+    inline = " ".join(_inline(content).split())
+    if not inline:
+        return title, body
+    heading = title[: title.rfind(inline)].rstrip(" :\u2013\u2014-") if inline in title else title
+    return heading, "\n".join(part for part in (inline, body) if part)
+
+
 def _box_text(lines: list[_Line], title_index: int) -> str:
     contents = (" ".join(line.content.split()) for line in lines[title_index + 1 :])
     return "\n".join(c for c in contents if c)
+
+
+def _in_box(lines: list[_Line], detected_by: str) -> BoxedWarning | None:
+    """The warning in a box's lines: its first warning heading and the text after it."""
+    for index, line in enumerate(lines):
+        if is_warning_heading(line.content, framed=True):
+            title, text = _title_and_text(line.content, _box_text(lines, index))
+            if carries_warning_text(text):
+                return BoxedWarning(title, text, line.content_offset, detected_by)
+            return None
+    return None
 
 
 def framed_warnings(visible: str) -> Iterator[BoxedWarning]:
@@ -131,27 +234,20 @@ def framed_warnings(visible: str) -> Iterator[BoxedWarning]:
     for top, bottom in itertools.pairwise(borders):
         if bottom - top < 2 or bottom - top > _MAX_BOX_LINES:
             continue
-        inside = lines[top + 1 : bottom]
-        for index, line in enumerate(inside):
-            if _WARNING_WORD_RE.search(line.content):
-                title = " ".join(line.content.split())
-                yield BoxedWarning(
-                    title, _box_text(inside, index), line.content_offset, "framed box"
-                )
-                break
+        found = _in_box(lines[top + 1 : bottom], "framed box")
+        if found is not None:
+            yield found
 
 
 def text_warnings(visible: str) -> Iterator[BoxedWarning]:
     lines = _lines(visible)
     for index, line in enumerate(lines):
         content = line.content
-        if not content or not (_is_named_box_heading(content) or _is_caps_title(content)):
+        if not content or not is_warning_heading(content):
             continue
-        title = " ".join(content.split())
-        body = _body(lines, index)
-        if _is_named_box_heading(content) and not body:
-            continue
-        yield BoxedWarning(title, body, line.content_offset, "heading")
+        title, text = _title_and_text(content, _body(lines, index))
+        if carries_warning_text(text):
+            yield BoxedWarning(title, text, line.content_offset, "heading")
 
 
 _BOX_TAGS = frozenset({"div", "table", "section", "aside", "td", "p", "blockquote", "fieldset"})
@@ -212,24 +308,38 @@ def html_box_warnings(document: DocumentText) -> Iterator[BoxedWarning]:
     found: dict[int, BoxedWarning] = {}
     # Innermost boxes first, so a bordered title bar inside the real box does not hide it.
     for start, end in sorted(parser.boxes, key=lambda span: span[1] - span[0]):
-        lines = _lines(document.visible[start:end], start)
-        for index, line in enumerate(lines):
-            if _WARNING_WORD_RE.search(line.content):
-                offset = line.content_offset
-                body = _box_text(lines, index)
-                if body and offset not in found:
-                    title = " ".join(line.content.split())
-                    found[offset] = BoxedWarning(title, body, offset, "html box")
-                break
+        warning = _in_box(_lines(document.visible[start:end], start), "html box")
+        if warning is not None and warning.offset not in found:
+            found[warning.offset] = warning
     yield from found.values()
 
 
 _PRIORITY = {"html box": 0, "framed box": 1, "heading": 2}
 
 
+_BLOCK_TAG_RE = re.compile(
+    r"</?(?:p|div|h[1-6]|li|ul|ol|tr|td|th|table|br|section|article|aside|header|footer"
+    r"|blockquote|fieldset|dl|dt|dd|hr)\b[^>]*>",
+    re.IGNORECASE,
+)
+
+
+def _lined(document: DocumentText) -> DocumentText:
+    """HTML's visible text with a line break where each block element starts or ends (in the
+    blank its tag left), so headings and paragraphs are lines even when the source is one."""
+    if not document.is_html:
+        return document
+    chars = list(document.visible)
+    for match in _BLOCK_TAG_RE.finditer(document.raw):
+        if chars[match.start()] == " ":
+            chars[match.start()] = "\n"
+    return replace(document, visible="".join(chars))
+
+
 def find_boxed_warning(document: DocumentText) -> BoxedWarning | None:
     """The first boxed warning in the document; where several rules find the same one, the
     rule that knows where its box ends gives the text."""
+    document = _lined(document)
     candidates = [*framed_warnings(document.visible), *text_warnings(document.visible)]
     if document.is_html:
         candidates += html_box_warnings(document)

@@ -1,9 +1,11 @@
 """quick_check__v / privacy__v on the built-in engine: is there a privacy policy link, and where.
 
 Promotional web pages and e-mails must link to the privacy policy, usually in the footer. A
-link counts when its address, its text or the words leading into it name privacy or data
-protection ("Privacy Policy: https://example.com/legal"); a privacy policy merely mentioned
-without a link does not count, and the message says so.
+link counts when its address or its text names privacy or data protection, or the words leading
+into it name a privacy policy, notice or statement ("Privacy Policy: https://example.com/legal").
+A privacy policy merely mentioned without a link does not count, and the message says so; nor
+does a link to write to, a law's name ("the HIPAA Privacy Rule"), or a target that leads nowhere
+(`javascript:`, see `actionvault.text.links`).
 """
 
 from __future__ import annotations
@@ -14,10 +16,18 @@ import re
 from actionvault.actions.context import ActionContext, capped, json_output, require_document_text
 from actionvault.domain.executions import ActionOutput
 from actionvault.text.html import DocumentText
-from actionvault.text.links import Link, find_links, location_of
+from actionvault.text.links import Link, find_links, location_of, names_a_page
 
 _PRIVACY_WORDS_RE = re.compile(
-    r"\bprivacy\b|\bdata[\s-]+protection\b|\bdatenschutz|\bconfidentialit[yé]", re.IGNORECASE
+    r"\bprivacy\b(?!\s+(?:rule|act|law|shield|regulation)s?\b)|\bdata[\s-]+protection\b"
+    r"|\bdatenschutz|\bconfidentialit[yé]",
+    re.IGNORECASE,
+)
+# The words around a link name a privacy page, not privacy in general ("we respect your privacy").
+_PRIVACY_PAGE_RE = re.compile(
+    r"\bprivacy\s+(?:policy|policies|notice|statement|information|info|cent(?:er|re)|page"
+    r"|choices|rights|practices|terms)\b|\bdata[\s-]+protection\b|\bdatenschutz",
+    re.IGNORECASE,
 )
 _PRIVACY_URL_RE = re.compile(
     r"privacy|data[-_]?protection|datenschutz|privacidad|confidentialite", re.IGNORECASE
@@ -25,20 +35,27 @@ _PRIVACY_URL_RE = re.compile(
 _MENTION_RE = re.compile(r"\bprivacy\s+(?:policy|notice|statement)\b", re.IGNORECASE)
 
 
-def is_privacy_link(link: Link) -> bool:
-    if link.kind == "email":
-        return False  # an address to write to is not a policy to read
+# A label just before the link: "Privacy: https://...", "Data protection - https://...".
+_LABEL_RE = re.compile(
+    r"(?:\bprivacy|\bdata[\s-]+protection|\bdatenschutz)\s*[:\u2013\u2014-]?\s*$", re.IGNORECASE
+)
+
+
+def is_privacy_link(link: Link, visible: str = "") -> bool:
+    if link.kind == "email" or not names_a_page(link):
+        return False  # an address to write to, or a whole site, is not a policy to read
     url = link.url.split("?")[0] if not link.url.startswith("mailto:") else ""
     return bool(
         _PRIVACY_URL_RE.search(url)
         or _PRIVACY_WORDS_RE.search(link.text)
-        or _PRIVACY_WORDS_RE.search(link.context)
+        or _PRIVACY_PAGE_RE.search(link.context)
+        or _LABEL_RE.search(visible[max(0, link.offset - 40) : link.offset])
     )
 
 
 def check_privacy_links(document: DocumentText) -> dict[str, object]:
     length = len(document.raw)
-    found = [link for link in find_links(document) if is_privacy_link(link)]
+    found = [link for link in find_links(document) if is_privacy_link(link, document.visible)]
     links = [
         {
             "text": link.text,

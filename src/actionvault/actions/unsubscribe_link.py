@@ -1,10 +1,13 @@
 """quick_check__v / unsubscribe__v on the built-in engine: can the reader unsubscribe?
 
 Commercial e-mail must offer a way out (CAN-SPAM, the EU ePrivacy rules). The way out takes
-several forms: an "unsubscribe" link, an "opt out" or "manage your preferences" link, a
-`mailto:` address with an unsubscribe subject, or a `List-Unsubscribe` header. A link counts
-when its address, its text or the words of its clause name one of these; telling readers to
-unsubscribe without giving a link does not count, and the message says so.
+several forms: an "unsubscribe" link, an "opt out" or "manage your preferences" link, an
+address to write to, a `List-Unsubscribe` header, or the e-mail platform's unsubscribe merge
+token used as a link ({{unsubscribe_link}}), which becomes the recipient's own address when the
+message is sent. A link counts when its address, its text or the words of its clause name one
+of these. Telling readers to unsubscribe without giving an address does not count, nor does an
+SMS keyword reply on its own ("Reply STOP") or a target that leads nowhere (`javascript:`), and
+the message says so.
 """
 
 from __future__ import annotations
@@ -16,18 +19,19 @@ from dataclasses import dataclass
 from actionvault.actions.context import ActionContext, capped, json_output, require_document_text
 from actionvault.domain.executions import ActionOutput
 from actionvault.text.html import DocumentText
-from actionvault.text.links import Link, find_links
+from actionvault.text.links import Link, find_links, names_a_page
 
 _UNSUBSCRIBE_WORDS_RE = re.compile(
     r"\bunsubscrib\w*|\bopt(?:[\s-]+|)out\b|\bopt(?:ing)?\s+out\b"
     r"|\bmanage\s+(?:your\s+|my\s+)?(?:e-?mail\s+|communication\s+|contact\s+|subscription\s+)?"
     r"(?:preferences|subscriptions?|settings)\b"
     r"|\b(?:e-?mail|subscription|communication)\s+preferences\b"
-    r"|\bstop\s+receiving\b|\bremove\s+(?:me|yourself)\s+from\b",
+    r"|\bstop\s+receiving\b|\bremove\s+(?:me|yourself)\s+from\b"
+    r"|\b(?:no\s+longer|not|n't)\s+(?:wish|want)\s+to\s+(?:receive|get|hear)\b",
     re.IGNORECASE,
 )
 _UNSUBSCRIBE_URL_RE = re.compile(
-    r"unsubscri|opt[-_]?out|preferences|manage[-_]?subscription|email[-_]?settings",
+    r"unsub|opt[-_]?out|preferences|manage[-_]?subscription|email[-_]?settings",
     re.IGNORECASE,
 )
 # "Name: value" lines at the very top, up to the first blank line, continuation lines indented.
@@ -70,6 +74,8 @@ def list_unsubscribe_links(text: str) -> list[HeaderLink]:
 
 
 def is_unsubscribe_link(link: Link) -> bool:
+    if not names_a_page(link):
+        return False  # a whole site is not the way out
     return bool(
         _UNSUBSCRIBE_URL_RE.search(link.url)
         or _UNSUBSCRIBE_WORDS_RE.search(link.text)

@@ -1,8 +1,10 @@
-"""Links in a document, whatever their form: HTML anchors, Markdown links and bare addresses.
+"""Links in a document, whatever their form: HTML anchors, Markdown links, bare addresses,
+site-relative paths and the merge tokens an e-mail platform turns into addresses when it sends.
 
 The privacy and unsubscribe checks ask the same question of different words ("is there a link
 about X?"), and a link is often described by the words around it rather than its own text
-("To unsubscribe, <a>click here</a>"), so each link carries that context with it.
+("To unsubscribe, <a>click here</a>"), so each link carries that context with it. A target a
+reader cannot follow to a page or an address (`javascript:`, `tel:`, `#`) is not a link.
 """
 
 from __future__ import annotations
@@ -22,12 +24,27 @@ _URL_RE = re.compile(
     re.IGNORECASE,
 )
 _EMAIL_RE = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# A site-relative path standing alone ("Privacy: /legal/privacy"), not a unit ("mg/day").
+_PATH_RE = re.compile(r"(?<![^\s(])/[A-Za-z][\w-]*(?:/[\w.-]+)*/?(?![\w/])")
+# Send-time merge tokens that become an address: {{unsubscribe_link}}, *|UNSUB|*, %%view_url%%.
+_TOKEN_RE = re.compile(r"\{\{\s*[\w.-]{1,80}\s*\}\}|\*\|[\w:]{1,80}\|\*|%%=?[\w()]{1,80}=?%%")
+_ADDRESS_TOKEN_RE = re.compile(r"link|url|href|unsub|opt_?out|preference|privacy", re.IGNORECASE)
+# Targets that lead to no page or address: scripts, inline data, phone numbers, the page itself.
+_NOT_FOLLOWABLE_RE = re.compile(
+    r"\s*(?:(?:javascript|vbscript|data|about|blob|file|tel|sms|callto):|#|$)", re.IGNORECASE
+)
 _MARKDOWN_LINK_RE = re.compile(
     r"\[([^\]\n]{1,300})\]\(\s*<?([^()\s<>]+)>?(?:\s+\"[^\"\n]*\")?\s*\)"
 )
 # What ends the words that describe a link: a sentence or clause end, a line break, or the
 # separators of a footer's row of links ("Privacy | Terms | Contact").
 _CLAUSE_END_RE = re.compile(r"[.!?;]\s|\n|[|\u00b7\u2022]")
+# "Reply STOP to opt out or visit <link> for help": the link belongs to the second request.
+_NEXT_REQUEST_RE = re.compile(
+    r"\s(?:or|and)\s+(?:visit|see|call|go|read|text|reply|click|tap|email|e-mail|contact|find"
+    r"|learn|download|view|write)\b",
+    re.IGNORECASE,
+)
 _CONTEXT_CHARS = 100
 
 
@@ -39,17 +56,32 @@ class Link:
     end: int
     #: Words of the same clause before and after the link (never reaching into another link).
     context: str
-    kind: str  # html | markdown | url | email
+    kind: str  # html | markdown | url | email | path | token
 
 
 def _context(visible: str, start: int, end: int, floor: int, ceiling: int) -> str:
     before = visible[max(floor, start - _CONTEXT_CHARS) : start]
     cuts = [m.end() for m in _CLAUSE_END_RE.finditer(before)]
-    lead_in = before[cuts[-1] :] if cuts else before
+    cuts += [m.start() + 1 for m in _NEXT_REQUEST_RE.finditer(before)]
+    lead_in = before[max(cuts) :] if cuts else before
     after = visible[end : min(ceiling, end + _CONTEXT_CHARS)]
-    stop = _CLAUSE_END_RE.search(after)
-    trail = after[: stop.start() + 1] if stop else after
+    stops = [m.start() + 1 for m in (_CLAUSE_END_RE.search(after), _NEXT_REQUEST_RE.search(after))
+             if m]  # fmt: skip
+    trail = after[: min(stops)] if stops else after
     return clean_text(f"{lead_in} {trail}")
+
+
+def is_followable(url: str) -> bool:
+    """Whether a link target leads to a page or an address."""
+    return not _NOT_FOLLOWABLE_RE.match(url)
+
+
+def names_a_page(link: Link) -> bool:
+    """Whether the link leads to one page: not a bare domain written without a path
+    ("example.com", "www.example.com"), which leads to a whole site."""
+    if link.kind != "url" or "://" in link.text or link.url.lower().startswith("mailto:"):
+        return True
+    return "/" in link.text.rstrip("/")
 
 
 def _spans(document: DocumentText) -> list[tuple[int, int, str, str, str]]:
@@ -59,12 +91,16 @@ def _spans(document: DocumentText) -> list[tuple[int, int, str, str, str]]:
     if document.is_html:
         for anchor in html_anchors(document.raw):
             text = anchor.text or anchor.label
-            found.append((anchor.offset, anchor.end, text, anchor.url, "html"))
+            if is_followable(anchor.url):
+                found.append((anchor.offset, anchor.end, text, anchor.url, "html"))
     else:
         for match in _MARKDOWN_LINK_RE.finditer(visible):
             text = clean_text(match.group(1))
-            found.append((match.start(), match.end(), text, match.group(2), "markdown"))
-    for pattern, kind in ((_URL_RE, "url"), (_EMAIL_RE, "email")):
+            if is_followable(match.group(2)):
+                found.append((match.start(), match.end(), text, match.group(2), "markdown"))
+    for pattern, kind in (
+        (_URL_RE, "url"), (_EMAIL_RE, "email"), (_PATH_RE, "path"), (_TOKEN_RE, "token"),
+    ):  # fmt: skip
         found.sort()
         starts = [span[0] for span in found]
         ends = [span[1] for span in found]
@@ -75,6 +111,8 @@ def _spans(document: DocumentText) -> list[tuple[int, int, str, str, str]]:
             if index >= 0 and ends[index] > start:
                 continue  # inside an anchor, a Markdown link or a URL already found
             url = match.group()
+            if kind == "token" and not _ADDRESS_TOKEN_RE.search(url):
+                continue  # {{first_name}} is a merge field, not an address
             if kind == "email":
                 url = f"mailto:{url}"
             elif url.lower().startswith("www."):
