@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from actionvault.services.demo import demo_words
 from actionvault.text.proofreading import (
     CATEGORIES,
     MAX_FINDINGS,
@@ -68,10 +69,21 @@ def test_allowlisted_medical_and_regulatory_words_are_not_flagged() -> None:
     assert found(text) == []
 
 
-def test_demo_brand_names_are_allowlisted() -> None:
-    text = "Cardiovex (cardiovexumab) and Glucorin (glucorinide) are made by Halverin."
+def test_words_given_with_a_text_are_allowed_in_that_check_only() -> None:
+    text = "Patients on zentravo did well."
 
-    assert found(text) == []
+    assert default_proofreader().check(text, allow_words=["Zentravo"]).errors == ()
+    assert found(text) == [("spelling", "zentravo", "centavo")]
+
+
+@pytest.mark.parametrize("name", DEMO_FILES)
+def test_the_demo_documents_own_names_are_not_reported_in_them(name: str) -> None:
+    text = (DEMO_DIR / name).read_text(encoding="utf-8")
+    words = {w.lower() for w in demo_words()}
+
+    reported = default_proofreader().check(text, demo_words()).errors
+
+    assert not [e.text for e in reported if e.text.lower() in words]
 
 
 def test_words_passed_to_the_constructor_are_allowed_as_well() -> None:
@@ -465,7 +477,10 @@ def test_every_planted_error_in_a_demo_document_is_found(name: str) -> None:
     planted = json.loads((DEMO_DIR / name.replace(".txt", ".expected.json")).read_text("utf-8"))
     expected = {(item["text"], item["category"], item["suggestion"]) for item in planted}
 
-    reported = {(e.text, e.category, e.suggestion) for e in check(text).errors}
+    reported = {
+        (e.text, e.category, e.suggestion)
+        for e in default_proofreader().check(text, demo_words()).errors
+    }
 
     assert expected - reported == set()
     assert len(reported - expected) <= 1

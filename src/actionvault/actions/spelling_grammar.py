@@ -1,4 +1,8 @@
-"""quick_check__v / spelling_grammar__v on the built-in engine: a real offline proofreader."""
+"""quick_check__v / spelling_grammar__v on the built-in engine: a real offline proofreader.
+
+Besides the packaged allow-list, the words in the document's `allow_words__c` field are correct
+in that document: the names of its product and company, which no dictionary holds.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +10,28 @@ import asyncio
 from typing import TYPE_CHECKING
 
 from actionvault.actions.context import ActionContext, json_output
+from actionvault.domain.content import DocumentVersion
 from actionvault.domain.executions import ActionOutput
 from actionvault.errors import ActionFailed
 
 if TYPE_CHECKING:
     from actionvault.text.proofreading import ProofreadingReport
+
+
+ALLOW_WORDS_FIELD = "allow_words__c"
+
+
+def _words(value: object) -> list[str]:
+    """A list of words, or one string of words separated by spaces, commas or new lines."""
+    if isinstance(value, str):
+        return value.replace(",", " ").split()
+    if isinstance(value, list | tuple):
+        return [str(word) for word in value]
+    return []
+
+
+def allowed_words(version: DocumentVersion) -> list[str]:
+    return _words(version.document.fields.get(ALLOW_WORDS_FIELD))
 
 
 def report_payload(report: ProofreadingReport) -> dict[str, object]:
@@ -45,5 +66,7 @@ async def check_spelling_and_grammar(context: ActionContext) -> list[ActionOutpu
     from actionvault.text.proofreading import default_proofreader
 
     # Checking is CPU work; a thread keeps the event loop answering status polls meanwhile.
-    report = await asyncio.to_thread(default_proofreader().check, document.text)
+    report = await asyncio.to_thread(
+        default_proofreader().check, document.text, allowed_words(document)
+    )
     return [json_output(report_payload(report))]

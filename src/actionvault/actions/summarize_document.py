@@ -32,7 +32,7 @@ _DUPLICATE_JACCARD = 0.6
 _SHORT_DOCUMENT_SENTENCES = 33
 _ENDS_LIKE_A_SENTENCE_RE = re.compile(r"[.!?][\"'\u201d\u2019)\]]*$")
 # Letter courtesies and contact details carry no key message, however central their words
-# ("Glucorin", "Cardiovex") make them look.
+# (the product's name) make them look.
 _COURTESY_RE = re.compile(
     r"(?:thank you|thanks|if you (?:have|would)|please (?:contact|call|do not hesitate)"
     r"|we are (?:pleased|happy) to)\b",

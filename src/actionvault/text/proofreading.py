@@ -200,9 +200,10 @@ class Proofreader:
         self._edit2_cache: dict[str, str] = {}
         self._verdict_cache: dict[str, _Verdict | None] = {}
 
-    def check(self, text: str) -> ProofreadingReport:
+    def check(self, text: str, allow_words: Iterable[str] = ()) -> ProofreadingReport:
         """Proofread `text`; other languages get no errors, because English
-        rules would flag nearly every word of them."""
+        rules would flag nearly every word of them. `allow_words` are correct
+        for this text alone (its product's names, say) besides the allow-list."""
         tokens = tokenize(text)
         language = detect_language([t.text for t in tokens], self._is_known)
         if language != "English":
@@ -210,7 +211,12 @@ class Proofreader:
         protected = ProtectedSpans(text)
         sentences = split_sentences(text, protected)
         initial = sentence_initial_offsets(text, sentences, tokens)
-        findings: set[Finding] = set(self._spelling_errors(text, tokens, protected))
+        allowed = frozenset(_normalise(w) for w in allow_words)
+        findings: set[Finding] = {
+            finding
+            for finding in self._spelling_errors(text, tokens, protected)
+            if _normalise(finding.text) not in allowed
+        }
         findings.update(find_repeated_words(text, protected))
         is_word = self._frequency.__contains__
         findings.update(find_article_errors(text, tokens, protected, initial, is_word))
