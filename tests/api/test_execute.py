@@ -67,6 +67,32 @@ async def test_spelling_grammar_really_proofreads_the_latest_version(app: App) -
         assert set(error) == {"text", "suggestion", "category", "sentence", "offset"}
 
 
+async def test_spelling_grammar_answers_with_vaults_keys_read_from_the_text(app: App) -> None:
+    headers = await app.login(ALICE)
+    started = await app.execute(
+        headers,
+        agent_name="quick_check__v",
+        action_name="spelling_grammar__v",
+        document_id=str(app.seed.doc_a),
+    )
+    done = await app.wait(headers, started["actionResponse"]["executionId"])
+    value = done["actionOutputs"][0]["value"]
+    report = json.loads(value.removeprefix("```json\n").removesuffix("\n```"))
+    # Vault's keys, in Vault's order, before ours.
+    assert list(report)[:5] == [
+        "thinking",
+        "detected_industry",
+        "detected_regulatory_authority",
+        "detected_target_audience",
+        "errors",
+    ]
+    # The seeded text asks the reader to talk to their doctor: a patient text about a medicine.
+    assert report["detected_target_audience"] == "Patient"
+    assert report["detected_industry"] == "Pharmaceutical (Human)"
+    assert isinstance(report["detected_regulatory_authority"], str)
+    assert report["thinking"].startswith("Document language: English;")
+
+
 async def test_versioned_document_id_runs_on_that_exact_version(app: App) -> None:
     headers = await app.login(ALICE)
     started = await app.execute(

@@ -7,12 +7,14 @@ in that document: the names of its product and company, which no dictionary hold
 from __future__ import annotations
 
 import asyncio
+from collections import Counter
 from typing import TYPE_CHECKING
 
 from actionvault.actions.context import ActionContext, json_output
 from actionvault.domain.content import DocumentVersion
 from actionvault.domain.executions import ActionOutput
 from actionvault.errors import ActionFailed
+from actionvault.text.audience import describe, read_context
 
 if TYPE_CHECKING:
     from actionvault.text.proofreading import ProofreadingReport
@@ -34,9 +36,16 @@ def allowed_words(version: DocumentVersion) -> list[str]:
     return _words(version.document.fields.get(ALLOW_WORDS_FIELD))
 
 
-def report_payload(report: ProofreadingReport) -> dict[str, object]:
+def report_payload(report: ProofreadingReport, text: str) -> dict[str, object]:
+    """Vault's keys first (`thinking`, the detected industry, regulator and audience, the
+    errors), then ours, which a client written for Vault ignores."""
+    reading = read_context(text)
+    counts = Counter(issue.category for issue in report.errors)
     payload: dict[str, object] = {
-        "detected_language": report.detected_language,
+        "thinking": describe(reading, report.detected_language, len(text.split()), dict(counts)),
+        "detected_industry": reading.industry.value,
+        "detected_regulatory_authority": reading.regulatory_authority.value,
+        "detected_target_audience": reading.target_audience.value,
         "errors": [
             {
                 "text": issue.text,
@@ -47,6 +56,7 @@ def report_payload(report: ProofreadingReport) -> dict[str, object]:
             }
             for issue in report.errors
         ],
+        "detected_language": report.detected_language,
     }
     if report.omitted:
         payload["errors_omitted"] = report.omitted
@@ -69,4 +79,4 @@ async def check_spelling_and_grammar(context: ActionContext) -> list[ActionOutpu
     report = await asyncio.to_thread(
         default_proofreader().check, document.text, allowed_words(document)
     )
-    return [json_output(report_payload(report))]
+    return [json_output(report_payload(report, document.text))]
