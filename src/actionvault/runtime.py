@@ -99,6 +99,7 @@ def build_services(
             audit,
             clock,
             pool=pool,
+            limits=settings.extraction_limits,
             extraction_timeout=settings.extraction_timeout,
         ),
         executions=ExecutionService(

@@ -8,6 +8,8 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from actionvault.content.extraction import ExtractionLimits
+
 
 class Settings(BaseSettings):
     """Every knob of a server process; each field is documented in docs/reference/settings.md."""
@@ -37,6 +39,10 @@ class Settings(BaseSettings):
     engine_memory_mb: int = Field(default=1024, ge=128)
     max_output_bytes: int = Field(default=1024 * 1024, ge=1024)
     extraction_timeout: float = Field(default=60.0, gt=0)
+    extraction_max_unpacked_mb: int = Field(default=100, ge=1)
+    extraction_max_parts: int = Field(default=2_000, ge=1)
+    extraction_max_pdf_pages: int = Field(default=2_000, ge=1)
+    extraction_max_chars: int = Field(default=20_000_000, ge=1)
 
     session_idle_timeout: float = Field(default=1800.0, gt=0)
     session_max_age: float = Field(default=48 * 3600.0, gt=0, le=48 * 3600.0)
@@ -64,6 +70,15 @@ class Settings(BaseSettings):
     def custom_agents_dir(self) -> Path:
         """Where agents posted through the API are written: the agents folder, or the data's."""
         return self.agents_dir or self.data_dir / "agents"
+
+    @property
+    def extraction_limits(self) -> ExtractionLimits:
+        return ExtractionLimits(
+            max_unpacked_bytes=self.extraction_max_unpacked_mb * 2**20,
+            max_archive_parts=self.extraction_max_parts,
+            max_pdf_pages=self.extraction_max_pdf_pages,
+            max_text_chars=self.extraction_max_chars,
+        )
 
     @property
     def engine_process_count(self) -> int:

@@ -112,3 +112,17 @@ async def test_an_upload_whose_reading_outlasts_the_extraction_timeout_is_refuse
     assert body["responseStatus"] == "FAILURE"
     assert body["errors"][0]["type"] == "INVALID_DATA"
     assert "longer than 0.01 s and was stopped" in body["errors"][0]["message"]
+
+
+async def test_the_extraction_limits_are_settings(app_factory: AppFactory) -> None:
+    app = await app_factory(workers=0, extraction_max_pdf_pages=1)
+    headers = await app.login(ADMIN)
+    response = await app.client.post(
+        "/api/v26.1/objects/documents",
+        headers=headers,
+        data={"name__v": "two pages", "type__v": "promotional_piece__c"},
+        files={"file": ("two.pdf", pdf_with_pages("one", "two"), "application/pdf")},
+    )
+    body = response.json()
+    assert body["responseStatus"] == "FAILURE"
+    assert "has 2 pages; this server reads at most 1" in body["errors"][0]["message"]
