@@ -133,3 +133,66 @@ async def test_a_short_follow_up_in_a_chat_is_read_with_the_earlier_question() -
     )
     [output] = await ask_document(followed)
     assert "5 mg" in output.value
+
+
+class KeywordEmbedder:
+    """A stand-in model: two texts are alike when they share a concept from a fixed list, so
+    the tests fix what "similar in meaning" means without the real model."""
+
+    CONCEPTS = (("pregnan", "baby", "expecting"), ("fridge", "store", "keep", "cool"))
+
+    def similarities(self, queries: list[str], texts: list[str]) -> list[list[float]]:
+        def concepts(text: str) -> set[int]:
+            lowered = text.lower()
+            return {i for i, words in enumerate(self.CONCEPTS) if any(w in lowered for w in words)}
+
+        return [[0.9 if concepts(q) & concepts(t) else 0.05 for t in texts] for q in queries]
+
+
+LEAFLET = (
+    "Solvanto tablets\n\n"
+    "Pregnancy\nTell your doctor if you are pregnant. It is not known whether Solvanto harms "
+    "an unborn child.\n\n"
+    "Storage\nStore the tablets below 30 °C in their carton.\n"
+)
+
+
+def test_a_question_sharing_no_words_with_its_answer_is_answered_by_meaning() -> None:
+    reply = answer_question(
+        DocumentText(version(LEAFLET), LEAFLET, LEAFLET, False),
+        "Is it fine while expecting a baby?",
+        KeywordEmbedder(),
+    )
+    assert "It is not known whether Solvanto harms an unborn child." in reply
+    assert "[Section: Pregnancy]" in reply
+    assert "Store the tablets" not in reply
+
+
+def test_a_question_nothing_in_the_document_resembles_gets_the_plain_no_answer_reply() -> None:
+    reply = answer_question(
+        DocumentText(version(LEAFLET), LEAFLET, LEAFLET, False),
+        "How much does a box cost?",
+        KeywordEmbedder(),
+    )
+    assert "does not appear to answer this question" in reply
+
+
+def test_the_title_line_is_never_cited_as_an_answer() -> None:
+    reply = answer_question(
+        DocumentText(version(LEAFLET), LEAFLET, LEAFLET, False),
+        "Where do I keep Solvanto tablets?",
+        KeywordEmbedder(),
+    )
+    assert "[Section: Storage]" in reply
+    assert "Solvanto tablets [" not in reply
+
+
+async def test_the_action_answers_by_meaning_with_the_model_it_was_given() -> None:
+    from actionvault.actions import ask_document as module
+
+    module.use_embedder(KeywordEmbedder)
+    try:
+        outputs = await ask_document(context_for(LEAFLET, "Is it fine while expecting a baby?"))
+    finally:
+        module.use_embedder(module._no_model)
+    assert "[Section: Pregnancy]" in outputs[0].value

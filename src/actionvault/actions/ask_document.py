@@ -9,7 +9,8 @@ plainly that the document does not appear to answer, and lists its headings to a
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Protocol
 
 from actionvault.actions.context import ActionContext, require_document_text
 from actionvault.domain.executions import ActionOutput
@@ -93,16 +94,104 @@ def _no_answer(name: str, headings: Sequence[Heading]) -> str:
     return f"{reply} Its headings are: {listed}{more}."
 
 
-def answer_question(document: DocumentText, question: str) -> str:
+class TextEmbedder(Protocol):
+    """A sentence-embedding model (actionvault.chat.embeddings' MiniLM is one): cosine
+    similarity of each query to each text."""
+
+    def similarities(self, queries: Sequence[str], texts: Sequence[str]) -> list[list[float]]: ...
+
+
+def _no_model() -> TextEmbedder | None:
+    return None
+
+
+_embedder_source: Callable[[], TextEmbedder | None] = _no_model
+
+
+def use_embedder(source: Callable[[], TextEmbedder | None]) -> None:
+    """Answer by meaning with the model `source` gives (None: by shared words). The layer that
+    builds the server passes the chat package's `load_embedder`: actions may not import chat."""
+    global _embedder_source
+    _embedder_source = source
+
+
+#: A passage answers by meaning when its cosine similarity to the question reaches this; below
+#: it, the document is taken not to answer (the embedding model's scale, not a probability).
+SIMILARITY_FLOOR = 0.2
+#: Passages within this much similarity of the best are quoted after it.
+SIMILARITY_MARGIN = 0.05
+_MAX_ANSWERS = 3
+
+
+def _is_title(passage: Passage) -> bool:
+    """A lone line with no heading above it and no sentence in it names the document; it
+    resembles every question about the document and answers none."""
+    text = passage.text.strip()
+    return passage.heading is None and "\n" not in text and not text.endswith((".", "?", "!"))
+
+
+def _views(passage: Passage) -> list[str]:
+    """What a passage says, as the model reads it: the whole passage under its heading, then
+    each sentence under it, since a question is usually answered by one sentence."""
+    heading = f"{passage.heading}: " if passage.heading else ""
+    text = passage.text
+    return [heading + text] + [heading + text[s.start : s.end] for s in sentences_of(text)]
+
+
+def rank_by_meaning(
+    question: str, passages: Sequence[Passage], embedder: TextEmbedder
+) -> list[Ranked]:
+    """Passages ranked by similarity to the question, best first: the mean of the whole
+    passage's similarity and its best sentence's, so a passage about the subject that also
+    says the one thing asked wins. A Ranked's coverage holds that similarity."""
+    candidates = [p for p in passages if not _is_title(p)]
+    views = [_views(p) for p in candidates]
+    flat = [view for group in views for view in group]
+    if not flat:
+        return []
+    row = embedder.similarities([question], flat)[0]
+    ranked, position = [], 0
+    for passage, group in zip(candidates, views, strict=True):
+        scores = row[position : position + len(group)]
+        position += len(group)
+        similarity = (scores[0] + max(scores[1:] or scores[:1])) / 2
+        ranked.append(Ranked(passage, similarity, similarity))
+    ranked.sort(key=lambda r: (-r.score, r.passage.offset))
+    return ranked
+
+
+def answers_by_meaning(ranked: Sequence[Ranked]) -> list[Ranked]:
+    """The best passages at or above the similarity floor, close to the best one."""
+    if not ranked or ranked[0].score < SIMILARITY_FLOOR:
+        return []
+    best = ranked[0].score
+    return [r for r in ranked[:_MAX_ANSWERS] if r.score >= best - SIMILARITY_MARGIN]
+
+
+def find_answers(
+    document: DocumentText, question: str, embedder: TextEmbedder | None = None
+) -> tuple[list[Ranked], list[Heading]]:
+    """The passages that answer `question`, best first (none when nothing answers), and the
+    document's headings. By meaning with `embedder`, by shared words without it."""
+    headings, pages = outline_of(document.version, document.is_html)
+    passages = split_passages(document.raw, document.visible, headings, pages)
+    if embedder is not None:
+        unique = list({p.text: p for p in reversed(passages)}.values())
+        unique.sort(key=lambda p: p.offset)
+        return answers_by_meaning(rank_by_meaning(question, unique, embedder)), headings
+    return answering_passages(_first_of_each_text(rank_passages(question, passages))), headings
+
+
+def answer_question(
+    document: DocumentText, question: str, embedder: TextEmbedder | None = None
+) -> str:
     name = document.version.document.name
     if not terms(question):
         return (
             f'The question has no words to look for in "{name}"; ask about a topic, '
             "for example the dose or the side effects."
         )
-    headings, pages = outline_of(document.version, document.is_html)
-    passages = split_passages(document.raw, document.visible, headings, pages)
-    answers = answering_passages(_first_of_each_text(rank_passages(question, passages)))
+    answers, headings = find_answers(document, question, embedder)
     if not answers:
         return _no_answer(name, headings)
     quotes = [f"{best_quote(a.passage, question)} {a.passage.citation}" for a in answers]
@@ -112,5 +201,7 @@ def answer_question(document: DocumentText, question: str) -> str:
 async def ask_document(context: ActionContext) -> list[ActionOutput]:
     question = require_question(context, "Ask a Question")
     document = require_document_text(context, "Ask a Question")
-    answer = await asyncio.to_thread(answer_question, document, question)
+    # The model answers by meaning when installed; without it, retrieval is by shared words.
+    embedder = await asyncio.to_thread(_embedder_source)
+    answer = await asyncio.to_thread(answer_question, document, question, embedder)
     return [ActionOutput(type="text", value=answer)]

@@ -1,0 +1,81 @@
+"""Top-1 passage accuracy of the built-in document Q&A on eval/qa.
+
+An answerable question counts as answered when the passage the engine cites first contains the
+labelled quote; an unanswerable one when the engine says the document does not answer. The
+dev part (held_out: false) may be studied; the held-out part is the honest estimate.
+
+    python bench/qa_eval.py --part dev --verbose    # also every wrong answer (dev only)
+    python bench/qa_eval.py --part held_out
+    python bench/qa_eval.py --lexical               # without the embedding model
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from pathlib import Path
+
+import yaml
+
+from actionvault.actions.ask_document import find_answers
+from actionvault.chat.embeddings import MiniLMEmbedder, load_embedder
+from actionvault.domain.content import Document, DocumentVersion
+from actionvault.text.html import DocumentText
+
+EVAL_DIR = Path(__file__).resolve().parent.parent / "eval" / "qa"
+
+
+def document_text(name: str) -> DocumentText:
+    text = (EVAL_DIR / name).read_text(encoding="utf-8")
+    document = Document(1, name, "document__c", "draft__c", "draft", 1, 0.0)
+    version = DocumentVersion(document, 0, 1, name, "text/plain", text, 0.0)
+    return DocumentText(version, text, text, False)
+
+
+def evaluate(
+    held_out: bool, embedder: MiniLMEmbedder | None, echo: Callable[[str], None] | None
+) -> tuple[int, int, int, int]:
+    """(answered right, answerable, rightly declined, unanswerable)."""
+    entries = yaml.safe_load((EVAL_DIR / "questions.yaml").read_text(encoding="utf-8"))
+    right = answerable = declined = unanswerable = 0
+    for entry in entries:
+        if bool(entry["held_out"]) != held_out:
+            continue
+        answers, _ = find_answers(document_text(entry["document"]), entry["question"], embedder)
+        quote = entry["passage"]
+        cited = answers[0].passage.text if answers else None
+        if quote is None:
+            unanswerable += 1
+            declined += cited is None
+            ok = cited is None
+        else:
+            answerable += 1
+            ok = cited is not None and quote in cited
+            right += ok
+        if echo is not None and not ok:
+            echo(f"    {entry['document']}: {entry['question']!r}")
+            echo(f"      expected {quote!r}; cited {(cited or 'nothing')[:100]!r}")
+    return right, answerable, declined, unanswerable
+
+
+def main(argv: list[str] | None = None, echo: Callable[[str], None] = print) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--part", choices=("dev", "held_out", "both"), default="both")
+    parser.add_argument("--lexical", action="store_true", help="rank by shared words only")
+    parser.add_argument("--verbose", action="store_true", help="list wrong answers (dev only)")
+    args = parser.parse_args(argv)
+    embedder = None if args.lexical else load_embedder()
+    echo(f"ranking: {'by meaning (embedding model)' if embedder else 'lexical (BM25)'}")
+    for part in ("dev", "held_out") if args.part == "both" else (args.part,):
+        verbose = echo if args.verbose and part == "dev" else None
+        right, answerable, declined, unanswerable = evaluate(part == "held_out", embedder, verbose)
+        echo(
+            f"part {part}: top-1 {right}/{answerable} = {right / max(answerable, 1):.2f}; "
+            f"unanswerable declined {declined}/{unanswerable} = "
+            f"{declined / max(unanswerable, 1):.2f}"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
