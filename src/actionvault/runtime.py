@@ -30,6 +30,7 @@ from actionvault.services.catalog import CatalogService
 from actionvault.services.content import ContentService
 from actionvault.services.demo import load_demo_content
 from actionvault.services.executions import ExecutionService, MessageRouter
+from actionvault.services.mcp import McpService
 from actionvault.services.sessions import SessionService
 from actionvault.services.users import UserService
 from actionvault.settings import Settings
@@ -48,6 +49,7 @@ class Services:
     agents: AgentAdminService
     content: ContentService
     executions: ExecutionService
+    mcp: McpService
 
 
 class WorkerSignals:
@@ -86,6 +88,18 @@ def build_services(
     """The one place where the services are made and wired to each other."""
     audit = AuditService(stores.audit, clock)
     sessions = SessionService(stores.users, settings, clock, audit)
+    executions = ExecutionService(
+        catalog,
+        stores.executions,
+        stores.content,
+        stores.chats,
+        clock,
+        max_attempts=settings.max_attempts,
+        max_queued_per_user=settings.max_queued_per_user,
+        max_queued_total=settings.max_queued_total,
+        router=route,
+        signal=signal,
+    )
     return Services(
         audit=audit,
         sessions=sessions,
@@ -102,17 +116,13 @@ def build_services(
             limits=settings.extraction_limits,
             extraction_timeout=settings.extraction_timeout,
         ),
-        executions=ExecutionService(
+        executions=executions,
+        mcp=McpService(
             catalog,
-            stores.executions,
-            stores.content,
-            stores.chats,
+            executions,
+            stores.mcp,
             clock,
-            max_attempts=settings.max_attempts,
-            max_queued_per_user=settings.max_queued_per_user,
-            max_queued_total=settings.max_queued_total,
-            router=route,
-            signal=signal,
+            session_max_age=settings.mcp_session_max_age,
         ),
     )
 

@@ -66,6 +66,11 @@ class Settings(BaseSettings):
     login_backoff_seconds: float = Field(default=1.0, gt=0)
     login_tracking_size: int = Field(default=10_000, ge=1)
 
+    # MCP
+    mcp_call_wait: float = Field(default=60.0, ge=0)
+    mcp_session_max_age: float = Field(default=8 * 3600.0, gt=0)
+    mcp_tools_page_size: int = Field(default=100, ge=1, le=1000)
+
     @property
     def custom_agents_dir(self) -> Path:
         """Where agents posted through the API are written: the agents folder, or the data's."""

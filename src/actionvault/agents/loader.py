@@ -38,6 +38,7 @@ class _ActionDefinition(BaseModel):
         list[Literal["document_text", "document_fields", "record_fields", "related_records"]] | None
     ) = None
     model_level: Literal["BASIC", "ADVANCED"] | None = None
+    api_access: bool = True
 
 
 class _AgentDefinition(BaseModel):
@@ -159,6 +160,7 @@ def parse_agent(
                 options=dict(a.options),
                 context=tuple(a.context) if a.context is not None else _default_context(scope),
                 model_level=a.model_level,
+                api_access=a.api_access,
             )
             for a in definition.actions
         ),

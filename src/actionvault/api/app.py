@@ -10,7 +10,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from actionvault.api import envelope
+from actionvault.api import envelope, mcp
 from actionvault.api.bodies import BodyLimit
 from actionvault.api.endpoints import BurstCounter, respond
 from actionvault.api.routes import (
@@ -144,6 +144,7 @@ def create_app(runtime: Runtime, *, manage_runtime: bool = True) -> ASGIApp:
             *records.ROUTES,
             *extensions.ROUTES,
             *chats.ROUTES,
+            *mcp.ROUTES,
         ],
         runtime,
         manage_runtime=manage_runtime,

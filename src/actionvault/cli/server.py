@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import signal
+import socket
 from pathlib import Path
 from typing import Any
 
@@ -86,7 +88,15 @@ def run_server(settings: Settings) -> None:
         http=edge_protocol(settings),
         ws="none",
     )
-    uvicorn.Server(config).run()
+
+    class Server(uvicorn.Server):
+        async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+            # Uvicorn waits for open responses to finish; MCP streams never do by themselves.
+            with contextlib.suppress(AssertionError):  # not open: startup failed
+                runtime.services.mcp.close_streams()
+            await super().shutdown(sockets)
+
+    Server(config).run()
 
 
 @click.command()

@@ -35,6 +35,8 @@ class Action:
     context: tuple[str, ...] = ()
     #: Overrides the agent's model level for this action.
     model_level: str | None = None
+    #: Offered to MCP clients as a tool (Vault's "API Access" on an agent action).
+    api_access: bool = True
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,6 +9,7 @@ from actionvault.store.chats import SQLChatStore
 from actionvault.store.content import SQLContentStore
 from actionvault.store.database import Database
 from actionvault.store.executions import SQLExecutionStore
+from actionvault.store.mcp import SQLMcpStore
 from actionvault.store.users import SQLUserStore
 
 __all__ = ["Stores", "open_database", "open_stores"]
@@ -22,6 +23,7 @@ class Stores:
     users: SQLUserStore
     audit: SQLAuditStore
     chats: SQLChatStore
+    mcp: SQLMcpStore
 
 
 async def open_database(url: str) -> Database:
@@ -63,4 +65,5 @@ async def open_stores(url: str) -> Stores:
         SQLUserStore(db),
         SQLAuditStore(db),
         SQLChatStore(db),
+        SQLMcpStore(db),
     )

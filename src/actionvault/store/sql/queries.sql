@@ -362,3 +362,42 @@ RETURNING *;
 
 -- name: record_by_name
 SELECT * FROM object_records WHERE object_name = :object_name AND name = :name LIMIT 1;
+
+-- MCP sessions and the tools/call requests in flight in them.
+
+-- name: insert_mcp_session
+INSERT INTO mcp_sessions
+    (id_hash, user_id, protocol_version, client_name, client_version, created_at, expires_at)
+VALUES (:id_hash, :user_id, :protocol_version, :client_name, :client_version, :now, :expires_at);
+
+-- name: mcp_session
+SELECT * FROM mcp_sessions WHERE id_hash = :id_hash;
+
+-- name: set_mcp_tools_digest
+UPDATE mcp_sessions SET tools_digest = :digest WHERE id_hash = :id_hash;
+
+-- name: delete_mcp_session
+DELETE FROM mcp_sessions WHERE id_hash = :id_hash;
+
+-- name: delete_expired_mcp_sessions
+DELETE FROM mcp_sessions WHERE expires_at <= :now;
+
+-- Whether the request was cancelled before its execution was recorded.
+-- name: record_mcp_call
+INSERT INTO mcp_calls (session_hash, request_key, execution_id, cancelled, created_at)
+VALUES (:session_hash, :request_key, :execution_id, FALSE, :now)
+ON CONFLICT (session_hash, request_key) DO UPDATE SET execution_id = excluded.execution_id
+RETURNING cancelled;
+
+-- The request's execution, when it has one yet.
+-- name: cancel_mcp_call
+INSERT INTO mcp_calls (session_hash, request_key, execution_id, cancelled, created_at)
+VALUES (:session_hash, :request_key, NULL, TRUE, :now)
+ON CONFLICT (session_hash, request_key) DO UPDATE SET cancelled = TRUE
+RETURNING execution_id;
+
+-- name: mcp_call
+SELECT * FROM mcp_calls WHERE session_hash = :session_hash AND request_key = :request_key;
+
+-- name: delete_mcp_call
+DELETE FROM mcp_calls WHERE session_hash = :session_hash AND request_key = :request_key;
