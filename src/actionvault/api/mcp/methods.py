@@ -188,7 +188,7 @@ async def start_call(context: Context, message: Message) -> ToolCall | dict[str,
                 context.principal, context.session, message.key, request
             )
         except ActionVaultError as exc:
-            if tools.is_argument_error(exc):
+            if tools.is_argument_error(exc, target):
                 raise tools.argument_error(exc) from None
             if exc.response_status == "EXCEPTION":
                 raise RpcError(INTERNAL_ERROR, exc.message) from None

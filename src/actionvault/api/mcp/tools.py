@@ -146,6 +146,22 @@ CHAT_OUTPUT_SCHEMA: dict[str, Any] = {
 }
 
 
+CHAT_INPUT_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "user_message": {"type": "string", "description": "The message to answer."},
+        "document_id": _DOCUMENT_ID,
+        "object": _OBJECT,
+        "record_id": _RECORD_ID,
+        "objecttype": _OBJECT_TYPE,
+        "chat_id": _CHAT_ID,
+        "external_id": _EXTERNAL_ID,
+    },
+    "required": ["user_message"],
+    "additionalProperties": False,
+}
+
+
 def chat_tool(candidates: list[tuple[Agent, Action]], version: str) -> dict[str, Any]:
     offered = "; ".join(f"{a.label} ({g.name}{SEPARATOR}{a.name})" for g, a in candidates[:20])
     tool: dict[str, Any] = {
@@ -157,20 +173,7 @@ def chat_tool(candidates: list[tuple[Agent, Action]], version: str) -> dict[str,
             "action it chose (agentAction) and a chatId to continue the conversation. "
             f"It can route to: {offered}."
         ),
-        "inputSchema": {
-            "type": "object",
-            "properties": {
-                "user_message": {"type": "string", "description": "The message to answer."},
-                "document_id": _DOCUMENT_ID,
-                "object": _OBJECT,
-                "record_id": _RECORD_ID,
-                "objecttype": _OBJECT_TYPE,
-                "chat_id": _CHAT_ID,
-                "external_id": _EXTERNAL_ID,
-            },
-            "required": ["user_message"],
-            "additionalProperties": False,
-        },
+        "inputSchema": CHAT_INPUT_SCHEMA,
     }
     if at_least(version, "2025-06-18"):
         tool["title"] = "Chat"
@@ -216,16 +219,19 @@ def page(
     return chunk, base64.urlsafe_b64encode(last.encode()).decode()
 
 
-def execute_request(target: ToolTarget, arguments: dict[str, Any]) -> ExecuteRequest:
-    """The execute request a call makes; -32602 naming the argument when one is wrong."""
+def _arguments(target: ToolTarget) -> tuple[set[str], list[str]]:
+    """The arguments a tool takes, and those it requires."""
     if target.is_chat:
-        allowed = {"user_message", "document_id", "object", "record_id", "objecttype"}
-        allowed |= {"chat_id", "external_id"}
-        required = ["user_message"]
+        schema = CHAT_INPUT_SCHEMA
     else:
         assert target.agent is not None
         schema = input_schema(target.agent)
-        allowed, required = set(schema["properties"]), list(schema["required"])
+    return set(schema["properties"]), list(schema["required"])
+
+
+def execute_request(target: ToolTarget, arguments: dict[str, Any]) -> ExecuteRequest:
+    """The execute request a call makes; -32602 naming the argument when one is wrong."""
+    allowed, required = _arguments(target)
     for name in arguments:
         if name not in allowed:
             raise invalid_params(
@@ -259,9 +265,18 @@ def execute_request(target: ToolTarget, arguments: dict[str, Any]) -> ExecuteReq
     return request
 
 
-def is_argument_error(exc: ActionVaultError) -> bool:
-    """Whether execute refused the call for one of its arguments (-32602, not a tool error)."""
-    return isinstance(exc, ParameterRequired | InvalidData) and bool(_PARAMETER.search(exc.message))
+def is_argument_error(exc: ActionVaultError, target: ToolTarget) -> bool:
+    """Whether execute refused the call for one of the arguments the caller gave (-32602).
+
+    A parameter the tool fills in itself (an agent's own object type, say) is no argument of
+    the caller's: a refusal for it is the tool's answer (the record is of another type).
+    """
+    match = _PARAMETER.search(exc.message)
+    return (
+        isinstance(exc, ParameterRequired | InvalidData)
+        and match is not None
+        and match.group(1) in _arguments(target)[0]
+    )
 
 
 def argument_error(exc: ActionVaultError) -> RpcError:

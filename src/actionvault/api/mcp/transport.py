@@ -254,8 +254,10 @@ async def _listen(
     """The server's stream: tools/list_changed when the user's tools change, until the session
     or its Vault session ends, the client goes, or the server stops."""
     mcp = context.runtime.services.mcp
-    known = context.session.tools_digest or methods.tools_digest(context)
-    announced: str | None = None
+    # `known` is the list the client is taken to have: the one it last fetched, or the one a
+    # notification told it to fetch.
+    stored = context.session.tools_digest
+    known = stored or methods.tools_digest(context)
     checked = last_sent = time.monotonic()
     yield SSE_KEEPALIVE  # sends the headers now, so the client knows the stream is open
     while not mcp.closing.is_set():
@@ -276,10 +278,12 @@ async def _listen(
                 return
             except ServiceUnavailable:
                 continue
-            known = session.tools_digest or known
+            if session.tools_digest != stored:  # fetched again since
+                stored = session.tools_digest
+                known = stored or known
         current = methods.tools_digest(context)
-        if current != known and current != announced:
-            announced = current
+        if current != known:
+            known = current
             last_sent = now
             yield sse_event(notification("notifications/tools/list_changed"))
         elif now - last_sent >= _KEEPALIVE_SECONDS:
