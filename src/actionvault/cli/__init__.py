@@ -6,6 +6,7 @@ import click
 
 from actionvault import __version__
 from actionvault.cli.admin import audit, import_content, permission_set, users
+from actionvault.cli.mcp import mcp
 from actionvault.cli.remote import actions, agents, cancel, login, logout, run, status
 from actionvault.cli.server import demo, migrate, serve, worker
 
@@ -39,3 +40,4 @@ main.add_command(users)
 main.add_command(permission_set)
 main.add_command(audit)
 main.add_command(import_content)
+main.add_command(mcp)
