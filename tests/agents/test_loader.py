@@ -106,3 +106,13 @@ def test_a_bad_definition_names_the_file_the_field_and_the_problem(
 def test_a_missing_agents_folder_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(DefinitionError, match="does not exist"):
         load_catalog(tmp_path / "missing", BUILTIN_ENGINES)
+
+
+def test_actions_have_api_access_unless_the_definition_says_not(tmp_path: Path) -> None:
+    write(tmp_path, "my_agent__c", GOOD + "    api_access: false\n")
+    write(tmp_path, "other__c", GOOD.replace("my_agent__c", "other__c"))
+    catalog = load_catalog(tmp_path, BUILTIN_ENGINES)
+    for name, expected in (("my_agent__c", False), ("other__c", True)):
+        agent = catalog.get(name)
+        assert agent is not None
+        assert agent.actions[0].api_access is expected

@@ -289,3 +289,13 @@ async def test_a_json_only_client_gets_json_even_with_a_progress_token(served: S
         )
     assert response.headers["content-type"] == "application/json"
     assert response.json()["result"]["isError"] is False
+
+
+async def test_an_oversized_body_is_refused_before_it_is_read_whole(served: Served) -> None:
+    async with httpx.AsyncClient() as client:
+        headers = await open_raw_session(client, served.url, await served.session_id())
+        response = await client.post(
+            served.url, content=b"[" + b" " * (2 * 1024 * 1024) + b"]", headers=headers
+        )
+    assert response.status_code == 413
+    assert response.json()["error"]["code"] == -32600

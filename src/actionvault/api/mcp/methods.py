@@ -233,6 +233,10 @@ async def follow_call(
         )
     except ActionVaultError as exc:
         yield RpcError(INTERNAL_ERROR, exc.message).body(message.id)
+    except Exception:
+        log.exception("MCP tools/call %s failed", message.key)
+        message_text = "Internal error on the server; it has been logged."
+        yield RpcError(INTERNAL_ERROR, message_text).body(message.id)
     finally:
         with anyio.CancelScope(shield=True):
             # Should this fail, the row goes with its session.

@@ -49,6 +49,8 @@ _WATCH_SECONDS = 0.5
 _SESSION_CHECK_SECONDS = 5.0
 _KEEPALIVE_SECONDS = 15.0
 _STREAM_HEADERS = {"Cache-Control": "no-cache, no-transform", "X-Accel-Buffering": "no"}
+#: Far more than any message needs (a user_message holds at most 20,000 characters).
+_MAX_BODY_BYTES = 1024 * 1024
 
 
 class _Refused(Exception):
@@ -157,10 +159,23 @@ async def _context(request: Request, runtime: Runtime, principal: Principal) -> 
     return Context(runtime, principal, session, str(request.base_url).rstrip("/"))
 
 
+async def _read_body(request: Request) -> bytes:
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > _MAX_BODY_BYTES:
+            raise _Refused(
+                413, RpcError(INVALID_REQUEST, "Payload Too Large: a message is at most 1 MiB")
+            )
+    return bytes(body)
+
+
 async def handle(request: Request) -> Response:
     runtime: Runtime = request.app.state.runtime
-    body = await request.body() if request.method == "POST" else b""
+    body = b""
     try:
+        if request.method == "POST":
+            body = await _read_body(request)
         _check_origin(request)
         principal = await _authenticate(request, runtime)
         if request.method == "POST":
@@ -203,6 +218,12 @@ async def _post(request: Request, runtime: Runtime, principal: Principal, body: 
     context = await _context(request, runtime, principal)
     answers: list[dict[str, Any]] = []
     for message in messages:
+        log.info(
+            "MCP %s user=%s client=%s",
+            message.method or "answer",
+            principal.user_id,
+            context.session.client_id,
+        )
         if message.is_notification:
             await methods.notify(context, message)
         elif message.is_request:
