@@ -325,3 +325,36 @@ async def test_chat_needs_a_message(served: Served) -> None:
             await session.call_tool("chat", {"document_id": "1"})
     assert refused.value.error.code == -32602
     assert "[user_message]" in refused.value.error.message
+
+
+async def test_a_cancel_that_overtakes_its_call_still_cancels_it(served: Served) -> None:
+    """Sent on another connection, possibly to another process, a cancel can arrive first."""
+    app = served.app
+    async with httpx.AsyncClient(timeout=30) as client:
+        headers = await open_raw_session(client, served.url, await served.session_id())
+        early = await client.post(
+            served.url,
+            json={
+                "jsonrpc": "2.0",
+                "method": "notifications/cancelled",
+                "params": {"requestId": 41},
+            },
+            headers=headers,
+        )
+        call = await client.post(
+            served.url,
+            json={
+                "jsonrpc": "2.0",
+                "id": 41,
+                "method": "tools/call",
+                "params": {
+                    "name": "test_agent__c-slow__c",
+                    "arguments": {"document_id": str(app.seed.doc_a)},
+                },
+            },
+            headers={**headers, "Accept": "application/json"},
+        )
+    assert early.status_code == 202
+    answer = call.json()["result"]
+    assert answer["isError"] is True
+    assert answer["_meta"]["actionStatus"] == "CANCELLED"
