@@ -38,7 +38,7 @@ async def list_all(served: Served, session_id: str) -> dict[str, Tool]:
     return {tool.name: tool for tool in listed.tools}
 
 
-async def test_initialize_agrees_on_the_sdks_newest_revision(served: Served) -> None:
+async def test_initialize_offers_tools_and_announces_their_changes(served: Served) -> None:
     async with connect(served.url, await served.session_id()) as session:
         capabilities = session.get_server_capabilities()
     assert capabilities is not None
