@@ -44,7 +44,7 @@ INSTRUCTIONS = (
 
 
 @dataclass(frozen=True, slots=True)
-class Context:
+class McpContext:
     """One request's caller and MCP session."""
 
     runtime: Runtime
@@ -86,7 +86,7 @@ async def initialize(
     return session_id, result(message.id, answer)
 
 
-async def notify(context: Context, message: Message) -> None:
+async def notify(context: McpContext, message: Message) -> None:
     """Notifications need no answer; only a cancel does anything."""
     if message.method != "notifications/cancelled":
         return
@@ -111,7 +111,7 @@ def streams(message: Message) -> bool:
     )
 
 
-async def answer(context: Context, message: Message) -> dict[str, Any]:
+async def answer(context: McpContext, message: Message) -> dict[str, Any]:
     """The answer to a request, errors included; never raises for the request's own faults."""
     try:
         if message.method == "ping":
@@ -133,16 +133,16 @@ async def answer(context: Context, message: Message) -> dict[str, Any]:
         return RpcError(INTERNAL_ERROR, exc.message).body(message.id)
 
 
-def tool_list(context: Context) -> list[dict[str, Any]]:
+def tool_list(context: McpContext) -> list[dict[str, Any]]:
     mcp, principal = context.runtime.services.mcp, context.principal
     return tools.list_tools(mcp.actions(principal), mcp.chat_actions(principal), context.version)
 
 
-def tools_digest(context: Context) -> str:
+def tools_digest(context: McpContext) -> str:
     return tools.digest(tool_list(context))
 
 
-async def _list_tools(context: Context, message: Message) -> dict[str, Any]:
+async def _list_tools(context: McpContext, message: Message) -> dict[str, Any]:
     everything = tool_list(context)
     if message.params.get("cursor") is None:
         await context.runtime.services.mcp.remember_tools(context.session, tools.digest(everything))
@@ -154,7 +154,7 @@ async def _list_tools(context: Context, message: Message) -> dict[str, Any]:
     return result(message.id, listed)
 
 
-def _target(context: Context, name: object) -> ToolTarget:
+def _target(context: McpContext, name: object) -> ToolTarget:
     if not isinstance(name, str) or not name:
         raise invalid_params("Invalid params: name, the tool to call, is required", "name")
     mcp = context.runtime.services.mcp
@@ -173,7 +173,7 @@ class ToolCall:
     started: Started
 
 
-async def start_call(context: Context, message: Message) -> ToolCall | dict[str, Any]:
+async def start_call(context: McpContext, message: Message) -> ToolCall | dict[str, Any]:
     """Start a tools/call's execution; a dict is the whole answer (it was refused)."""
     try:
         target = _target(context, message.params.get("name"))
@@ -199,7 +199,7 @@ async def start_call(context: Context, message: Message) -> ToolCall | dict[str,
 
 
 async def follow_call(
-    context: Context, message: Message, call: ToolCall, *, final: bool = False
+    context: McpContext, message: Message, call: ToolCall, *, final: bool = False
 ) -> AsyncIterator[dict[str, Any]]:
     """Progress notifications while the execution runs (when asked for), then the answer.
 
@@ -245,7 +245,7 @@ async def follow_call(
 
 
 def _progress(
-    context: Context, token: object, progress: float, execution: Execution
+    context: McpContext, token: object, progress: float, execution: Execution
 ) -> dict[str, Any]:
     state = "queued" if execution.state is ExecutionState.QUEUED else "running"
     params: dict[str, Any] = {"progressToken": token, "progress": progress}

@@ -17,8 +17,9 @@ from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
 from actionvault.api.auth import session_id_from_header
+from actionvault.api.bodies import BodyLimit
 from actionvault.api.mcp import methods
-from actionvault.api.mcp.methods import Context
+from actionvault.api.mcp.methods import McpContext
 from actionvault.api.mcp.protocol import (
     INTERNAL_ERROR,
     INVALID_REQUEST,
@@ -34,7 +35,12 @@ from actionvault.api.mcp.protocol import (
     sse_event,
 )
 from actionvault.domain.principals import Principal
-from actionvault.errors import InsufficientAccess, InvalidSessionId, ServiceUnavailable
+from actionvault.errors import (
+    InsufficientAccess,
+    InvalidData,
+    InvalidSessionId,
+    ServiceUnavailable,
+)
 from actionvault.runtime import Runtime
 from actionvault.services.mcp import UnknownMcpSession
 
@@ -49,8 +55,6 @@ _WATCH_SECONDS = 0.5
 _SESSION_CHECK_SECONDS = 5.0
 _KEEPALIVE_SECONDS = 15.0
 _STREAM_HEADERS = {"Cache-Control": "no-cache, no-transform", "X-Accel-Buffering": "no"}
-#: Far more than any message needs (a user_message holds at most 20,000 characters).
-_MAX_BODY_BYTES = 1024 * 1024
 
 
 class _Refused(Exception):
@@ -126,7 +130,7 @@ async def _authenticate(request: Request, runtime: Runtime) -> Principal:
     return principal
 
 
-async def _context(request: Request, runtime: Runtime, principal: Principal) -> Context:
+async def _context(request: Request, runtime: Runtime, principal: Principal) -> McpContext:
     session_id = request.headers.get("mcp-session-id")
     if not session_id:
         raise _Refused(
@@ -156,47 +160,58 @@ async def _context(request: Request, runtime: Runtime, principal: Principal) -> 
                 f"this server speaks {', '.join(PROTOCOL_VERSIONS)}",
             ),
         )
-    return Context(runtime, principal, session, str(request.base_url).rstrip("/"))
+    return McpContext(runtime, principal, session, str(request.base_url).rstrip("/"))
 
 
-async def _read_body(request: Request) -> bytes:
-    body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > _MAX_BODY_BYTES:
-            raise _Refused(
-                413, RpcError(INVALID_REQUEST, "Payload Too Large: a message is at most 1 MiB")
-            )
-    return bytes(body)
+async def _read_body(request: Request, limit: BodyLimit | None) -> bytes:
+    """The body, within max_body_bytes; read only once the caller is known (as on REST)."""
+    try:
+        if limit is not None:
+            limit.check_declared()
+        return await request.body()
+    except InvalidData as exc:
+        if limit is None or not limit.exceeded:
+            raise
+        error = RpcError(INVALID_REQUEST, f"Payload Too Large: {exc.message}")
+        raise _Refused(413, error) from None
 
 
 async def handle(request: Request) -> Response:
     runtime: Runtime = request.app.state.runtime
-    body = b""
+    limit = request.receive if isinstance(request.receive, BodyLimit) else None
     try:
-        if request.method == "POST":
-            body = await _read_body(request)
-        _check_origin(request)
-        principal = await _authenticate(request, runtime)
-        if request.method == "POST":
-            return await _post(request, runtime, principal, body)
-        if request.method == "GET":
-            return await _get(request, runtime, principal)
-        context = await _context(request, runtime, principal)
-        await runtime.services.mcp.end_session(principal, request.headers["mcp-session-id"])
-        log.info("MCP session of user %s ended", context.principal.user_id)
-        return Response(status_code=204)
+        response = await _handle(request, runtime, limit)
     except _Refused as exc:
-        return _refusal(exc, _peek_id(body))
+        response = _refusal(exc, None)
     except UnknownMcpSession:
-        return _refusal(_Refused(404, RpcError(SESSION_NOT_FOUND, "Not Found")), _peek_id(body))
+        response = _refusal(_Refused(404, RpcError(SESSION_NOT_FOUND, "Not Found")), None)
     except ServiceUnavailable as exc:
         error = RpcError(INTERNAL_ERROR, exc.message)
-        return _refusal(_Refused(503, error, {"Retry-After": "5"}), _peek_id(body))
+        response = _refusal(_Refused(503, error, {"Retry-After": "5"}), None)
     except Exception:
         log.exception("MCP %s failed", request.method)
         error = RpcError(INTERNAL_ERROR, "Internal error on the server; it has been logged.")
-        return _refusal(_Refused(500, error), _peek_id(body))
+        response = _refusal(_Refused(500, error), None)
+    if limit is not None and limit.left_unread:
+        response.headers["Connection"] = "close"
+    return response
+
+
+async def _handle(request: Request, runtime: Runtime, limit: BodyLimit | None) -> Response:
+    _check_origin(request)
+    principal = await _authenticate(request, runtime)
+    if request.method == "POST":
+        body = await _read_body(request, limit)
+        try:
+            return await _post(request, runtime, principal, body)
+        except _Refused as exc:
+            return _refusal(exc, _peek_id(body))
+    if request.method == "GET":
+        return await _get(request, runtime, principal)
+    context = await _context(request, runtime, principal)
+    await runtime.services.mcp.end_session(principal, request.headers["mcp-session-id"])
+    log.info("MCP session of user %s ended", context.principal.user_id)
+    return Response(status_code=204)
 
 
 async def _post(request: Request, runtime: Runtime, principal: Principal, body: bytes) -> Response:
@@ -245,7 +260,7 @@ def _reply(answer: Any, takes_json: bool, headers: dict[str, str] | None = None)
     return StreamingResponse(one(), media_type=_SSE, headers={**_STREAM_HEADERS, **(headers or {})})
 
 
-async def _stream(context: Context, message: Message) -> Response:
+async def _stream(context: McpContext, message: Message) -> Response:
     """A tools/call answered as SSE: progress notifications while it runs, then the result."""
     started = await methods.start_call(context, message)
     if isinstance(started, dict):
@@ -270,7 +285,7 @@ async def _get(request: Request, runtime: Runtime, principal: Principal) -> Resp
 
 
 async def _listen(
-    context: Context, session_id: str, authorization: str | None
+    context: McpContext, session_id: str, authorization: str | None
 ) -> AsyncIterator[bytes]:
     """The server's stream: tools/list_changed when the user's tools change, until the session
     or its Vault session ends, the client goes, or the server stops."""
