@@ -26,8 +26,10 @@ from spellchecker import SpellChecker
 from actionvault.text import MAX_FINDINGS
 from actionvault.text.grammar import (
     Finding,
+    find_agreement_errors,
     find_article_errors,
     find_capitalisation_errors,
+    find_confusables,
     find_repeated_words,
     find_spacing_errors,
 )
@@ -50,7 +52,9 @@ __all__ = [
     "default_proofreader",
 ]
 
-CATEGORIES = ("spelling", "repeated_word", "article", "spacing", "capitalization")
+CATEGORIES = (
+    "spelling", "repeated_word", "article", "spacing", "capitalization", "confusable", "agreement",
+)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +133,26 @@ _BRITISH_TO_AMERICAN = tuple(
         (r"gramme(s)?$", r"gram\1"),
     )
 )
+
+
+_UNIT_MAX_LETTERS = 5
+# A capitalised word after a title or another capitalised word (on the same line), or before one.
+_NAME_BEFORE_RE = re.compile(
+    r"(?:\b(Dr|Mr|Mrs|Ms|Prof|Professor|Dame|Sir)\.?|\b([A-Z][a-z]+))[ \t]+$"
+)
+_NAME_AFTER_RE = re.compile(r"[ \t]+([A-Z][a-z]+)\b")
+# "Brand (generic)" or "generic (Brand)": a name the document introduces, correct throughout it.
+_INTRODUCED_NAME_RE = re.compile(
+    r"\b([A-Z][a-z]{3,}(?:[ -][A-Z0-9][\w-]*)?)\s+\(([a-z][a-z-]{4,})\)"
+    r"|\b([a-z][a-z-]{4,})\s+\(([A-Z][a-z]{3,})\)"
+)
+
+
+def _introduced_names(text: str) -> frozenset[str]:
+    names: set[str] = set()
+    for match in _INTRODUCED_NAME_RE.finditer(text):
+        names.update(_normalise(g) for g in match.groups() if g)
+    return frozenset(names)
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,7 +235,7 @@ class Proofreader:
         protected = ProtectedSpans(text)
         sentences = split_sentences(text, protected)
         initial = sentence_initial_offsets(text, sentences, tokens)
-        allowed = frozenset(_normalise(w) for w in allow_words)
+        allowed = frozenset(_normalise(w) for w in allow_words) | _introduced_names(text)
         findings: set[Finding] = {
             finding
             for finding in self._spelling_errors(text, tokens, protected)
@@ -222,6 +246,8 @@ class Proofreader:
         findings.update(find_article_errors(text, tokens, protected, initial, is_word))
         findings.update(find_spacing_errors(text, protected, is_word))
         findings.update(find_capitalisation_errors(text, sentences, tokens, protected))
+        findings.update(find_confusables(text, tokens, protected))
+        findings.update(find_agreement_errors(text, tokens, protected, is_word))
         index = SentenceIndex(text, sentences)
         ordered = sorted(findings, key=lambda f: (f.offset, CATEGORIES.index(f.category), f.text))
         kept = ordered[:MAX_FINDINGS]
@@ -233,6 +259,16 @@ class Proofreader:
             ),
             omitted=len(ordered) - len(kept),
         )
+
+    def _is_name(self, text: str, token: Token) -> bool:
+        """A capitalised word beside a title or another unknown capitalised word is part of a
+        person's name ("Katrin Vogel", "Dr Raman"), not prose; beside a known word it is not
+        ("Patient Informaton Leaflet")."""
+        before = _NAME_BEFORE_RE.search(text, max(0, token.start - 40), token.start)
+        after = _NAME_AFTER_RE.match(text, token.end)
+        if before and (before.group(1) or not self._is_known(_normalise(before.group(2)))):
+            return True
+        return bool(after and not self._is_known(_normalise(after.group(1))))
 
     def _spelling_errors(
         self, text: str, tokens: Iterable[Token], protected: ProtectedSpans
@@ -260,6 +296,13 @@ class Proofreader:
                 verdict = self._verdict(part)
                 if verdict is None:
                     continue
+                if part[:1].isupper() and len(parts) == 1 and self._is_name(text, token):
+                    continue
+                if (
+                    text[token.start - 1 : token.start] == "/"
+                    or text[token.end : token.end + 1] == "/"
+                ) and len(part) <= _UNIT_MAX_LETTERS:
+                    continue  # units written as ratios: "mmol/mol", "nmol/L"
                 suggestion = verdict.suggestion
                 if verdict.try_edit2:
                     lowered = _normalise(verdict.text)
