@@ -442,6 +442,8 @@ _CLAUSE_OPENERS = frozenset(
     ]
 )
 _COORDINATORS = frozenset({"and", "but", "or", "so"})
+_SUBORDINATORS = _CLAUSE_OPENERS - _COORDINATORS
+_OPENERS_ANYWHERE = _SUBORDINATORS
 _BE_FORMS = frozenset(["is", "are", "was", "were", "has", "have", "seems", "appears"])
 _COMPARATIVES = frozenset(
     [
@@ -493,6 +495,12 @@ _ITS_PREDICATES = frozenset(
 )
 
 
+_CONFUSABLE_WORDS = frozenset(
+    "its their there you're weather effect effects affect affects then loose principals "
+    "principal advice advise breathe breath except whose".split()
+)
+
+
 def _gap_breaks(gap: str) -> bool:
     return any(c in gap for c in ',;:()[]\u2013\u2014\n.!?"')
 
@@ -515,7 +523,10 @@ def find_confusables(
         return index + 1 >= count or following in (".", ",", ";", ":", "!", "?")
 
     for index, token in enumerate(tokens):
-        current, before, after = lowered[index], word(index - 1), word(index + 1)
+        current = lowered[index]
+        if current not in _CONFUSABLE_WORDS:
+            continue
+        before, after = word(index - 1), word(index + 1)
         previous_joined, next_joined = joined(index), index + 1 < count and joined(index + 1)
         suggestion = ""
         if current == "its" and next_joined and after in _ITS_PREDICATES:
@@ -837,14 +848,15 @@ def find_agreement_errors(
     for index in range(len(tokens) + 1):
         last = index == len(tokens)
         gap = text[tokens[index - 1].end : tokens[index].start] if index > 0 and not last else "."
+        if gap == " " and lowered[index] not in _OPENERS_ANYWHERE:
+            continue  # the common case: a word in mid-clause
         # Punctuation without space around it joins figures or names ("3:1", "1.5", "mg/dL").
         joined = index > 0 and not last and gap != "" and not any(c.isspace() for c in gap)
         hard = not joined and (last or "\n" in gap or any(c in gap for c in '.;:!?()"\u201c\u201d'))
         # Other symbols inside a clause (%, |, `, /, =) mean code, tables or figures.
         symbols = joined or (not hard and gap.strip(" ,") != "")
         opens = not last and (
-            lowered[index] in _CLAUSE_OPENERS - _COORDINATORS
-            or (lowered[index] in _COORDINATORS and "," in gap)
+            lowered[index] in _SUBORDINATORS or (lowered[index] in _COORDINATORS and "," in gap)
         )
         if not (hard or symbols or opens):
             continue
