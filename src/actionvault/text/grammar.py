@@ -496,8 +496,27 @@ _ITS_PREDICATES = frozenset(
 
 
 _CONFUSABLE_WORDS = frozenset(
-    "its their there you're weather effect effects affect affects then loose principals "
-    "principal advice advise breathe breath except whose".split()
+    [
+        "its",
+        "their",
+        "there",
+        "you're",
+        "weather",
+        "effect",
+        "effects",
+        "affect",
+        "affects",
+        "then",
+        "loose",
+        "principals",
+        "principal",
+        "advice",
+        "advise",
+        "breathe",
+        "breath",
+        "except",
+        "whose",
+    ]
 )
 
 
