@@ -196,3 +196,18 @@ async def test_the_action_answers_by_meaning_with_the_model_it_was_given() -> No
     finally:
         module.use_embedder(module._no_model)
     assert "[Section: Pregnancy]" in outputs[0].value
+
+
+def test_a_document_with_more_passages_than_the_model_reads_is_answered_by_shared_words() -> None:
+    from actionvault.actions.ask_document import MAX_EMBEDDED_TEXTS
+
+    sections = [
+        f"Part {n}\nRoutine note number {n} about filing." for n in range(MAX_EMBEDDED_TEXTS)
+    ]
+    text = "Long manual\n\n" + "\n\n".join(sections) + "\n\nStorage\nKeep the tablets cool.\n"
+    reply = answer_question(
+        DocumentText(version(text), text, text, False),
+        "Where do I keep the tablets?",
+        KeywordEmbedder(),
+    )
+    assert "Keep the tablets cool." in reply

@@ -118,6 +118,9 @@ def use_embedder(source: Callable[[], TextEmbedder | None]) -> None:
 #: A passage answers by meaning when its cosine similarity to the question reaches this; below
 #: it, the document is taken not to answer (the embedding model's scale, not a probability).
 SIMILARITY_FLOOR = 0.2
+#: The model reads about 40 texts a second on one core: past this many (a document of well over
+#: 30 pages), ranking is by whole passages, and past this many passages by shared words.
+MAX_EMBEDDED_TEXTS = 200
 #: Passages within this much similarity of the best are quoted after it.
 SIMILARITY_MARGIN = 0.05
 _MAX_ANSWERS = 3
@@ -146,6 +149,8 @@ def rank_by_meaning(
     says the one thing asked wins. A Ranked's coverage holds that similarity."""
     candidates = [p for p in passages if not _is_title(p)]
     views = [_views(p) for p in candidates]
+    if sum(map(len, views)) > MAX_EMBEDDED_TEXTS:
+        views = [group[:1] for group in views]  # a long document: whole passages only
     flat = [view for group in views for view in group]
     if not flat:
         return []
@@ -175,7 +180,7 @@ def find_answers(
     document's headings. By meaning with `embedder`, by shared words without it."""
     headings, pages = outline_of(document.version, document.is_html)
     passages = split_passages(document.raw, document.visible, headings, pages)
-    if embedder is not None:
+    if embedder is not None and len(passages) <= MAX_EMBEDDED_TEXTS:
         unique = list({p.text: p for p in reversed(passages)}.values())
         unique.sort(key=lambda p: p.offset)
         return answers_by_meaning(rank_by_meaning(question, unique, embedder)), headings
