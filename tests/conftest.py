@@ -13,10 +13,9 @@ from typing import Any
 import httpx
 import pytest
 
-from actionvault.actions.registry import warm_engines
 from actionvault.api.app import create_app
 from actionvault.isolation import EnginePool
-from actionvault.runtime import Runtime
+from actionvault.runtime import Runtime, prepare_engine_process
 from actionvault.settings import Settings
 from support import (
     BACKENDS,
@@ -81,7 +80,7 @@ def settings_factory(tmp_path: Path, database_url: str) -> Callable[..., Setting
 def engine_pool() -> Iterator[EnginePool]:
     """One set of engine processes for the whole run: starting them per test would cost more
     than most tests. Tests of the processes' limits start servers of their own."""
-    pool = EnginePool(2, 1024 * 2**20, warm=warm_engines)
+    pool = EnginePool(2, 1024 * 2**20, warm=prepare_engine_process)
     yield pool
     pool.close()
 

@@ -10,10 +10,11 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import Literal
 
+from actionvault.actions.ask_document import use_embedder
 from actionvault.actions.context import ActionHandler
 from actionvault.actions.registry import BUILTIN_ENGINES, warm_engines
 from actionvault.agents.loader import load_catalog
-from actionvault.chat import RouteCandidate, Router, route_with_model
+from actionvault.chat import RouteCandidate, Router, load_embedder, route_with_model
 from actionvault.content.files import FileStore
 from actionvault.domain.agents import Action, Agent, AgentCatalog
 from actionvault.domain.objects import ObjectCatalog
@@ -35,6 +36,13 @@ from actionvault.services.sessions import SessionService
 from actionvault.services.users import UserService
 from actionvault.settings import Settings
 from actionvault.store import Stores, open_stores
+
+
+def prepare_engine_process() -> None:
+    """Runs first in every engine process: answers by meaning use the packaged embedding
+    model (loaded on the first question, when installed), and the dictionaries load now."""
+    use_embedder(load_embedder)
+    warm_engines()
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,7 +170,9 @@ class Runtime:
         # them; a pool handed in (tests share one) is the caller's to close.
         self._owns_pool = engine_pool is None
         self.engine_pool = engine_pool or EnginePool(
-            settings.engine_process_count, settings.engine_memory_mb * 2**20, warm=warm_engines
+            settings.engine_process_count,
+            settings.engine_memory_mb * 2**20,
+            warm=prepare_engine_process,
         )
         self._signals = WorkerSignals()
         self._exit = AsyncExitStack()
