@@ -24,12 +24,12 @@ from importlib import resources
 from spellchecker import SpellChecker
 
 from actionvault.text import MAX_FINDINGS
+from actionvault.text.agreement import find_agreement_errors
+from actionvault.text.confusables import find_confusables
 from actionvault.text.grammar import (
     Finding,
-    find_agreement_errors,
     find_article_errors,
     find_capitalisation_errors,
-    find_confusables,
     find_repeated_words,
     find_spacing_errors,
 )

@@ -1,0 +1,349 @@
+"""Subject-verb agreement: a plural subject with a singular verb and the reverse, compound
+subjects, and a subject separated from its verb by a short phrase or a relative clause."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+
+from actionvault.text.grammar import Finding
+from actionvault.text.segments import ProtectedSpans, Token
+from actionvault.text.wordclasses import (
+    CLAUSE_OPENERS,
+    COORDINATORS,
+    DETERMINERS,
+    MODALS,
+    OPENERS_ANYWHERE,
+    PREPOSITIONS,
+    SUBORDINATORS,
+)
+
+_SINGULAR_VERBS = {"is": "are", "was": "were", "has": "have", "does": "do"}
+_PLURAL_VERBS = {plural: singular for singular, plural in _SINGULAR_VERBS.items()}
+# Lexical verbs whose -s form is checked; a base form after a singular subject is checked only
+# when an object follows it ("a meeting suit you").
+_LEXICAL_VERBS = frozenset(
+    [
+        "show",
+        "remain",
+        "need",
+        "meet",
+        "suggest",
+        "indicate",
+        "demonstrate",
+        "confirm",
+        "require",
+        "appear",
+        "seem",
+        "occur",
+        "increase",
+        "reduce",
+        "improve",
+        "cause",
+        "contain",
+        "include",
+        "help",
+        "work",
+        "lead",
+        "provide",
+        "support",
+        "suit",
+        "stop",
+        "continue",
+        "differ",
+        "vary",
+        "depend",
+        "tend",
+        "mean",
+        "allow",
+    ]
+)
+_IRREGULAR_PLURALS = frozenset(["people", "children", "women", "men", "teeth", "feet", "mice"])
+# Either number is accepted with these (the set's editors and style guides agree).
+_EITHER_NUMBER = frozenset(
+    [
+        "data",
+        "staff",
+        "team",
+        "family",
+        "group",
+        "media",
+        "criteria",
+        "series",
+        "species",
+        "news",
+        "committee",
+        "public",
+        "majority",
+        "number",
+        "none",
+        "total",
+        "statistics",
+        "economics",
+        "genetics",
+        "ethics",
+        "physics",
+        "logistics",
+        "diagnostics",
+        "therapeutics",
+        "pharmacokinetics",
+    ]
+)
+_NOT_SUBJECT_WORDS = frozenset(
+    [
+        "each",
+        "every",
+        "either",
+        "neither",
+        "one",
+        "none",
+        "what",
+        "which",
+        "who",
+        "whom",
+        "whose",
+        "how",
+        "why",
+        "if",
+        "there",
+        "here",
+        "it",
+        "this",
+        "that",
+        "these",
+        "those",
+        "i",
+        "you",
+        "he",
+        "she",
+        "we",
+        "they",
+        "all",
+        "both",
+        "some",
+        "any",
+        "many",
+        "much",
+        "most",
+        "more",
+        "less",
+        "few",
+        "several",
+        "such",
+        "only",
+        "also",
+        "not",
+    ]
+) - {"these", "those", "this", "that"}
+
+
+_FUNCTION_WORDS = (
+    MODALS
+    | PREPOSITIONS
+    | DETERMINERS
+    | _NOT_SUBJECT_WORDS
+    | CLAUSE_OPENERS
+    | COORDINATORS
+    | frozenset(
+        [
+            "so",
+            "such",
+            "say",
+            "said",
+            "ensure",
+            "note",
+            "means",
+            "mean",
+            "given",
+            "provided",
+            "is",
+            "are",
+            "was",
+            "were",
+        ]
+    )
+)
+_PRONOUNS = frozenset(["i", "you", "he", "she", "it", "we", "they", "me", "him", "us", "them"])
+
+
+def _plural_noun(word: str, is_word: Callable[[str], bool]) -> bool:
+    if word in _IRREGULAR_PLURALS:
+        return True
+    return (
+        len(word) > 3
+        and word.endswith("s")
+        and not word.endswith(("ss", "us", "is", "'s"))
+        and (is_word(word[:-1]) or (word.endswith("es") and is_word(word[:-2])))
+    )
+
+
+def _verb_number(word: str, after: str) -> bool | None:
+    """True for a singular verb form, False for a plural one, None for neither."""
+    if word in _SINGULAR_VERBS:
+        return True
+    if word in _PLURAL_VERBS:
+        return False
+    if word.endswith("s") and word[:-1] in _LEXICAL_VERBS:
+        return True
+    if word in _LEXICAL_VERBS and after in {"you", "it", "them", "us", "the", "your", "their"}:
+        return False
+    return None
+
+
+def _agree(word: str, singular: bool) -> str:
+    if word in _SINGULAR_VERBS or word in _PLURAL_VERBS:
+        return _SINGULAR_VERBS.get(word) or _PLURAL_VERBS[word]
+    return word + "s" if singular else word[:-1]
+
+
+def find_agreement_errors(
+    text: str, tokens: Sequence[Token], protected: ProtectedSpans, is_word: Callable[[str], bool]
+) -> Iterator[Finding]:
+    """A clause's subject read up to its first verb: compound subjects ("A and B") and plural
+    heads are plural, the head being the last word before any prepositional phrase ("the
+    results of the analysis"); a verb of the other number is flagged."""
+    lowered = [t.text.lower() for t in tokens]
+    start: int | None = 0  # None while inside code, a table or figures
+    for index in range(len(tokens) + 1):
+        last = index == len(tokens)
+        gap = text[tokens[index - 1].end : tokens[index].start] if index > 0 and not last else "."
+        if gap == " " and lowered[index] not in OPENERS_ANYWHERE:
+            continue  # the common case: a word in mid-clause
+        # Punctuation without space around it joins figures or names ("3:1", "1.5", "mg/dL").
+        joined = index > 0 and not last and gap != "" and not any(c.isspace() for c in gap)
+        hard = not joined and (last or "\n" in gap or any(c in gap for c in '.;:!?()"\u201c\u201d'))
+        # Other symbols inside a clause (%, |, `, /, =) mean code, tables or figures.
+        symbols = joined or (not hard and gap.strip(" ,") != "")
+        opens = not last and (
+            lowered[index] in SUBORDINATORS or (lowered[index] in COORDINATORS and "," in gap)
+        )
+        if not (hard or symbols or opens):
+            continue
+        if opens and lowered[index] in _RELATIVES and 0 < index < len(tokens) - 1:
+            yield from _check_relative(text, tokens, lowered, index, protected, is_word)
+        # A clause's words run from `start` to `index`; its first verb is checked. A relative
+        # clause's subject is the noun before it (above); after "and" only a clause with its own
+        # determined subject is read ("and our clinics have"), not a list's tail.
+        if start is not None and start < index:
+            opener = lowered[start - 1] if start > 0 else ""
+            determined = lowered[start] in DETERMINERS or lowered[start] in _QUANTITY_WORDS
+            if (opener not in _RELATIVES and opener not in COORDINATORS) or determined:
+                yield from _check_clause(text, tokens, lowered, start, index, protected, is_word)
+        if symbols:
+            start = None
+        elif opens:
+            start = index + 1
+        elif hard:
+            start = index
+
+
+# Words that open a noun phrase: after "that" they make it a clause of its own ("we estimate
+# that around 25 patients meet"), not a relative clause.
+_QUANTITY_WORDS = frozenset(
+    ["around", "about", "approximately", "nearly", "over", "some", "many", "most", "all"]
+)
+_RELATIVES = frozenset({"who", "that", "which"})
+
+
+def _check_relative(
+    text: str,
+    tokens: Sequence[Token],
+    lowered: Sequence[str],
+    index: int,
+    protected: ProtectedSpans,
+    is_word: Callable[[str], bool],
+) -> Iterator[Finding]:
+    """ "patients who has", "bleeding that do not stop": the relative pronoun's verb agrees with
+    the noun just before it."""
+    noun, verb = lowered[index - 1], lowered[index + 1]
+    if verb not in _SINGULAR_VERBS and verb not in _PLURAL_VERBS:
+        return
+    gaps = text[tokens[index - 1].end : tokens[index + 1].start]
+    if any(c in gaps for c in ",;:()\n") or not noun.isalpha() or noun in _EITHER_NUMBER:
+        return
+    if noun in _FUNCTION_WORDS or noun.endswith("ly") or not is_word(noun):
+        return
+    plural = _plural_noun(noun, is_word)
+    if not plural and (noun.endswith("s") or lowered[index] == "who"):
+        return  # "adults with gout who have": the noun before "who" may not be its antecedent
+    if plural == (verb in _SINGULAR_VERBS) and not protected.overlaps(
+        tokens[index + 1].start, tokens[index + 1].end
+    ):
+        token = tokens[index + 1]
+        yield Finding(token.start, token.text, _agree(verb, not plural), "agreement")
+
+
+def _check_clause(
+    text: str,
+    tokens: Sequence[Token],
+    lowered: Sequence[str],
+    start: int,
+    end: int,
+    protected: ProtectedSpans,
+    is_word: Callable[[str], bool],
+) -> Iterator[Finding]:
+    words: list[str] = []
+    for index in range(start, end):
+        current = lowered[index]
+        after = lowered[index + 1] if index + 1 < len(lowered) else ""
+        number = _verb_number(current, after) if words else None
+        if number is not None:
+            named = any(t.text[:1].isupper() for t in tokens[start + 1 : index])
+            plural_subject = _subject_is_plural(words, is_word, named)
+            if (
+                plural_subject is not None
+                and plural_subject == number
+                and not protected.overlaps(tokens[index].start, tokens[index].end)
+            ):
+                token = tokens[index]
+                yield Finding(token.start, token.text, _agree(current, not number), "agreement")
+            return
+        if len(words) >= 10 or not (current.replace("-", "").isalnum()):
+            return
+        if (
+            current.endswith("ed")
+            and words
+            and not (words[-1] in DETERMINERS or words[-1].endswith("ly"))
+        ):
+            return  # a past-tense verb: the clause's verb was not one checked here
+        comma = index > start and "," in text[tokens[index - 1].end : tokens[index].start]
+        if comma and "and" not in lowered[index : min(end, index + 3)]:
+            return  # a comma not in a list "A, B and C" ends the subject
+        words.append(current)
+
+
+def _subject_is_plural(
+    words: Sequence[str], is_word: Callable[[str], bool], named: bool = False
+) -> bool | None:
+    """Whether the words before a verb make a plural subject; None when unsure."""
+    if (
+        words[0] in _NOT_SUBJECT_WORDS | {"please"}
+        or any(w in _PRONOUNS for w in words)
+        or any(w in {"each", "every", "or", "nor"} for w in words)
+    ):
+        return None
+    if any(w in MODALS or w in _PLURAL_VERBS or w in _SINGULAR_VERBS for w in words):
+        return None
+    head_words = list(words)
+    for position, current in enumerate(words):
+        if current in PREPOSITIONS or current == "per":
+            head_words = list(words[:position])
+            break
+    if not head_words:
+        return None
+    if head_words[0].endswith("ing"):
+        return None  # "Running two trials has ...": a gerund subject is singular
+    if "and" in head_words[1:-1]:
+        return None if named else True  # "Food and Drug Administration" is one name
+    head = head_words[-1]
+    if head in _EITHER_NUMBER or not head.isalpha() or not is_word(head.rstrip("s") or head):
+        return None
+    if head in {"these", "those", "this", "that"}:
+        return None
+    if _plural_noun(head, is_word):
+        # A lone capitalised plural may be a singular name ("Shingles", "Diabetes").
+        return None if len(head_words) == 1 else True
+    if head.endswith("s") or head.endswith("ly") or head_words[0] not in DETERMINERS:
+        return None
+    if len(head_words) == 1 or any(w in {"most", "least", "more", "less"} for w in head_words):
+        return None  # "The most common are ..." names no noun
+    return False

@@ -1,0 +1,334 @@
+"""Confusable words used in the wrong place (their/there, its/it's, affect/effect, then/than...),
+judged by the words around them: a finding only where the context leaves no doubt."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+from actionvault.text.grammar import Finding
+from actionvault.text.segments import ProtectedSpans, Token
+from actionvault.text.wordclasses import DETERMINERS, MODALS, PREPOSITIONS
+
+_SUBJECT_STARTS = frozenset(
+    [
+        "you",
+        "your",
+        "they",
+        "their",
+        "it",
+        "its",
+        "he",
+        "she",
+        "we",
+        "i",
+        "this",
+        "these",
+        "those",
+        "there",
+        "the",
+        "to",
+        "or",
+    ]
+)
+# Words that follow existential or place "there": "there is", "there may be", "go there now".
+_AFTER_THERE = frozenset(
+    [
+        "is",
+        "are",
+        "was",
+        "were",
+        "will",
+        "would",
+        "may",
+        "might",
+        "can",
+        "could",
+        "should",
+        "must",
+        "has",
+        "have",
+        "had",
+        "be",
+        "been",
+        "being",
+        "seems",
+        "seem",
+        "seemed",
+        "appears",
+        "appear",
+        "appeared",
+        "remains",
+        "remain",
+        "exist",
+        "exists",
+        "existed",
+        "and",
+        "or",
+        "but",
+        "to",
+        "for",
+        "in",
+        "on",
+        "at",
+        "with",
+        "from",
+        "by",
+        "of",
+        "as",
+        "until",
+        "before",
+        "after",
+        "when",
+        "if",
+        "since",
+        "so",
+        "now",
+        "again",
+        "too",
+        "also",
+        "still",
+        "once",
+        "first",
+        "then",
+        "yet",
+        "is",
+        "isn't",
+        "aren't",
+        "wasn't",
+        "weren't",
+    ]
+)
+_BE_FORMS = frozenset(["is", "are", "was", "were", "has", "have", "seems", "appears"])
+_COMPARATIVES = frozenset(
+    [
+        "more",
+        "less",
+        "fewer",
+        "rather",
+        "other",
+        "greater",
+        "lower",
+        "higher",
+        "better",
+        "worse",
+        "larger",
+        "smaller",
+        "longer",
+        "shorter",
+        "faster",
+        "slower",
+        "older",
+        "younger",
+    ]
+)
+_ITS_PREDICATES = frozenset(
+    [
+        "not",
+        "important",
+        "difficult",
+        "essential",
+        "possible",
+        "likely",
+        "unlikely",
+        "hard",
+        "easy",
+        "best",
+        "worth",
+        "advisable",
+        "necessary",
+        "safe",
+        "unsafe",
+        "okay",
+        "ok",
+        "too",
+        "very",
+        "vital",
+        "crucial",
+        "recommended",
+    ]
+)
+
+
+_CONFUSABLE_WORDS = frozenset(
+    [
+        "its",
+        "their",
+        "there",
+        "you're",
+        "weather",
+        "effect",
+        "effects",
+        "affect",
+        "affects",
+        "then",
+        "loose",
+        "principals",
+        "principal",
+        "advice",
+        "advise",
+        "breathe",
+        "breath",
+        "except",
+        "whose",
+    ]
+)
+
+
+def _gap_breaks(gap: str) -> bool:
+    return any(c in gap for c in ',;:()[]\u2013\u2014\n.!?"')
+
+
+def find_confusables(
+    text: str, tokens: Sequence[Token], protected: ProtectedSpans
+) -> Iterator[Finding]:
+    lowered = [t.text.lower().replace("\u2019", "'") for t in tokens]
+    count = len(tokens)
+
+    def word(index: int) -> str:
+        return lowered[index] if 0 <= index < count else ""
+
+    def joined(index: int) -> bool:
+        """Whether token `index` follows the one before it in the same clause."""
+        return index > 0 and not _gap_breaks(text[tokens[index - 1].end : tokens[index].start])
+
+    def clause_end_after(index: int) -> bool:
+        following = text[tokens[index].end : tokens[index].end + 1]
+        return index + 1 >= count or following in (".", ",", ";", ":", "!", "?")
+
+    for index, token in enumerate(tokens):
+        current = lowered[index]
+        if current not in _CONFUSABLE_WORDS:
+            continue
+        before, after = word(index - 1), word(index + 1)
+        previous_joined, next_joined = joined(index), index + 1 < count and joined(index + 1)
+        suggestion = ""
+        if current == "its" and next_joined and after in _ITS_PREDICATES:
+            suggestion = "it's"
+        elif current == "its" and after.endswith("ed") and index + 1 < count:
+            suggestion = "it's" if clause_end_after(index + 1) and before == "until" else ""
+        elif current == "their" and next_joined and after in _BE_FORMS:
+            suggestion = "there"
+        elif (
+            current == "there"
+            and previous_joined
+            and next_joined
+            and (before in PREPOSITIONS or before in {"understand", "discuss", "take", "keep"})
+            and after.isalpha()
+            and after not in _AFTER_THERE
+            and after not in DETERMINERS
+            and not after.endswith("ly")
+        ):
+            suggestion = "their"
+        elif current == "you're" and previous_joined and before in PREPOSITIONS:
+            suggestion = "your"
+        elif current == "weather" and (
+            (next_joined and after in _SUBJECT_STARTS - {"the", "to"})
+            or (next_joined and after == "or" and word(index + 2) == "not")
+            or (
+                previous_joined
+                and before
+                in {
+                    "ask",
+                    "discuss",
+                    "decide",
+                    "check",
+                    "know",
+                    "consider",
+                    "determine",
+                    "assess",
+                    "unsure",
+                    "unclear",
+                    "wonder",
+                }
+            )
+        ):
+            suggestion = "whether"
+        elif current in ("effect", "effects") and (
+            (current == "effect" and previous_joined and before in MODALS - {"to"})
+            or (
+                current == "effects"
+                and previous_joined
+                and next_joined
+                and after
+                in {
+                    "up",
+                    "about",
+                    "around",
+                    "approximately",
+                    "nearly",
+                    "how",
+                    "whether",
+                    "your",
+                    "their",
+                    "his",
+                    "her",
+                }
+                and before not in {"side", "adverse", "the", "of", "these", "its", "their"}
+            )
+        ):
+            suggestion = "affect" if current == "effect" else "affects"
+        elif (
+            current in ("affect", "affects")
+            and previous_joined
+            and (before in {"an", "the", "no", "positive", "negative", "adverse", "side", "any"})
+        ):
+            suggestion = "effect" if current == "affect" else "effects"
+        elif current == "then" and previous_joined:
+            back = index - 1
+            while (
+                back > 0
+                and index - back < 5
+                and joined(back + 1)
+                and word(back) not in _COMPARATIVES
+            ):
+                back -= 1
+            if word(back) in _COMPARATIVES and all(joined(i) for i in range(back + 1, index + 1)):
+                suggestion = "than"
+        elif current == "loose" and (
+            (previous_joined and before in MODALS)
+            or (next_joined and after in {"weight", "consciousness", "sight", "hair"})
+        ):
+            suggestion = "lose"
+        elif current == "principals" and next_joined and after == "of":
+            suggestion = "principles"
+        elif (
+            current == "principal"
+            and previous_joined
+            and before == "in"
+            and clause_end_after(index)
+        ):
+            suggestion = "principle"
+        elif (
+            current == "advice"
+            and previous_joined
+            and before in MODALS
+            and after in DETERMINERS | {"you", "them", "patients"}
+        ):
+            suggestion = "advise"
+        elif (
+            current == "advise"
+            and previous_joined
+            and before in {"medical", "for", "your", "the", "some", "expert", "our", "of"}
+        ):
+            suggestion = "advice"
+        elif current == "breathe" and previous_joined and before in DETERMINERS | {"of"}:
+            suggestion = "breath"
+        elif (
+            current == "breath"
+            and previous_joined
+            and before in MODALS
+            and after in {"in", "out", "deeply", "normally"}
+        ):
+            suggestion = "breathe"
+        elif current == "except" and previous_joined and before in MODALS - {"not"}:
+            suggestion = "accept"
+        elif current == "whose" and next_joined and after in {"is", "has", "been", "going"}:
+            suggestion = "who's"
+        if not suggestion or protected.overlaps(token.start, token.end):
+            continue
+        if token.text[0].isupper():
+            suggestion = suggestion[0].upper() + suggestion[1:]
+        yield Finding(token.start, token.text, suggestion, "confusable")
+
+
+# Subject-verb agreement on a clause's first verb, when it is one of these closed forms.
