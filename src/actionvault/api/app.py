@@ -11,6 +11,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from actionvault.api import envelope
+from actionvault.api.auth import session_id_from_header
 from actionvault.api.bodies import BodyLimit
 from actionvault.api.endpoints import BurstCounter, respond
 from actionvault.api.routes import (
@@ -23,6 +24,7 @@ from actionvault.api.routes import (
     records,
     users,
 )
+from actionvault.domain.principals import Principal
 from actionvault.errors import ActionVaultError, MalformedUrl, MethodNotSupported
 from actionvault.runtime import Runtime
 
@@ -106,7 +108,19 @@ class VaultApp:
             error = MethodNotSupported(f"The method [{method}] is not supported on [{path}]")
         else:
             error = MalformedUrl(f"The resource [{path}] does not exist")
-        return respond(request, envelope.failure(error))
+        return respond(
+            request, envelope.failure(error), self._runtime, await self._session_of(request)
+        )
+
+    async def _session_of(self, request: Request) -> Principal | None:
+        """The caller of a path no route serves, for the session headers Vault still sends."""
+        session_id = session_id_from_header(request.headers.get("authorization"))
+        if session_id is None:
+            return None
+        try:
+            return await self._runtime.services.sessions.authenticate(session_id)
+        except ActionVaultError:
+            return None
 
     async def _lifespan(self, receive: Receive, send: Send) -> None:
         """Open the runtime at startup and close it at shutdown, when the app owns it."""

@@ -11,6 +11,7 @@ from starlette.routing import Route
 from actionvault.api.endpoints import DOWNLOAD_HEADERS, RequestContext, endpoint
 from actionvault.api.forms import read_fields
 from actionvault.api.params import path_id
+from actionvault.api.urls import public_base
 from actionvault.domain.content import DocumentVersion
 from actionvault.domain.permissions import can_edit_document
 from actionvault.errors import InsufficientAccess
@@ -38,7 +39,7 @@ async def _may_add_version(context: RequestContext) -> None:
 
 
 def _version_url(context: RequestContext, document_id: int, major: int, minor: int) -> str:
-    base = str(context.request.base_url).rstrip("/")
+    base = public_base(context.request, context.runtime.settings)
     return f"{base}/api/{context.version}/objects/documents/{document_id}/versions/{major}/{minor}"
 
 
