@@ -103,12 +103,23 @@ def serve(**options: Any) -> None:
 
 @click.command()
 @server_options
+@click.option(
+    "--realistic-latency",
+    "realistic_latency",
+    is_flag=False,
+    flag_value="2-8",
+    default=None,
+    metavar="[SECONDS]",
+    help="Make the standard actions take as long as Vault's (2-8 s, or a range given, e.g. "
+    "'5-10'), so that polling and cancel can be tried [env ACTIONVAULT_REALISTIC_LATENCY].",
+)
 def demo(**options: Any) -> None:
     """Serve with demo users, documents and records loaded (SQLite in ./actionvault-data).
 
     \b
     Example:
       actionvault demo --port 8700
+      actionvault demo --realistic-latency
     """
     from actionvault.services.demo import (
         DEMO_ADMIN_PASSWORD,
@@ -119,15 +130,20 @@ def demo(**options: Any) -> None:
 
     settings = build_settings(demo_content=True, **options)
     base = f"http://{settings.host}:{settings.port}"
-    click.echo(
-        "actionvault demo\n"
-        f"  API:            {base}/api/v26.1\n"
-        f"  database:       {settings.resolved_database_url}\n"
-        f"  administrator:  {DEMO_ADMIN_USERNAME} / {DEMO_ADMIN_PASSWORD}\n"
-        f"  standard user:  {DEMO_USER_USERNAME} / {DEMO_USER_PASSWORD}\n"
+    lines = [
+        "actionvault demo",
+        f"  API:            {base}/api/v26.1",
+        f"  database:       {settings.resolved_database_url}",
+        f"  administrator:  {DEMO_ADMIN_USERNAME} / {DEMO_ADMIN_PASSWORD}",
+        f"  standard user:  {DEMO_USER_USERNAME} / {DEMO_USER_PASSWORD}",
+    ]
+    if settings.realistic_latency:
+        lines.append(f"  latency:        standard actions take {settings.realistic_latency} s")
+    lines.append(
         f"  try:            curl -s -X POST {base}/api/v26.1/auth "
-        f"-d username={DEMO_ADMIN_USERNAME} -d password={DEMO_ADMIN_PASSWORD}\n"
+        f"-d username={DEMO_ADMIN_USERNAME} -d password={DEMO_ADMIN_PASSWORD}"
     )
+    click.echo("\n".join(lines) + "\n")
     run_server(settings)
 
 
