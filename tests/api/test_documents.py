@@ -239,3 +239,59 @@ async def test_an_action_does_not_read_a_document_its_caller_lost_access_to(
     done = await app.wait(admin, started["actionResponse"]["executionId"])
     assert done["actionStatus"] == "FAILURE"
     assert "no longer have access" in done["errors"][0]["message"]
+
+
+async def test_create_by_labels_as_vault_documents_them(app: App) -> None:
+    headers = await app.login(ALICE)
+    body = await upload(
+        app,
+        headers,
+        b"A promotional text.",
+        type__v="Promotional Piece",
+        subtype__v="Sales Aid",
+        classification__v="Print Ad",
+        lifecycle__v="General Lifecycle",
+    )
+    assert body["responseStatus"] == "SUCCESS", body
+    fields = (await app.client.get(f"{DOCS}/{body['id']}", headers=headers)).json()["document"]
+    assert fields["type__v"] == "promotional_piece__c"
+    assert fields["subtype__v"] == "sales_aid__c"
+    assert fields["classification__v"] == "print_ad__c"
+    assert fields["lifecycle__v"] == "general_lifecycle__c"
+    base = await upload(app, headers, b"Plain.", type__v="Base Document")
+    fields = (await app.client.get(f"{DOCS}/{base['id']}", headers=headers)).json()["document"]
+    assert fields["type__v"] == "base_document__v"
+    refused = await upload(app, headers, b"x", type__v="!!!")
+    assert refused["errors"][0]["type"] == "INVALID_DATA"  # type: ignore[index]
+
+
+async def test_retrieve_all_documents_lists_what_the_caller_sees(app: App) -> None:
+    alice = await app.login(ALICE)
+    mine = await upload(app, alice, b"Alice's own.", name__v="Zeta note")
+    body = (await app.client.get(DOCS, headers=alice)).json()
+    assert body["responseStatus"] == "SUCCESS", body
+    ids = [d["document"]["id"] for d in body["documents"]]
+    assert app.seed.doc_a in ids
+    assert mine["id"] in ids
+    assert app.seed.doc_b not in ids  # only the admin sees it
+    assert body["responseDetails"]["total"] == len(ids)
+
+    page = (await app.client.get(DOCS, params={"limit": 1, "start": 1}, headers=alice)).json()
+    assert [d["document"]["id"] for d in page["documents"]] == ids[1:2]
+    assert (page["size"], page["start"], page["limit"]) == (1, 1, 1)
+    offset = (await app.client.get(DOCS, params={"limit": 1, "offset": 1}, headers=alice)).json()
+    assert offset["documents"] == page["documents"]
+
+    own = await app.client.get(DOCS, params={"named_filter": "My Documents"}, headers=alice)
+    assert [d["document"]["id"] for d in own.json()["documents"]] == [mine["id"]]
+
+    by_name = (await app.client.get(DOCS, params={"sort": "name__v desc"}, headers=alice)).json()
+    names = [d["document"]["name__v"] for d in by_name["documents"]]
+    assert names == sorted(names, reverse=True)
+
+    for bad in ({"sort": "colour__c asc"}, {"named_filter": "Everything"}, {"limit": "0"}):
+        failed = (await app.client.get(DOCS, params=bad, headers=alice)).json()
+        assert failed["errors"][0]["type"] == "INVALID_DATA", bad
+
+    admin = (await app.client.get(DOCS, headers=await app.login(ADMIN))).json()
+    assert app.seed.doc_b in [d["document"]["id"] for d in admin["documents"]]

@@ -362,3 +362,10 @@ RETURNING *;
 
 -- name: record_by_name
 SELECT * FROM object_records WHERE object_name = :object_name AND name = :name LIMIT 1;
+
+-- name: visible_documents
+SELECT d.id, d.name, d.type, d.status, d.owner_id, d.created_at
+FROM documents d
+WHERE :admin = 1 OR EXISTS (SELECT 1 FROM document_viewers
+                            WHERE document_id = d.id AND user_id = :user_id)
+ORDER BY d.id;
