@@ -3,10 +3,16 @@ resource listing, public URLs behind a proxy, and the headers every answer carri
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 
 import pytest
+from starlette.types import Message
 
+from actionvault.api.app import create_app
+from actionvault.isolation import EnginePool
+from actionvault.runtime import Runtime
+from actionvault.settings import Settings
 from support import ADMIN, ALICE, App
 
 EXECUTE = "/api/v26.1/services/ai/agent_actions/actions/execute"
@@ -121,3 +127,25 @@ async def test_forwarded_headers_are_believed_only_from_trusted_proxies(
     assert body["vaultIds"][0]["url"] == "https://v.example.org/api"  # type: ignore[index]
     body = await _login_body(trusted, **{"X-Forwarded-Host": "evil.example/<script>"})
     assert body["vaultIds"][0]["url"] == "http://testserver/api"  # type: ignore[index]
+
+
+async def test_a_server_on_a_new_database_says_how_to_make_the_first_administrator(
+    settings_factory: Callable[..., Settings],
+    engine_pool: EnginePool,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    app = create_app(Runtime(settings_factory(workers=0), engine_pool=engine_pool))
+    messages: list[Message] = [{"type": "lifespan.startup"}, {"type": "lifespan.shutdown"}]
+    sent: list[Message] = []
+
+    async def receive() -> Message:
+        return messages.pop(0)
+
+    async def send(message: Message) -> None:
+        sent.append(message)
+
+    with caplog.at_level(logging.WARNING, logger="actionvault.api"):
+        await app({"type": "lifespan"}, receive, send)
+    assert [m["type"] for m in sent] == ["lifespan.startup.complete", "lifespan.shutdown.complete"]
+    assert "no users yet" in caplog.text
+    assert "actionvault users add NAME --admin" in caplog.text

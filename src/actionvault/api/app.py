@@ -122,6 +122,21 @@ class VaultApp:
         except ActionVaultError:
             return None
 
+    async def _greet_first_administrator(self) -> None:
+        """On a new database no one can log in yet: say how to make the first administrator."""
+        try:
+            page = await self._runtime.stores.users.list_users(1, 0)
+        except Exception:  # a server that cannot count its users still serves
+            log.debug("could not count users", exc_info=True)
+            return
+        if page.total == 0:
+            settings = self._runtime.settings
+            log.warning(
+                "This database has no users yet, so no one can log in. Create the first "
+                "administrator with: actionvault users add NAME --admin --database-url %s",
+                settings.resolved_database_url,
+            )
+
     async def _lifespan(self, receive: Receive, send: Send) -> None:
         """Open the runtime at startup and close it at shutdown, when the app owns it."""
         message = await receive()
@@ -134,6 +149,7 @@ class VaultApp:
             await send({"type": "lifespan.startup.failed", "message": str(exc)})
             return
         await send({"type": "lifespan.startup.complete"})
+        await self._greet_first_administrator()
         message = await receive()
         assert message["type"] == "lifespan.shutdown"
         try:

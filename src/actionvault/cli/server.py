@@ -41,10 +41,37 @@ _server_options = [
 ]
 
 
+#: Where the data is: all that commands working on the database itself need to be told.
+_database_options = [_server_options[2], _server_options[3], _server_options[4]]
+
+
 def server_options(fn: Any) -> Any:
     for option in reversed(_server_options):
         fn = option(fn)
     return fn
+
+
+def database_options(fn: Any) -> Any:
+    """The options of commands that open the database but serve nothing (users, import)."""
+    for option in reversed(_database_options):
+        fn = option(fn)
+    return fn
+
+
+def missing_database(settings: Settings) -> str | None:
+    """Why a command that needs existing data should not start: no SQLite file where it looks."""
+    url = settings.resolved_database_url
+    if not url.startswith("sqlite:///"):
+        return None
+    path = Path(url.removeprefix("sqlite:///"))
+    if path.exists():
+        return None
+    return (
+        f"no database at {path}. Run this where the server's data is (the folder holding "
+        "actionvault-data), or point at it with --data-dir DIR or --database-url URL "
+        "(env ACTIONVAULT_DATA_DIR, ACTIONVAULT_DATABASE_URL). A new server's database is "
+        "made by `actionvault serve`, `actionvault demo` or `actionvault users add --admin`."
+    )
 
 
 def build_settings(**overrides: Any) -> Settings:
