@@ -167,3 +167,14 @@ async def test_current_user_endpoint_validates_a_session(app: App) -> None:
 async def test_a_nul_character_in_the_user_name_is_just_a_wrong_user_name(app: App) -> None:
     body = (await app.client.post(AUTH, data={"username": "a\x00b", "password": "x"})).json()
     assert body["errors"][0]["type"] == "USERNAME_OR_PASSWORD_INCORRECT"
+
+
+async def test_a_json_login_body_is_told_to_send_a_form(app: App) -> None:
+    response = await app.client.post(
+        "/api/v26.1/auth", json={"username": ALICE[0], "password": ALICE[1]}
+    )
+    body = response.json()
+    assert body["responseStatus"] == "FAILURE"
+    assert body["errors"][0]["type"] == "INVALID_DATA"
+    assert "form, not JSON" in body["errors"][0]["message"]
+    assert "-d username=" in body["errors"][0]["message"]

@@ -13,6 +13,7 @@ from actionvault.api.endpoints import RequestContext, endpoint, respond
 from actionvault.api.forms import read_form
 from actionvault.api.urls import public_base
 from actionvault.api.versions import SUPPORTED_VERSIONS
+from actionvault.errors import InvalidData
 
 #: What `GET /api/{version}` lists: the resource families this server serves in a version.
 _RESOURCES = ("auth", "keep-alive", "session", "objects", "vobjects", "services")
@@ -32,6 +33,13 @@ async def list_resources(context: RequestContext) -> dict[str, Any]:
 
 
 async def login(context: RequestContext) -> dict[str, Any]:
+    content_type = context.request.headers.get("content-type", "").lower()
+    if content_type.startswith("application/json"):
+        raise InvalidData(
+            "Vault's login takes a form, not JSON: send username and password as "
+            "application/x-www-form-urlencoded (curl -d username=... -d password=...) "
+            "or multipart/form-data."
+        )
     form = await read_form(context.request)
     client = context.request.client
     session_id, user = await context.services.sessions.login(
