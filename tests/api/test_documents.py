@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 
@@ -295,3 +296,38 @@ async def test_retrieve_all_documents_lists_what_the_caller_sees(app: App) -> No
 
     admin = (await app.client.get(DOCS, headers=await app.login(ADMIN))).json()
     assert app.seed.doc_b in [d["document"]["id"] for d in admin["documents"]]
+
+
+def _encrypted_pdf() -> bytes:
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    for page in PdfReader(io.BytesIO(pdf_with_pages("Secret dosing text."))).pages:
+        writer.add_page(page)
+    writer.encrypt(user_password="secret", owner_password="owner")
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("file_name", "make", "says"),
+    [
+        ("broken.pdf", lambda: pdf_with_pages("Fine text.")[:200], "damaged"),
+        ("locked.pdf", _encrypted_pdf, "encrypted"),
+        ("broken.docx", lambda: docx_with("Title", "Body")[:300], "damaged"),
+        ("locked.docx", lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "encrypted"),
+    ],
+)
+async def test_an_unreadable_pdf_or_docx_is_refused_saying_why(
+    app: App, file_name: str, make: Any, says: str
+) -> None:
+    headers = await app.login(ALICE)
+    body = await upload(app, headers, make(), file_name=file_name)
+    assert body["responseStatus"] == "FAILURE", body
+    error = body["errors"][0]  # type: ignore[index]
+    assert error["type"] == "INVALID_DATA"
+    assert says in error["message"]
+    assert "again" in error["message"] or "copy" in error["message"]
