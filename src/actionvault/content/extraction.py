@@ -176,6 +176,9 @@ class _HTMLText(HTMLParser):
         self.builder = _Builder()
         self._skipping = 0
         self._heading: list[str] | None = None
+        #: The text so far ended in whitespace: the next word is a new word. Text on either
+        #: side of an inline tag with none between (`<a>here</a>.`) is joined as written.
+        self._space = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in self._SKIP:
@@ -204,11 +207,16 @@ class _HTMLText(HTMLParser):
             self._heading.append(data)
             return
         text = " ".join(data.split())
-        if text:
-            previous = self.builder.parts[-1] if self.builder.parts else "\n"
-            self.builder.add(text if previous.endswith(("\n", " ")) else " " + text)
+        if not text:
+            self._space = self._space or bool(data)
+            return
+        previous = self.builder.parts[-1] if self.builder.parts else "\n"
+        separate = (self._space or data[0].isspace()) and not previous.endswith(("\n", " "))
+        self.builder.add(" " + text if separate else text)
+        self._space = data[-1].isspace()
 
     def _newline(self) -> None:
+        self._space = False
         if self.builder.parts and not self.builder.parts[-1].endswith("\n"):
             self.builder.add("\n")
 
