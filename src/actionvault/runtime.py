@@ -229,6 +229,7 @@ class Runtime:
             objects=self.objects,
             pool=self.engine_pool,
             max_output_bytes=self.settings.max_output_bytes,
+            latency=self.settings.latency_range,
         )
         # Warm processes now, so that the first execution does not wait for them.
         self.engine_pool.start()

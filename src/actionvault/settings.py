@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from actionvault.content.extraction import ExtractionLimits
 
@@ -71,6 +73,45 @@ class Settings(BaseSettings):
     mcp_session_max_age: float = Field(default=8 * 3600.0, gt=0)
     mcp_tools_page_size: int = Field(default=100, ge=1, le=1000)
 
+    # Vault clients
+    public_url: str | None = None
+    trusted_proxies: Annotated[tuple[str, ...], NoDecode] = ()
+    realistic_latency: str | None = None
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        value = value.strip().rstrip("/")
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("public_url must start with http:// or https://")
+        return value
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _trusted_proxies(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = [part.strip() for part in value.split(",") if part.strip()]
+        if isinstance(value, (list, tuple)):
+            for item in value:
+                ipaddress.ip_network(str(item), strict=False)  # raises on a bad address
+            return tuple(str(item) for item in value)
+        return value
+
+    @field_validator("realistic_latency")
+    @classmethod
+    def _realistic_latency(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        parse_latency(value)
+        return value.strip()
+
+    @property
+    def latency_range(self) -> tuple[float, float] | None:
+        """The least and most seconds a standard action takes in realistic-latency mode."""
+        return parse_latency(self.realistic_latency) if self.realistic_latency else None
+
     @property
     def custom_agents_dir(self) -> Path:
         """Where agents posted through the API are written: the agents folder, or the data's."""
@@ -100,3 +141,18 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'actionvault.db').resolve()}"
+
+
+def parse_latency(text: str) -> tuple[float, float]:
+    """`"2-8"` → (2.0, 8.0); `"3"` → (3.0, 3.0). Raises ValueError on anything else."""
+    low_text, _, high_text = text.strip().partition("-")
+    try:
+        low = float(low_text)
+        high = float(high_text) if high_text else low
+    except ValueError:
+        raise ValueError(
+            f"realistic_latency must be seconds or a range like 2-8, not {text!r}"
+        ) from None
+    if not (0 <= low <= high <= 3600):
+        raise ValueError(f"realistic_latency must be a range within 0-3600 seconds, not {text!r}")
+    return low, high

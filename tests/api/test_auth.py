@@ -37,11 +37,12 @@ async def test_login_with_username_in_other_case_succeeds(app: App) -> None:
     assert response.json()["responseStatus"] == "SUCCESS"
 
 
-async def test_login_on_an_older_api_version_succeeds(app: App) -> None:
-    response = await app.client.post(
-        "/api/v24.1/auth", data={"username": ALICE[0], "password": ALICE[1]}
-    )
-    assert response.json()["responseStatus"] == "SUCCESS"
+async def test_login_on_any_served_api_version_succeeds(app: App) -> None:
+    for version in ("v25.2", "v26.3"):
+        response = await app.client.post(
+            f"/api/{version}/auth", data={"username": ALICE[0], "password": ALICE[1]}
+        )
+        assert response.json()["responseStatus"] == "SUCCESS"
 
 
 @pytest.mark.parametrize(
@@ -166,3 +167,14 @@ async def test_current_user_endpoint_validates_a_session(app: App) -> None:
 async def test_a_nul_character_in_the_user_name_is_just_a_wrong_user_name(app: App) -> None:
     body = (await app.client.post(AUTH, data={"username": "a\x00b", "password": "x"})).json()
     assert body["errors"][0]["type"] == "USERNAME_OR_PASSWORD_INCORRECT"
+
+
+async def test_a_json_login_body_is_told_to_send_a_form(app: App) -> None:
+    response = await app.client.post(
+        "/api/v26.1/auth", json={"username": ALICE[0], "password": ALICE[1]}
+    )
+    body = response.json()
+    assert body["responseStatus"] == "FAILURE"
+    assert body["errors"][0]["type"] == "INVALID_DATA"
+    assert "form, not JSON" in body["errors"][0]["message"]
+    assert "-d username=" in body["errors"][0]["message"]

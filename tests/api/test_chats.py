@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from support import ADMIN, ALICE, App, AppFactory
 
 CHATS = "/api/v26.1/ext/chats"
@@ -119,3 +121,26 @@ async def test_a_message_refused_by_back_pressure_starts_no_chat(app_factory: Ap
     assert refused["errors"][0]["type"] == "API_LIMIT_EXCEEDED"  # type: ignore[index]
     listing = (await app.client.get(CHATS, headers=headers)).json()["chats"]
     assert [c["chatId"] for c in listing] == [first["actionResponse"]["chatId"]]
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        {"document_id": "999999"},
+        {"document_id": "doc-one"},
+        {"document_id": "INVISIBLE"},  # replaced by the document only the admin sees
+        {"object": "study__c", "record_id": "V0S000000099999"},
+    ],
+)
+async def test_a_message_on_a_missing_or_invisible_target_is_refused_at_once(
+    app: App, target: dict[str, str]
+) -> None:
+    headers = await app.login(ALICE)
+    if target.get("document_id") == "INVISIBLE":
+        target = {"document_id": str(app.seed.doc_b)}
+    body = await app.execute(headers, user_message="Summarise this for me", **target)
+    assert body["responseStatus"] == "FAILURE", body
+    assert body["errors"][0]["type"] == "INVALID_DATA"
+    assert "actionResponse" not in body
+    chats = (await app.client.get(CHATS, headers=headers)).json()
+    assert chats.get("chats", []) == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 
@@ -239,3 +240,94 @@ async def test_an_action_does_not_read_a_document_its_caller_lost_access_to(
     done = await app.wait(admin, started["actionResponse"]["executionId"])
     assert done["actionStatus"] == "FAILURE"
     assert "no longer have access" in done["errors"][0]["message"]
+
+
+async def test_create_by_labels_as_vault_documents_them(app: App) -> None:
+    headers = await app.login(ALICE)
+    body = await upload(
+        app,
+        headers,
+        b"A promotional text.",
+        type__v="Promotional Piece",
+        subtype__v="Sales Aid",
+        classification__v="Print Ad",
+        lifecycle__v="General Lifecycle",
+    )
+    assert body["responseStatus"] == "SUCCESS", body
+    fields = (await app.client.get(f"{DOCS}/{body['id']}", headers=headers)).json()["document"]
+    assert fields["type__v"] == "promotional_piece__c"
+    assert fields["subtype__v"] == "sales_aid__c"
+    assert fields["classification__v"] == "print_ad__c"
+    assert fields["lifecycle__v"] == "general_lifecycle__c"
+    base = await upload(app, headers, b"Plain.", type__v="Base Document")
+    fields = (await app.client.get(f"{DOCS}/{base['id']}", headers=headers)).json()["document"]
+    assert fields["type__v"] == "base_document__v"
+    refused = await upload(app, headers, b"x", type__v="!!!")
+    assert refused["errors"][0]["type"] == "INVALID_DATA"  # type: ignore[index]
+
+
+async def test_retrieve_all_documents_lists_what_the_caller_sees(app: App) -> None:
+    alice = await app.login(ALICE)
+    mine = await upload(app, alice, b"Alice's own.", name__v="Zeta note")
+    body = (await app.client.get(DOCS, headers=alice)).json()
+    assert body["responseStatus"] == "SUCCESS", body
+    ids = [d["document"]["id"] for d in body["documents"]]
+    assert app.seed.doc_a in ids
+    assert mine["id"] in ids
+    assert app.seed.doc_b not in ids  # only the admin sees it
+    assert body["responseDetails"]["total"] == len(ids)
+
+    page = (await app.client.get(DOCS, params={"limit": 1, "start": 1}, headers=alice)).json()
+    assert [d["document"]["id"] for d in page["documents"]] == ids[1:2]
+    assert (page["size"], page["start"], page["limit"]) == (1, 1, 1)
+    offset = (await app.client.get(DOCS, params={"limit": 1, "offset": 1}, headers=alice)).json()
+    assert offset["documents"] == page["documents"]
+
+    own = await app.client.get(DOCS, params={"named_filter": "My Documents"}, headers=alice)
+    assert [d["document"]["id"] for d in own.json()["documents"]] == [mine["id"]]
+
+    by_name = (await app.client.get(DOCS, params={"sort": "name__v desc"}, headers=alice)).json()
+    names = [d["document"]["name__v"] for d in by_name["documents"]]
+    assert names == sorted(names, reverse=True)
+
+    for bad in ({"sort": "colour__c asc"}, {"named_filter": "Everything"}, {"limit": "0"}):
+        failed = (await app.client.get(DOCS, params=bad, headers=alice)).json()
+        assert failed["errors"][0]["type"] == "INVALID_DATA", bad
+
+    admin = (await app.client.get(DOCS, headers=await app.login(ADMIN))).json()
+    assert app.seed.doc_b in [d["document"]["id"] for d in admin["documents"]]
+
+
+def _encrypted_pdf() -> bytes:
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    for page in PdfReader(io.BytesIO(pdf_with_pages("Secret dosing text."))).pages:
+        writer.add_page(page)
+    writer.encrypt(user_password="secret", owner_password="owner")
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("file_name", "make", "says"),
+    [
+        ("broken.pdf", lambda: pdf_with_pages("Fine text.")[:200], "damaged"),
+        ("locked.pdf", _encrypted_pdf, "encrypted"),
+        ("broken.docx", lambda: docx_with("Title", "Body")[:300], "damaged"),
+        ("locked.docx", lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "encrypted"),
+    ],
+)
+async def test_an_unreadable_pdf_or_docx_is_refused_saying_why(
+    app: App, file_name: str, make: Any, says: str
+) -> None:
+    headers = await app.login(ALICE)
+    body = await upload(app, headers, make(), file_name=file_name)
+    assert body["responseStatus"] == "FAILURE", body
+    error = body["errors"][0]  # type: ignore[index]
+    assert error["type"] == "INVALID_DATA"
+    assert says in error["message"]
+    assert "again" in error["message"] or "copy" in error["message"]

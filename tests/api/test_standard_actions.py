@@ -174,3 +174,27 @@ async def test_checks_on_an_uploaded_html_file_read_its_markup(app: App) -> None
         value = done["actionOutputs"][0]["value"]
         report = json.loads(value.removeprefix("```json\n").removesuffix("\n```"))
         assert check(report), (action, report)
+
+
+async def test_text_joined_across_inline_tags_is_not_a_spacing_error(app: App) -> None:
+    headers = await app.login(ADMIN)
+    page = (
+        b"<html><body><p>For details on dosing, please click "
+        b'<a href="https://example.com/dosing">here</a>. Ask your doctor about the '
+        b"<b>risks</b>, too. Patients recieve the care they need.</p></body></html>"
+    )
+    created = await app.client.post(
+        "/api/v26.1/objects/documents",
+        data={"name__v": "Page", "type__v": "promotional_piece__c"},
+        files={"file": ("page.html", page, "text/html")},
+        headers=headers,
+    )
+    document_id = created.json()["id"]
+    done = await run(
+        app, agent_name="quick_check__v", action_name="spelling_grammar__v",
+        document_id=str(document_id),
+    )  # fmt: skip
+    report = fenced_json(done)
+    issues = report.get("errors", report.get("issues", []))
+    assert [i for i in issues if i.get("category") == "spacing"] == [], issues
+    assert any(i["text"] == "recieve" for i in issues), report  # the checker did run

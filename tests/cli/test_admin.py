@@ -79,5 +79,31 @@ def test_import_loads_files_and_csv_records_and_skips_them_the_second_time(
     assert code == 1  # one record failed
     assert "2 documents and 1 records imported, 0 already there, 1 failed" in out
     assert "product__v.csv:3: INVALID_DATA" in out
+    made = [line.split("\t")[0] for line in out.splitlines() if line.startswith("document ")]
+    assert len(made) == 2
+    assert all(word.isdigit() for word in (m.split()[1] for m in made))
+    assert any(line.startswith("record PRD") and "Cardiovex" in line for line in out.splitlines())
     code, out = invoke(data, "import", str(content), "--owner", "admin@example.com")
     assert "0 documents and 0 records imported, 3 already there, 1 failed" in out
+
+
+def test_import_where_there_is_no_database_says_where_it_looked(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    content.mkdir()
+    (content / "note.txt").write_text("Hello.")
+    data = tmp_path / "nowhere"
+    code, out = invoke(data, "import", str(content), "--owner", "admin@example.com")
+    assert code == 1
+    assert f"no database at {(data / 'actionvault.db').resolve()}" in out.replace("\n", " ")
+    assert "--data-dir" in out
+    assert "--database-url" in out
+    assert not (data / "actionvault.db").exists()
+
+
+def test_commands_on_the_database_show_only_the_options_that_apply() -> None:
+    for args in (["import", "--help"], ["users", "add", "--help"], ["users", "list", "--help"]):
+        out = CliRunner().invoke(main, args).output
+        assert "--data-dir" in out, args
+        assert "--database-url" in out, args
+        for serving in ("--host", "--port", "--workers"):
+            assert serving not in out, (args, serving)

@@ -225,3 +225,12 @@ def test_every_remote_command_has_help_with_an_example(cli: Cli, command: str) -
     assert result.exit_code == 0
     assert "Example:\n" in result.stdout
     assert f"actionvault {command}" in result.stdout
+
+
+def test_a_server_that_is_not_running_is_named_with_how_to_start_it(cli: Cli) -> None:
+    url = f"http://127.0.0.1:{free_port()}"
+    result = cli("agents", "--url", url, "--session-id", "abc")
+    assert result.exit_code != 0
+    assert "Traceback" not in result.stderr
+    assert url in result.stderr
+    assert "start the server" in result.stderr

@@ -201,6 +201,8 @@ def test_connection_errors_are_retried_then_raised_as_connection_failed(
         mock_vault(script).executions.status("VAB000000000001")
     assert isinstance(caught.value.__cause__, httpx.ConnectError)
     assert len(script.requests) == 3
+    assert "start the server" in str(caught.value)
+    assert "actionvault demo" in str(caught.value)
 
 
 def test_a_timeout_is_a_request_timeout(mock_vault: Callable[..., Vault]) -> None:

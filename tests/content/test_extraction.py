@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from actionvault.content.extraction import extract_text, guess_mime_type
+import pytest
+
+from actionvault.content.extraction import ExtractionRefused, extract_text, guess_mime_type
 from samples import docx_with, pdf_with_pages
 
 
@@ -57,8 +59,9 @@ def test_plain_text_with_form_feeds_has_pages(tmp_path: Path) -> None:
     assert next(s.page for s in segments if s.start <= offset < s.end) == 2
 
 
-def test_unreadable_or_binary_files_give_empty_text(tmp_path: Path) -> None:
-    assert extract_text(write(tmp_path, "a.pdf", b"%PDF-1.4 broken"), "application/pdf") == ("", ())
+def test_binary_files_give_empty_text_and_a_damaged_pdf_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ExtractionRefused, match="damaged"):
+        extract_text(write(tmp_path, "a.pdf", b"%PDF-1.4 broken"), "application/pdf")
     assert extract_text(write(tmp_path, "a.bin", b"\x00\x01"), "application/octet-stream") == (
         "",
         (),

@@ -11,6 +11,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from actionvault.api import envelope, mcp
+from actionvault.api.auth import session_id_from_header
 from actionvault.api.bodies import BodyLimit
 from actionvault.api.endpoints import BurstCounter, respond
 from actionvault.api.routes import (
@@ -23,6 +24,7 @@ from actionvault.api.routes import (
     records,
     users,
 )
+from actionvault.domain.principals import Principal
 from actionvault.errors import ActionVaultError, MalformedUrl, MethodNotSupported
 from actionvault.runtime import Runtime
 
@@ -106,7 +108,34 @@ class VaultApp:
             error = MethodNotSupported(f"The method [{method}] is not supported on [{path}]")
         else:
             error = MalformedUrl(f"The resource [{path}] does not exist")
-        return respond(request, envelope.failure(error))
+        return respond(
+            request, envelope.failure(error), self._runtime, await self._session_of(request)
+        )
+
+    async def _session_of(self, request: Request) -> Principal | None:
+        """The caller of a path no route serves, for the session headers Vault still sends."""
+        session_id = session_id_from_header(request.headers.get("authorization"))
+        if session_id is None:
+            return None
+        try:
+            return await self._runtime.services.sessions.authenticate(session_id)
+        except ActionVaultError:
+            return None
+
+    async def _greet_first_administrator(self) -> None:
+        """On a new database no one can log in yet: say how to make the first administrator."""
+        try:
+            page = await self._runtime.stores.users.list_users(1, 0)
+        except Exception:  # a server that cannot count its users still serves
+            log.debug("could not count users", exc_info=True)
+            return
+        if page.total == 0:
+            settings = self._runtime.settings
+            log.warning(
+                "This database has no users yet, so no one can log in. Create the first "
+                "administrator with: actionvault users add NAME --admin --database-url %s",
+                settings.resolved_database_url,
+            )
 
     async def _lifespan(self, receive: Receive, send: Send) -> None:
         """Open the runtime at startup and close it at shutdown, when the app owns it."""
@@ -120,6 +149,7 @@ class VaultApp:
             await send({"type": "lifespan.startup.failed", "message": str(exc)})
             return
         await send({"type": "lifespan.startup.complete"})
+        await self._greet_first_administrator()
         message = await receive()
         assert message["type"] == "lifespan.shutdown"
         try:

@@ -38,6 +38,8 @@ DOWNLOAD_HEADERS = {
     "Content-Security-Policy": "sandbox; default-src 'none'",
 }
 _CLIENT_ID = re.compile(r"[A-Za-z0-9._-]{1,100}")
+#: A reference id is free-form text for the client's own logs; echoed when it is printable.
+_REFERENCE_ID = re.compile(r"[\x20-\x7e]{1,255}")
 _BURST_WINDOW = 300.0
 
 
@@ -118,9 +120,14 @@ def respond(
     if counter is not None:
         headers["X-VaultAPI-BurstLimit"] = str(counter.limit)
         headers["X-VaultAPI-BurstLimitRemaining"] = str(counter.hit(time.time()))
-    if principal is not None and runtime is not None:
-        headers["X-VaultAPI-UserId"] = str(principal.user_id)
+    reference_id = request.headers.get("x-vaultapi-referenceid")
+    if reference_id is not None and _REFERENCE_ID.fullmatch(reference_id):
+        headers["X-VaultAPI-ReferenceId"] = reference_id
+    runtime = runtime or getattr(request.app.state, "runtime", None)
+    if runtime is not None:
         headers["X-VaultAPI-VaultId"] = str(runtime.settings.vault_id)
+    if principal is not None:
+        headers["X-VaultAPI-UserId"] = str(principal.user_id)
         headers["X-VaultAPI-TruncatedSessionId"] = truncated_session_id(principal.session_id)
     return Response(content, status_code=200, media_type=media_type, headers=headers)
 

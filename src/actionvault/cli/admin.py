@@ -10,18 +10,23 @@ from typing import Any, TypeVar
 
 import click
 
-from actionvault.cli.server import build_settings, server_options
+from actionvault.cli.server import build_settings, database_options, missing_database
 from actionvault.domain.principals import ADMIN_PROFILE, ObjectPermission, Principal
 from actionvault.errors import ActionVaultError, DefinitionError
 
 T = TypeVar("T")
 
 
-def _run(options: dict[str, Any], job: Callable[[Any], Awaitable[T]]) -> T:
-    """Open the runtime (no workers, no HTTP) on the configured database and run one job."""
+def _run(
+    options: dict[str, Any], job: Callable[[Any], Awaitable[T]], *, existing: bool = False
+) -> T:
+    """Open the runtime (no workers, no HTTP) on the configured database and run one job;
+    `existing`: refuse, saying where it looked, rather than make a new, empty database."""
     from actionvault.runtime import Runtime
 
     settings = build_settings(**{**options, "workers": 0})
+    if existing and (why := missing_database(settings)):
+        raise click.ClickException(why)
 
     async def go() -> T:
         async with Runtime(settings) as runtime:
@@ -54,7 +59,7 @@ def users() -> None:
 @click.option("--first-name", default="")
 @click.option("--last-name", default="")
 @click.option("--permission-set", "permission_sets", multiple=True, help="Assign this set.")
-@server_options
+@database_options
 def add_user(
     username: str,
     password: str,
@@ -87,7 +92,7 @@ def add_user(
 
 
 @users.command("list")
-@server_options
+@database_options
 def list_users(**options: Any) -> None:
     """List users.
 
@@ -110,7 +115,7 @@ def list_users(**options: Any) -> None:
 @users.command("set-password")
 @click.argument("username")
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
-@server_options
+@database_options
 def set_password(username: str, password: str, **options: Any) -> None:
     """Set a user's password; their sessions end.
 
@@ -128,7 +133,7 @@ def set_password(username: str, password: str, **options: Any) -> None:
 
 @users.command("deactivate")
 @click.argument("username")
-@server_options
+@database_options
 def deactivate(username: str, **options: Any) -> None:
     """Deactivate a user; their sessions end.
 
@@ -149,7 +154,7 @@ def deactivate(username: str, **options: Any) -> None:
 @users.command("grant")
 @click.argument("username")
 @click.argument("permission_set")
-@server_options
+@database_options
 def grant(username: str, permission_set: str, **options: Any) -> None:
     """Assign a permission set to a user.
 
@@ -169,7 +174,7 @@ def grant(username: str, permission_set: str, **options: Any) -> None:
 @users.command("add-to-group")
 @click.argument("username")
 @click.argument("group")
-@server_options
+@database_options
 def add_to_group(username: str, group: str, **options: Any) -> None:
     """Add a user to a group (created when new).
 
@@ -202,7 +207,7 @@ def _object_grant(value: str) -> tuple[str, ObjectPermission]:
 @click.option("--no-api-access", is_flag=True, help="The set grants no API access.")
 @click.option("--action", "actions", multiple=True, help="AGENT.ACTION it may execute; * allowed.")
 @click.option("--object", "objects", multiple=True, help="OBJECT[:read,create,edit].")
-@server_options
+@database_options
 def permission_set(
     name: str,
     label: str,
@@ -243,7 +248,7 @@ def permission_set(
 @click.option("--kind", help="Only events of this kind (login, execution_requested, ...).")
 @click.option("--since", type=float, default=0.0, help="UNIX time to start from.")
 @click.option("--csv", "as_csv", is_flag=True, help="Write CSV instead of lines.")
-@server_options
+@database_options
 def audit(kind: str | None, since: float, as_csv: bool, **options: Any) -> None:
     """Print the audit trail.
 
@@ -275,7 +280,7 @@ def audit(kind: str | None, since: float, as_csv: bool, **options: Any) -> None:
     "--document-type", default="base_document__v", show_default=True,
     help="type__v of the documents created.",
 )  # fmt: skip
-@server_options
+@database_options
 def import_content(path: Path, owner: str, document_type: str, **options: Any) -> None:
     """Load a folder: files become documents, OBJECT.csv files become records of OBJECT.
 
@@ -307,7 +312,9 @@ def import_content(path: Path, owner: str, document_type: str, **options: Any) -
                 principal, plan, document_type, advance=lambda _: bar.update(1)
             )
 
-    report = _run(options, job)
+    report = _run(options, job, existing=True)
+    for line in report.created:
+        click.echo(line)
     click.echo(
         f"{report.documents} documents and {report.records} records imported, "
         f"{report.skipped} already there, {len(report.failures)} failed"

@@ -329,7 +329,7 @@ def run(
       actionvault run quick_check__v spelling_grammar__v --document 1
       actionvault run base_object_chat_agent__sys summarize_record__sys \\
           --object product__v --record PRD000000000001
-      actionvault run --message "How does the login feature work?" --json
+      actionvault run --message "Summarise this document" --document 1 --json
     """
     if (agent is None) != (action is None):
         raise click.UsageError("give both AGENT and ACTION, or neither and --message")

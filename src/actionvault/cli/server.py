@@ -43,10 +43,37 @@ _server_options = [
 ]
 
 
+#: Where the data is: all that commands working on the database itself need to be told.
+_database_options = [_server_options[2], _server_options[3], _server_options[4]]
+
+
 def server_options(fn: Any) -> Any:
     for option in reversed(_server_options):
         fn = option(fn)
     return fn
+
+
+def database_options(fn: Any) -> Any:
+    """The options of commands that open the database but serve nothing (users, import)."""
+    for option in reversed(_database_options):
+        fn = option(fn)
+    return fn
+
+
+def missing_database(settings: Settings) -> str | None:
+    """Why a command that needs existing data should not start: no SQLite file where it looks."""
+    url = settings.resolved_database_url
+    if not url.startswith("sqlite:///"):
+        return None
+    path = Path(url.removeprefix("sqlite:///"))
+    if path.exists():
+        return None
+    return (
+        f"no database at {path}. Run this where the server's data is (the folder holding "
+        "actionvault-data), or point at it with --data-dir DIR or --database-url URL "
+        "(env ACTIONVAULT_DATA_DIR, ACTIONVAULT_DATABASE_URL). A new server's database is "
+        "made by `actionvault serve`, `actionvault demo` or `actionvault users add --admin`."
+    )
 
 
 def build_settings(**overrides: Any) -> Settings:
@@ -113,12 +140,23 @@ def serve(**options: Any) -> None:
 
 @click.command()
 @server_options
+@click.option(
+    "--realistic-latency",
+    "realistic_latency",
+    is_flag=False,
+    flag_value="2-8",
+    default=None,
+    metavar="[SECONDS]",
+    help="Make the standard actions take as long as Vault's (2-8 s, or a range given, e.g. "
+    "'5-10'), so that polling and cancel can be tried [env ACTIONVAULT_REALISTIC_LATENCY].",
+)
 def demo(**options: Any) -> None:
     """Serve with demo users, documents and records loaded (SQLite in ./actionvault-data).
 
     \b
     Example:
       actionvault demo --port 8700
+      actionvault demo --realistic-latency
     """
     from actionvault.services.demo import (
         DEMO_ADMIN_PASSWORD,
@@ -129,15 +167,20 @@ def demo(**options: Any) -> None:
 
     settings = build_settings(demo_content=True, **options)
     base = f"http://{settings.host}:{settings.port}"
-    click.echo(
-        "actionvault demo\n"
-        f"  API:            {base}/api/v26.1\n"
-        f"  database:       {settings.resolved_database_url}\n"
-        f"  administrator:  {DEMO_ADMIN_USERNAME} / {DEMO_ADMIN_PASSWORD}\n"
-        f"  standard user:  {DEMO_USER_USERNAME} / {DEMO_USER_PASSWORD}\n"
+    lines = [
+        "actionvault demo",
+        f"  API:            {base}/api/v26.1",
+        f"  database:       {settings.resolved_database_url}",
+        f"  administrator:  {DEMO_ADMIN_USERNAME} / {DEMO_ADMIN_PASSWORD}",
+        f"  standard user:  {DEMO_USER_USERNAME} / {DEMO_USER_PASSWORD}",
+    ]
+    if settings.realistic_latency:
+        lines.append(f"  latency:        standard actions take {settings.realistic_latency} s")
+    lines.append(
         f"  try:            curl -s -X POST {base}/api/v26.1/auth "
-        f"-d username={DEMO_ADMIN_USERNAME} -d password={DEMO_ADMIN_PASSWORD}\n"
+        f"-d username={DEMO_ADMIN_USERNAME} -d password={DEMO_ADMIN_PASSWORD}"
     )
+    click.echo("\n".join(lines) + "\n")
     run_server(settings)
 
 

@@ -337,6 +337,12 @@ def transport_error(exc: httpx.RequestError, request: httpx.Request) -> Transpor
     error: TransportError
     if isinstance(exc, httpx.TimeoutException):
         error = RequestTimeout(f"{where} timed out ({type(exc).__name__})")
+    elif isinstance(exc, httpx.ConnectError) and "refused" in str(exc).lower():
+        origin = f"{request.url.scheme}://{request.url.netloc.decode()}"
+        error = ConnectionFailed(
+            f"{where} failed: {exc}. Nothing is listening at {origin}: start the server "
+            "(`actionvault demo` or `actionvault serve`) or check the URL (--url, ACTIONVAULT_URL)."
+        )
     elif isinstance(exc, httpx.NetworkError | httpx.ProxyError | httpx.UnsupportedProtocol):
         error = ConnectionFailed(f"{where} failed: {exc or type(exc).__name__}")
     else:

@@ -176,6 +176,9 @@ class _HTMLText(HTMLParser):
         self.builder = _Builder()
         self._skipping = 0
         self._heading: list[str] | None = None
+        #: The text so far ended in whitespace: the next word is a new word. Text on either
+        #: side of an inline tag with none between (`<a>here</a>.`) is joined as written.
+        self._space = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in self._SKIP:
@@ -204,11 +207,16 @@ class _HTMLText(HTMLParser):
             self._heading.append(data)
             return
         text = " ".join(data.split())
-        if text:
-            previous = self.builder.parts[-1] if self.builder.parts else "\n"
-            self.builder.add(text if previous.endswith(("\n", " ")) else " " + text)
+        if not text:
+            self._space = self._space or bool(data)
+            return
+        previous = self.builder.parts[-1] if self.builder.parts else "\n"
+        separate = (self._space or data[0].isspace()) and not previous.endswith(("\n", " "))
+        self.builder.add(" " + text if separate else text)
+        self._space = data[-1].isspace()
 
     def _newline(self) -> None:
+        self._space = False
         if self.builder.parts and not self.builder.parts[-1].endswith("\n"):
             self.builder.add("\n")
 
@@ -294,13 +302,45 @@ _READERS: dict[str, Callable[[Path, ExtractionLimits], Extracted]] = {
 }
 
 
+def _pdf_unreadable(path: Path, exc: Exception) -> str:
+    if "decrypt" in str(exc).lower() or "encrypt" in str(exc).lower():
+        return (
+            "The PDF is encrypted (password-protected), so its text cannot be read. Remove the "
+            "password (save an unprotected copy) and upload that."
+        )
+    return (
+        f"The PDF could not be read ({type(exc).__name__}: {str(exc)[:200]}); it looks damaged. "
+        "Open it in a PDF viewer and save or export it again, then upload the copy."
+    )
+
+
+def _docx_unreadable(path: Path, exc: Exception) -> str:
+    with path.open("rb") as handle:
+        head = handle.read(8)
+    if head == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":  # an OLE container, not a zip
+        return (
+            "The .docx file is encrypted (password-protected) or is an old .doc file, so its "
+            "text cannot be read. Save an unprotected .docx copy from the word processor."
+        )
+    return (
+        f"The .docx file could not be read ({type(exc).__name__}); it looks damaged. Open it in "
+        "a word processor and save it again, then upload the copy."
+    )
+
+
+_WHY_UNREADABLE: dict[str, Callable[[Path, Exception], str]] = {
+    "application/pdf": _pdf_unreadable,
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": _docx_unreadable,
+}
+
+
 def extract_text(
     path: Path, mime_type: str, limits: ExtractionLimits = DEFAULT_LIMITS
 ) -> Extracted:
     """The file's text and segments; empty text when nothing can be read from it.
 
-    Raises ExtractionRefused for a file over `limits`: storing it with no text would hide
-    that the server chose not to read it.
+    Raises ExtractionRefused for a file over `limits`, or a PDF or .docx that is damaged or
+    encrypted: storing it with no text would hide why nothing can be read from it.
     """
     reader = _READERS.get(mime_type)
     if reader is None:
@@ -312,7 +352,9 @@ def extract_text(
     except (ExtractionRefused, MemoryError):
         raise
     except Exception as exc:
-        # A damaged or encrypted file is stored all the same; actions report it has no text.
+        if mime_type in _WHY_UNREADABLE:
+            # Stored with no text, it would only fail later, in every action, for no clear reason.
+            raise ExtractionRefused(_WHY_UNREADABLE[mime_type](path, exc)) from None
         log.warning("could not read text from %s (%s): %s", path.name, mime_type, exc)
         return "", ()
     if len(text) > limits.max_text_chars:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import random
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -65,6 +66,7 @@ class Runner:
         objects: ObjectCatalog | None = None,
         pool: EnginePool | None = None,
         max_output_bytes: int = 1024 * 1024,
+        latency: tuple[float, float] | None = None,
     ) -> None:
         self._catalog = catalog
         self._content = content
@@ -78,8 +80,20 @@ class Runner:
         self._pool = pool
         self._max_output_bytes = max_output_bytes
         self._principals: dict[int, tuple[float, Principal]] = {}
+        self._latency = latency
 
     async def run(self, execution: Execution) -> Outcome:
+        started = time.monotonic()
+        outcome = await self._run(execution)
+        agent = self._catalog.get(execution.agent_name)
+        if self._latency is not None and agent is not None and agent.source == "standard":
+            # Realistic-latency mode: a standard action takes as long as Vault's would, so a
+            # client's polling, timeout and cancel paths run. A cancel interrupts the wait.
+            least = random.uniform(*self._latency)
+            await asyncio.sleep(max(0.0, least - (time.monotonic() - started)))
+        return outcome
+
+    async def _run(self, execution: Execution) -> Outcome:
         agent = self._catalog.get(execution.agent_name)
         action = agent.action(execution.action_name) if agent else None
         if agent is None or action is None:

@@ -39,6 +39,31 @@ from actionvault.store.content import DuplicateRecordId, NewVersion, SQLContentS
 
 _NAME = re.compile(r"[a-z][a-z0-9_]*__(v|c|sys)", re.ASCII)
 _DOCUMENT_FIELDS = frozenset({"name__v", "type__v", "lifecycle__v", "status__v"})
+#: Fields whose value names a type, subtype, classification, lifecycle or state: Vault takes
+#: the label ("Promotional Piece") as well as the API name (`promotional_piece__c`).
+_NAMED_VALUES = ("type__v", "subtype__v", "classification__v", "lifecycle__v", "status__v")
+_NOT_NAME = re.compile(r"[^a-z0-9]+", re.ASCII)
+#: Vault's own names a label may stand for; any other label names a custom (`__c`) one.
+_VAULT_NAMES = frozenset({"base_document__v"})
+#: Retrieve All Documents: its `sort` fields, and the named filters it knows.
+_SORT_FIELDS = {
+    "id": "id",
+    "name__v": "name",
+    "type__v": "type",
+    "status__v": "status",
+    "document_creation_date__v": "created_at",
+}
+_NAMED_FILTERS = ("My Documents", "Recent Documents")
+
+
+def api_name(value: str) -> str | None:
+    """The API name a value stands for: itself, or the name a label makes; None if neither."""
+    if _NAME.fullmatch(value):
+        return value
+    stem = _NOT_NAME.sub("_", value.strip().lower()).strip("_")
+    if not stem or not stem[0].isalpha() or len(stem) > 40:
+        return None
+    return f"{stem}__v" if f"{stem}__v" in _VAULT_NAMES else f"{stem}__c"
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,9 +164,15 @@ class ContentService:
                 raise AttributeNotSupported(f"Field [{name}] is not a document field")
             if len(value) > 1500:
                 raise InvalidData.for_parameter(name, value[:40] + "...", "longer than 1500")
-        for name in ("type__v", "lifecycle__v", "status__v"):
-            if fields.get(name) and not _NAME.fullmatch(fields[name]):
-                raise InvalidData.for_parameter(name, fields[name], "expected an API name")
+        fields = dict(fields)
+        for name in _NAMED_VALUES:
+            if fields.get(name):
+                named = api_name(fields[name])
+                if named is None:
+                    raise InvalidData.for_parameter(
+                        name, fields[name], "expected a label or an API name"
+                    )
+                fields[name] = named
         version = await self._store_upload(upload)
         extra = {k: v for k, v in fields.items() if k not in _DOCUMENT_FIELDS}
         created = await self._content.add_document(
@@ -164,6 +195,40 @@ class ContentService:
             sha256=version.sha256,
         )
         return created
+
+    async def list_documents(
+        self,
+        principal: Principal,
+        *,
+        limit: int,
+        offset: int,
+        named_filter: str | None = None,
+        sort: str | None = None,
+    ) -> tuple[int, list[DocumentVersion]]:
+        """Vault's Retrieve All Documents: the total the caller sees, and one page of them."""
+        rows = await self._content.visible_documents(principal)
+        if named_filter is not None:
+            if named_filter not in _NAMED_FILTERS:
+                raise InvalidData.for_parameter(
+                    "named_filter", named_filter, f"use one of {', '.join(_NAMED_FILTERS)}"
+                )
+            if named_filter == "My Documents":
+                rows = [row for row in rows if row["owner_id"] == principal.user_id]
+            else:
+                rows.sort(key=lambda row: row["created_at"], reverse=True)
+        if sort:
+            field, _, direction = sort.strip().partition(" ")
+            direction = direction.strip().lower() or "asc"
+            if field not in _SORT_FIELDS or direction not in ("asc", "desc"):
+                raise InvalidData.for_parameter(
+                    "sort", sort, f"use one of {', '.join(_SORT_FIELDS)}, then asc or desc"
+                )
+            column = _SORT_FIELDS[field]
+            rows.sort(key=lambda row: (row[column], row["id"]), reverse=direction == "desc")
+        page: list[DocumentVersion] = []
+        for row in rows[offset : offset + limit]:
+            page.append(await self.latest_visible(principal, int(row["id"])))
+        return len(rows), page
 
     async def create_version(
         self, principal: Principal, document_id: int, upload: Upload | None

@@ -140,6 +140,7 @@ class ExecutionService:
             if request.chat_id is not None:
                 chat = await self._owned_chat(principal, request.chat_id)
                 request = _with_chat_target(request, chat)
+            await self._check_named_target(principal, request)
             routed = await self._route(principal, request, chat)
             if isinstance(routed, str):
                 return await self._unrouted(principal, request, chat, routed)
@@ -298,6 +299,31 @@ class ExecutionService:
         if agent.scope is Scope.OBJECT:
             return await self._record_target(principal, agent, request)
         return Target()
+
+    async def _check_named_target(self, principal: Principal, request: ExecuteRequest) -> None:
+        """A message about a document or record the caller cannot see is refused at once,
+        as a named action on it is, before any action is chosen or a chat begun."""
+        if request.document_id is not None:
+            ref = parse_document_ref(request.document_id)
+            if ref is None:
+                raise InvalidData.for_parameter(
+                    "document_id",
+                    request.document_id,
+                    "use {id} or {id}_{major}_{minor}, e.g. 123 or 123_0_1",
+                )
+            if await self._content.version_ref(principal, ref.document_id, ref.major, ref.minor):
+                return
+            raise InvalidData.for_parameter(
+                "document_id", request.document_id, "no such document or version"
+            )
+        if request.record_id is not None:
+            if request.object_name is None:
+                raise ParameterRequired.named("object")
+            record = await self._content.record(request.object_name, request.record_id)
+            if record is None or not await self._content.can_see_record(principal, record):
+                raise InvalidData.for_parameter(
+                    "record_id", request.record_id, f"no such [{request.object_name}] record"
+                )
 
     async def _document_target(
         self, principal: Principal, agent: Agent, document_id: str | None

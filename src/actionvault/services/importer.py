@@ -26,6 +26,8 @@ class ImportReport:
     records: int = 0
     skipped: int = 0
     failures: list[str] = field(default_factory=list)
+    #: One line per document or record made: its id, then where it came from.
+    created: list[str] = field(default_factory=list)
 
 
 def import_plan(root: Path) -> list[Path]:
@@ -91,10 +93,11 @@ class Importer:
             return
         fields = {"name__v": path.stem.replace("_", " ").strip() or path.name,
                   "type__v": document_type}  # fmt: skip
-        await self._content.create_document(
+        made = await self._content.create_document(
             principal, fields, Upload(path.name, None, _chunks(path))
         )
         report.documents += 1
+        report.created.append(f"document {made.document.id}\t{path}")
 
     async def _records(self, principal: Principal, path: Path, report: ImportReport) -> None:
         object_name = path.stem
@@ -108,3 +111,4 @@ class Importer:
                 report.failures.append(f"{path}:{number}: {result.vault_type}: {result.message}")
             else:
                 report.records += 1
+                report.created.append(f"record {result.id}\t{path}:{number} {name}".rstrip())

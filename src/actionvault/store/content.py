@@ -239,6 +239,11 @@ class SQLContentStore:
         rows = await self._db.fetch_all("document_versions", {"document_id": document_id})
         return [(r["major"], r["minor"]) for r in rows]
 
+    async def visible_documents(self, principal: Principal) -> list[dict[str, Any]]:
+        """Id, name, type, status, owner and creation time of every document `principal` sees."""
+        rows = await self._db.fetch_all("visible_documents", _viewer(principal))
+        return [dict(row) for row in rows]
+
     async def document_with_file(self, sha256: str) -> int | None:
         row = await self._db.fetch_one("document_by_sha256", {"sha256": sha256})
         return int(row["document_id"]) if row else None

@@ -11,16 +11,35 @@ from starlette.routing import Route
 from actionvault.api import envelope
 from actionvault.api.endpoints import RequestContext, endpoint, respond
 from actionvault.api.forms import read_form
+from actionvault.api.urls import public_base
 from actionvault.api.versions import SUPPORTED_VERSIONS
+from actionvault.errors import InvalidData
+
+#: What `GET /api/{version}` lists: the resource families this server serves in a version.
+_RESOURCES = ("auth", "keep-alive", "session", "objects", "vobjects", "services")
 
 
 async def list_versions(request: Request) -> Response:
-    base = str(request.base_url).rstrip("/")
+    base = public_base(request, request.app.state.runtime.settings)
     values = {version: f"{base}/api/{version}" for version in SUPPORTED_VERSIONS}
     return respond(request, envelope.success({"values": values}))
 
 
+async def list_resources(context: RequestContext) -> dict[str, Any]:
+    """Vault's answer to `GET /api/{version}`, which clients call to validate a session:
+    the version's resources and their URLs."""
+    base = f"{public_base(context.request, context.runtime.settings)}/api/{context.version}"
+    return {"values": {name: f"{base}/{name}" for name in _RESOURCES}}
+
+
 async def login(context: RequestContext) -> dict[str, Any]:
+    content_type = context.request.headers.get("content-type", "").lower()
+    if content_type.startswith("application/json"):
+        raise InvalidData(
+            "Vault's login takes a form, not JSON: send username and password as "
+            "application/x-www-form-urlencoded (curl -d username=... -d password=...) "
+            "or multipart/form-data."
+        )
     form = await read_form(context.request)
     client = context.request.client
     session_id, user = await context.services.sessions.login(
@@ -30,7 +49,7 @@ async def login(context: RequestContext) -> dict[str, Any]:
         address=client.host if client else "unknown",
     )
     settings = context.runtime.settings
-    base = str(context.request.base_url).rstrip("/")
+    base = public_base(context.request, settings)
     return {
         "sessionId": session_id,
         "userId": user.id,
@@ -52,6 +71,8 @@ async def logout(context: RequestContext) -> dict[str, Any]:
 ROUTES = [
     Route("/api", list_versions, methods=["GET"]),
     Route("/api/", list_versions, methods=["GET"]),
+    Route("/api/{version}", endpoint(list_resources, ai=False), methods=["GET"]),
+    Route("/api/{version}/", endpoint(list_resources, ai=False), methods=["GET"]),
     Route("/api/{version}/auth", endpoint(login, auth=False, ai=False), methods=["POST"]),
     Route(
         "/api/{version}/keep-alive",

@@ -10,7 +10,8 @@ from starlette.routing import Route
 
 from actionvault.api.endpoints import DOWNLOAD_HEADERS, RequestContext, endpoint
 from actionvault.api.forms import read_fields
-from actionvault.api.params import path_id
+from actionvault.api.params import MAX_OFFSET, path_id, whole_number
+from actionvault.api.urls import public_base
 from actionvault.domain.content import DocumentVersion
 from actionvault.domain.permissions import can_edit_document
 from actionvault.errors import InsufficientAccess
@@ -38,7 +39,7 @@ async def _may_add_version(context: RequestContext) -> None:
 
 
 def _version_url(context: RequestContext, document_id: int, major: int, minor: int) -> str:
-    base = str(context.request.base_url).rstrip("/")
+    base = public_base(context.request, context.runtime.settings)
     return f"{base}/api/{context.version}/objects/documents/{document_id}/versions/{major}/{minor}"
 
 
@@ -77,6 +78,28 @@ async def create_document(context: RequestContext) -> dict[str, Any]:
     async with read_fields(context.request) as (fields, upload):
         created = await context.services.content.create_document(context.user, fields, upload)
     return {"responseMessage": "successfully created document", "id": created.document.id}
+
+
+async def list_documents(context: RequestContext) -> dict[str, Any]:
+    """Vault's Retrieve All Documents, for the documents the caller may see."""
+    query = context.request.query_params
+    limit = whole_number(query, "limit", 200, minimum=1, maximum=1000)
+    start_name = "start" if "start" in query else "offset"  # Vault's name, and ours
+    offset = whole_number(query, start_name, 0, maximum=MAX_OFFSET)
+    total, page = await context.services.content.list_documents(
+        context.user,
+        limit=limit,
+        offset=offset,
+        named_filter=query.get("named_filter"),
+        sort=query.get("sort"),
+    )
+    return {
+        "size": len(page),
+        "start": offset,
+        "limit": limit,
+        "responseDetails": {"total": total, "size": len(page), "offset": offset, "limit": limit},
+        "documents": [{"document": await document_fields(context, v)} for v in page],
+    }
 
 
 async def create_version(context: RequestContext) -> dict[str, Any]:
@@ -178,6 +201,7 @@ ROUTES = [
     Route(
         _DOCS, endpoint(create_document, ai=False, upload=_may_create_document), methods=["POST"]
     ),
+    Route(_DOCS, endpoint(list_documents, ai=False), methods=["GET"]),
     Route(f"{_DOCS}/{{document_id}}", endpoint(retrieve_document, ai=False), methods=["GET"]),
     Route(
         f"{_DOCS}/{{document_id}}",

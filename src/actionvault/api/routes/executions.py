@@ -12,11 +12,15 @@ from actionvault.api.requests import (
     parse_execution_id_body,
     parse_json_object,
 )
+from actionvault.api.urls import public_prefix
 from actionvault.domain.executions import ActionOutput, Execution, ExecutionState
 
 
-def _status_url(version: str, execution: Execution) -> str:
-    return f"/api/{version}/services/ai/agent_actions/status?execution_id={execution.execution_id}"
+def _status_url(context: RequestContext, execution: Execution) -> str:
+    """Relative, as Vault's; under the public URL's path when the server is mounted below one."""
+    prefix = public_prefix(context.request, context.runtime.settings)
+    path = f"{prefix}/api/{context.version}/services/ai/agent_actions/status"
+    return f"{path}?execution_id={execution.execution_id}"
 
 
 async def execute(context: RequestContext) -> dict[str, Any]:
@@ -30,7 +34,7 @@ async def execute(context: RequestContext) -> dict[str, Any]:
     response: dict[str, Any] = {
         "actionStatus": "IN_PROGRESS",
         "executionId": execution.execution_id,
-        "urls": [_status_url(context.version, execution)],
+        "urls": [_status_url(context, execution)],
     }
     if execution.external_id is not None:
         response["externalId"] = execution.external_id

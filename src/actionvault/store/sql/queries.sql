@@ -401,3 +401,10 @@ SELECT * FROM mcp_calls WHERE session_hash = :session_hash AND request_key = :re
 
 -- name: delete_mcp_call
 DELETE FROM mcp_calls WHERE session_hash = :session_hash AND request_key = :request_key;
+
+-- name: visible_documents
+SELECT d.id, d.name, d.type, d.status, d.owner_id, d.created_at
+FROM documents d
+WHERE :admin = 1 OR EXISTS (SELECT 1 FROM document_viewers
+                            WHERE document_id = d.id AND user_id = :user_id)
+ORDER BY d.id;
