@@ -22,6 +22,7 @@ from actionvault.engine.runner import Runner
 from actionvault.engine.worker import Worker
 from actionvault.isolation import EnginePool
 from actionvault.objects.loader import load_objects
+from actionvault.observability import metrics
 from actionvault.ports import Clock, WorkSignal
 from actionvault.providers import ModelProvider, ProviderSettings, build_provider
 from actionvault.services.agents import AgentAdminService
@@ -134,6 +135,9 @@ class Runtime:
     ) -> None:
         self.settings = settings
         self.clock = clock
+        metrics.configure(
+            enabled=settings.metrics_enabled, multiprocess_dir=settings.metrics_multiprocess_dir
+        )
         self.engines = engines
         agents_dir = settings.custom_agents_dir
         self.catalog: AgentCatalog = load_catalog(

@@ -60,6 +60,12 @@ class Settings(BaseSettings):
     login_backoff_seconds: float = Field(default=1.0, gt=0)
     login_tracking_size: int = Field(default=10_000, ge=1)
 
+    # Operations
+    metrics_enabled: bool = True
+    metrics_token: str | None = Field(default=None, repr=False)
+    metrics_multiprocess_dir: Path | None = None
+    health_timeout: float = Field(default=2.0, gt=0)
+
     @property
     def custom_agents_dir(self) -> Path:
         """Where agents posted through the API are written: the agents folder, or the data's."""

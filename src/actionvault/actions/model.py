@@ -22,6 +22,7 @@ from actionvault.actions.context import ActionContext, json_output
 from actionvault.domain.content import ObjectRecord
 from actionvault.domain.executions import ActionOutput
 from actionvault.errors import ActionFailed
+from actionvault.observability import metrics
 from actionvault.providers.base import (
     Completion,
     CompletionRequest,
@@ -168,6 +169,13 @@ class _Caller:
         meter.calls += 1
         meter.input_tokens += completion.input_tokens
         meter.output_tokens += completion.output_tokens
+        metrics.model_call(
+            self.provider.name,
+            completion.model,
+            time.monotonic() - started,
+            completion.input_tokens,
+            completion.output_tokens,
+        )
         if completion.truncated and schema is not None:
             raise ActionFailed(
                 "The model's answer was cut off at its output limit before the JSON was "

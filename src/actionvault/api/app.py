@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 
 from starlette.datastructures import State
 from starlette.requests import Request
@@ -10,7 +11,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from actionvault.api import envelope
+from actionvault.api import envelope, health, metrics
 from actionvault.api.bodies import BodyLimit
 from actionvault.api.endpoints import BurstCounter, respond
 from actionvault.api.routes import (
@@ -24,6 +25,7 @@ from actionvault.api.routes import (
     users,
 )
 from actionvault.errors import ActionVaultError, MalformedUrl, MethodNotSupported
+from actionvault.observability import metrics as recorded
 from actionvault.runtime import Runtime
 
 log = logging.getLogger("actionvault.api")
@@ -46,9 +48,16 @@ class VaultApp:
         self._runtime = runtime
         self._manage_runtime = manage_runtime
         self._routes = [
-            (route.path_regex, route.param_convertors, route.methods or set(), route.endpoint)
+            (
+                route.path_regex,
+                route.param_convertors,
+                route.methods or set(),
+                route.endpoint,
+                route.path,
+            )
             for route in routes
         ]
+        self._count_requests = runtime.settings.metrics_enabled
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -58,11 +67,14 @@ class VaultApp:
             return  # no websockets here
         scope["app"] = self
         started = False
+        status = "EXCEPTION"
+        began = time.perf_counter()
 
         async def tracking_send(message: Message) -> None:
-            nonlocal started
+            nonlocal started, status
             if message["type"] == "http.response.start":
                 started = True
+                status = _status_of(message)
             await send(message)
 
         try:
@@ -79,6 +91,10 @@ class VaultApp:
                 ),
             )
             await response(scope, receive, send)
+        finally:
+            if self._count_requests:
+                route = scope.get("route_template", "unmatched")
+                recorded.http_request(scope["method"], route, status, time.perf_counter() - began)
 
     async def _handle(self, scope: Scope, receive: Receive) -> Response:
         path: str = scope["path"]
@@ -87,13 +103,14 @@ class VaultApp:
             path = path[len(root) :]
         method: str = scope["method"]
         allowed = False
-        for pattern, convertors, methods, handler in self._routes:
+        for pattern, convertors, methods, handler, template in self._routes:
             match = pattern.match(path)
             if match is None:
                 continue
             if method not in methods:
                 allowed = True
                 continue
+            scope["route_template"] = template
             scope["path_params"] = {
                 name: convertors[name].convert(value) for name, value in match.groupdict().items()
             }
@@ -132,6 +149,14 @@ class VaultApp:
         await send({"type": "lifespan.shutdown.complete"})
 
 
+def _status_of(message: Message) -> str:
+    """The envelope's responseStatus, or the HTTP status of an answer that is not one."""
+    for name, value in message.get("headers", ()):
+        if name.lower() == b"x-vaultapi-status":
+            return bytes(value).decode("latin-1")
+    return str(message.get("status", 200))
+
+
 def create_app(runtime: Runtime, *, manage_runtime: bool = True) -> ASGIApp:
     """The app over a runtime; with `manage_runtime` the app's lifespan opens and closes it."""
     return VaultApp(
@@ -144,6 +169,8 @@ def create_app(runtime: Runtime, *, manage_runtime: bool = True) -> ASGIApp:
             *records.ROUTES,
             *extensions.ROUTES,
             *chats.ROUTES,
+            *health.ROUTES,
+            *(metrics.ROUTES if runtime.settings.metrics_enabled else []),
         ],
         runtime,
         manage_runtime=manage_runtime,

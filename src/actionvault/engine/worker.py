@@ -22,6 +22,7 @@ from enum import Enum
 from actionvault.domain.executions import Execution, ExecutionState
 from actionvault.engine.runner import Outcome, Runner
 from actionvault.errors import ServiceUnavailable
+from actionvault.observability import metrics
 from actionvault.ports import Clock
 from actionvault.store.executions import CANCEL_CHANNEL, SQLExecutionStore
 
@@ -73,6 +74,15 @@ class Worker:
     @property
     def running(self) -> frozenset[int]:
         return frozenset(self._running)
+
+    @property
+    def alive(self) -> bool:
+        """Claiming and renewing leases: started, not stopping, and no loop has died."""
+        return (
+            bool(self._loops)
+            and not self._stopping
+            and not any(loop.done() for loop in self._loops)
+        )
 
     def work_available(self) -> None:
         self._wake.set()
@@ -147,6 +157,10 @@ class Worker:
                     continue
                 self._work_may_wait = len(claimed) == free
                 for execution in claimed:
+                    started = execution.started_at or self._clock()
+                    metrics.execution_started(
+                        execution.agent_name, execution.action_name, started - execution.created_at
+                    )
                     task = asyncio.create_task(self._run(execution))
                     self._running[execution.number] = task
             if claimed and len(claimed) == free:
@@ -209,6 +223,10 @@ class Worker:
                     errors=outcome.errors,
                     usage=outcome.usage,
                 )
+                ran = self._clock() - execution.started_at if execution.started_at else None
+                metrics.execution_ended(
+                    execution.agent_name, execution.action_name, outcome.state.value, ran
+                )
                 return
             except ServiceUnavailable:
                 if time.monotonic() + delay > deadline:
@@ -237,6 +255,7 @@ class Worker:
                 )
                 if requeued:
                     self._wake.set()
+                metrics.lease_takeovers(requeued, failed, cancelled)
                 if cancelled or requeued or failed:
                     log.warning(
                         "recovered executions of stopped workers: %d requeued, %d failed, "

@@ -362,3 +362,11 @@ RETURNING *;
 
 -- name: record_by_name
 SELECT * FROM object_records WHERE object_name = :object_name AND name = :name LIMIT 1;
+
+-- The readiness probe's read: the last migration applied.
+-- name: schema_version
+SELECT max(number) AS version FROM schema_migrations;
+
+-- The queue as a scrape reads it: how many executions wait, and since when the oldest.
+-- name: queue_summary
+SELECT count(*) AS depth, min(created_at) AS oldest FROM executions WHERE state = 'queued';
