@@ -11,7 +11,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from actionvault.api import envelope, health, metrics
+from actionvault.api import envelope, health, metrics, openapi
 from actionvault.api.bodies import BodyLimit
 from actionvault.api.endpoints import BurstCounter, respond
 from actionvault.api.routes import (
@@ -47,6 +47,7 @@ class VaultApp:
         self.state.burst = BurstCounter(runtime.settings.burst_limit)
         self._runtime = runtime
         self._manage_runtime = manage_runtime
+        self.routes = tuple(routes)
         self._routes = [
             (
                 route.path_regex,
@@ -170,6 +171,7 @@ def create_app(runtime: Runtime, *, manage_runtime: bool = True) -> ASGIApp:
             *extensions.ROUTES,
             *chats.ROUTES,
             *health.ROUTES,
+            *openapi.ROUTES,
             *(metrics.ROUTES if runtime.settings.metrics_enabled else []),
         ],
         runtime,
