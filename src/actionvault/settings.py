@@ -65,6 +65,8 @@ class Settings(BaseSettings):
     metrics_token: str | None = Field(default=None, repr=False)
     metrics_multiprocess_dir: Path | None = None
     health_timeout: float = Field(default=2.0, gt=0)
+    ssl_certfile: Path | None = None
+    ssl_keyfile: Path | None = None
 
     @property
     def custom_agents_dir(self) -> Path:

@@ -47,13 +47,38 @@ def server_options(fn: Any) -> Any:
     return fn
 
 
+_tls_options = [
+    click.option(
+        "--ssl-certfile",
+        type=click.Path(dir_okay=False, exists=True, path_type=Path),
+        help="Serve HTTPS with this certificate (PEM, chain included) "
+        "[env ACTIONVAULT_SSL_CERTFILE].",
+    ),
+    click.option(
+        "--ssl-keyfile",
+        type=click.Path(dir_okay=False, exists=True, path_type=Path),
+        help="The certificate's private key (PEM) [env ACTIONVAULT_SSL_KEYFILE].",
+    ),
+]
+
+
+def tls_options(fn: Any) -> Any:
+    """HTTPS served by the process itself, for the commands that serve HTTP."""
+    for option in reversed(_tls_options):
+        fn = option(fn)
+    return fn
+
+
 def build_settings(**overrides: Any) -> Settings:
     """Environment first, then the flags that were given."""
     given = {k: v for k, v in overrides.items() if v is not None}
     try:
-        return Settings(**given)
+        settings = Settings(**given)
     except Exception as exc:
         raise click.UsageError(f"invalid settings: {exc}") from exc
+    if (settings.ssl_certfile is None) != (settings.ssl_keyfile is None):
+        raise click.UsageError("HTTPS needs both --ssl-certfile and --ssl-keyfile")
+    return settings
 
 
 def _configure_logging(settings: Settings) -> None:
@@ -85,12 +110,17 @@ def run_server(settings: Settings) -> None:
         # The edge limits (header size and deadline, open connections) live in the protocol.
         http=edge_protocol(settings),
         ws="none",
+        # With a certificate the process serves HTTPS itself; the URLs it hands out are then
+        # https:// (they follow the request's scheme).
+        ssl_certfile=str(settings.ssl_certfile) if settings.ssl_certfile else None,
+        ssl_keyfile=str(settings.ssl_keyfile) if settings.ssl_keyfile else None,
     )
     uvicorn.Server(config).run()
 
 
 @click.command()
 @server_options
+@tls_options
 def serve(**options: Any) -> None:
     """Serve the Vault-compatible API (and run executions) on the configured database.
 
@@ -103,6 +133,7 @@ def serve(**options: Any) -> None:
 
 @click.command()
 @server_options
+@tls_options
 def demo(**options: Any) -> None:
     """Serve with demo users, documents and records loaded (SQLite in ./actionvault-data).
 
@@ -118,7 +149,8 @@ def demo(**options: Any) -> None:
     )
 
     settings = build_settings(demo_content=True, **options)
-    base = f"http://{settings.host}:{settings.port}"
+    scheme = "https" if settings.ssl_certfile else "http"
+    base = f"{scheme}://{settings.host}:{settings.port}"
     click.echo(
         "actionvault demo\n"
         f"  API:            {base}/api/v26.1\n"
