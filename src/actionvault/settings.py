@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -67,6 +68,7 @@ class Settings(BaseSettings):
     health_timeout: float = Field(default=2.0, gt=0)
     ssl_certfile: Path | None = None
     ssl_keyfile: Path | None = None
+    log_format: Literal["text", "json"] = "text"
 
     @property
     def custom_agents_dir(self) -> Path:

@@ -13,7 +13,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from actionvault.api import envelope, health, metrics, openapi
 from actionvault.api.bodies import BodyLimit
-from actionvault.api.endpoints import BurstCounter, respond
+from actionvault.api.endpoints import BurstCounter, next_request_id, respond
 from actionvault.api.routes import (
     agents,
     auth,
@@ -25,6 +25,7 @@ from actionvault.api.routes import (
     users,
 )
 from actionvault.errors import ActionVaultError, MalformedUrl, MethodNotSupported
+from actionvault.observability import logs
 from actionvault.observability import metrics as recorded
 from actionvault.runtime import Runtime
 
@@ -67,6 +68,7 @@ class VaultApp:
         if scope["type"] != "http":
             return  # no websockets here
         scope["app"] = self
+        logs.request_id.set(next_request_id())  # this request's task: its lines carry it
         started = False
         status = "EXCEPTION"
         began = time.perf_counter()

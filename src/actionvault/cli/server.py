@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-import logging
+import os
 import signal
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import click
 
@@ -82,10 +83,17 @@ def build_settings(**overrides: Any) -> Settings:
 
 
 def _configure_logging(settings: Settings) -> None:
-    logging.basicConfig(
-        level=settings.log_level.upper(),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    from actionvault.observability.logs import configure_logging
+
+    # Values no line may show, whatever logs them: the credentials this process was given.
+    secrets = [settings.metrics_token, urlsplit(settings.resolved_database_url).password]
+    secrets += [
+        value
+        for name, value in os.environ.items()
+        if name.startswith("ACTIONVAULT_")
+        and any(word in name for word in ("KEY", "SECRET", "TOKEN", "PASSWORD"))
+    ]
+    configure_logging(settings.log_level, settings.log_format, secrets)
 
 
 def run_server(settings: Settings) -> None:
@@ -106,6 +114,7 @@ def run_server(settings: Settings) -> None:
         port=settings.port,
         log_level=settings.log_level.lower(),
         access_log=False,
+        log_config=None,  # uvicorn's lines go through the process's own handler and format
         lifespan="on",
         # The edge limits (header size and deadline, open connections) live in the protocol.
         http=edge_protocol(settings),

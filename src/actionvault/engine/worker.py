@@ -22,7 +22,7 @@ from enum import Enum
 from actionvault.domain.executions import Execution, ExecutionState
 from actionvault.engine.runner import Outcome, Runner
 from actionvault.errors import ServiceUnavailable
-from actionvault.observability import metrics
+from actionvault.observability import logs, metrics
 from actionvault.ports import Clock
 from actionvault.store.executions import CANCEL_CHANNEL, SQLExecutionStore
 
@@ -170,6 +170,7 @@ class Worker:
 
     async def _run(self, execution: Execution) -> None:
         number = execution.number
+        logs.execution_id.set(execution.execution_id)  # this task's, and the action's within
         try:
             if self._stop_reasons.get(number) is _StopReason.CANCEL:
                 outcome = None  # cancelled before it started
