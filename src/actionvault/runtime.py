@@ -22,7 +22,7 @@ from actionvault.engine.runner import Runner
 from actionvault.engine.worker import Worker
 from actionvault.isolation import EnginePool
 from actionvault.objects.loader import load_objects
-from actionvault.observability import metrics
+from actionvault.observability import metrics, tracing
 from actionvault.ports import Clock, WorkSignal
 from actionvault.providers import ModelProvider, ProviderSettings, build_provider
 from actionvault.services.agents import AgentAdminService
@@ -137,6 +137,9 @@ class Runtime:
         self.clock = clock
         metrics.configure(
             enabled=settings.metrics_enabled, multiprocess_dir=settings.metrics_multiprocess_dir
+        )
+        tracing.configure(
+            otlp_endpoint=settings.otlp_endpoint, service_name=settings.otlp_service_name
         )
         self.engines = engines
         agents_dir = settings.custom_agents_dir

@@ -69,6 +69,8 @@ class Settings(BaseSettings):
     ssl_certfile: Path | None = None
     ssl_keyfile: Path | None = None
     log_format: Literal["text", "json"] = "text"
+    otlp_endpoint: str | None = None
+    otlp_service_name: str = "actionvault"
 
     @property
     def custom_agents_dir(self) -> Path:

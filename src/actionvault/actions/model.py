@@ -22,7 +22,7 @@ from actionvault.actions.context import ActionContext, json_output
 from actionvault.domain.content import ObjectRecord
 from actionvault.domain.executions import ActionOutput
 from actionvault.errors import ActionFailed
-from actionvault.observability import metrics
+from actionvault.observability import metrics, tracing
 from actionvault.providers.base import (
     Completion,
     CompletionRequest,
@@ -151,15 +151,29 @@ class _Caller:
 
     async def complete(self, messages: list[Message], schema: dict[str, Any] | None) -> str:
         started = time.monotonic()
+        level = _level(self.context)
         try:
-            completion: Completion = await self.provider.complete(
-                CompletionRequest(
-                    messages=tuple(messages),
-                    model_level=_level(self.context),
-                    max_output_tokens=_OUTPUT_TOKENS,
-                    json_schema=schema,
+            with tracing.span(
+                f"model {self.provider.name}",
+                kind="client",
+                attributes={"gen_ai.system": self.provider.name, "vault.model_level": level},
+            ) as current:
+                completion: Completion = await self.provider.complete(
+                    CompletionRequest(
+                        messages=tuple(messages),
+                        model_level=level,
+                        max_output_tokens=_OUTPUT_TOKENS,
+                        json_schema=schema,
+                    )
                 )
-            )
+                tracing.set_attributes(
+                    current,
+                    **{
+                        "gen_ai.response.model": completion.model,
+                        "gen_ai.usage.input_tokens": completion.input_tokens,
+                        "gen_ai.usage.output_tokens": completion.output_tokens,
+                    },
+                )
         except ProviderError as exc:
             raise ActionFailed(exc.message, "UNEXPECTED_ERROR") from exc
         finally:

@@ -25,7 +25,7 @@ from actionvault.api.routes import (
     users,
 )
 from actionvault.errors import ActionVaultError, MalformedUrl, MethodNotSupported
-from actionvault.observability import logs
+from actionvault.observability import logs, tracing
 from actionvault.observability import metrics as recorded
 from actionvault.runtime import Runtime
 
@@ -68,7 +68,33 @@ class VaultApp:
         if scope["type"] != "http":
             return  # no websockets here
         scope["app"] = self
-        logs.request_id.set(next_request_id())  # this request's task: its lines carry it
+        request_id = next_request_id()
+        logs.request_id.set(request_id)  # this request's task: its lines carry it
+        if not tracing.enabled():
+            await self._serve(scope, receive, send)
+            return
+        headers = {
+            name.decode("latin-1"): value.decode("latin-1")
+            for name, value in scope["headers"]
+            if name in (b"traceparent", b"tracestate")
+        }
+        method = scope["method"]
+        with tracing.span(method, kind="server", headers=headers) as current:
+            status = await self._serve(scope, receive, send)
+            route = scope.get("route_template", "unmatched")
+            current.update_name(f"{method} {route}")
+            tracing.set_attributes(
+                current,
+                **{
+                    "http.request.method": method,
+                    "http.route": route,
+                    "vault.response_status": status,
+                    "vault.request_id": request_id,
+                },
+            )
+
+    async def _serve(self, scope: Scope, receive: Receive, send: Send) -> str:
+        """Answer one request; the answer's responseStatus (or HTTP status)."""
         started = False
         status = "EXCEPTION"
         began = time.perf_counter()
@@ -98,6 +124,7 @@ class VaultApp:
             if self._count_requests:
                 route = scope.get("route_template", "unmatched")
                 recorded.http_request(scope["method"], route, status, time.perf_counter() - began)
+        return status
 
     async def _handle(self, scope: Scope, receive: Receive) -> Response:
         path: str = scope["path"]

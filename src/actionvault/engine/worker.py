@@ -22,7 +22,7 @@ from enum import Enum
 from actionvault.domain.executions import Execution, ExecutionState
 from actionvault.engine.runner import Outcome, Runner
 from actionvault.errors import ServiceUnavailable
-from actionvault.observability import logs, metrics
+from actionvault.observability import logs, metrics, tracing
 from actionvault.ports import Clock
 from actionvault.store.executions import CANCEL_CHANNEL, SQLExecutionStore
 
@@ -169,15 +169,42 @@ class Worker:
                 await asyncio.wait_for(self._wake.wait(), self._poll_interval)
 
     async def _run(self, execution: Execution) -> None:
-        number = execution.number
         logs.execution_id.set(execution.execution_id)  # this task's, and the action's within
+        if not tracing.enabled():
+            await self._run_execution(execution)
+            return
+        # A child of the request that queued it, whichever process that was.
+        with tracing.span(
+            f"execution {execution.agent_action}",
+            kind="consumer",
+            parent=execution.trace_context,
+            attributes={
+                "vault.execution_id": execution.execution_id,
+                "vault.agent_action": execution.agent_action,
+                "vault.attempt": execution.attempts,
+                "vault.worker_id": self.worker_id,
+            },
+        ):
+            await self._run_execution(execution)
+
+    async def _run_action(self, execution: Execution) -> Outcome:
+        with tracing.span(
+            f"action {execution.agent_action}",
+            attributes={"vault.execution_id": execution.execution_id},
+        ) as current:
+            outcome = await self._runner.run(execution)
+            tracing.set_attributes(current, **{"vault.state": outcome.state.value})
+            return outcome
+
+    async def _run_execution(self, execution: Execution) -> None:
+        number = execution.number
         try:
             if self._stop_reasons.get(number) is _StopReason.CANCEL:
                 outcome = None  # cancelled before it started
             else:
                 # The handler runs in a task of its own so that cancelling it never cancels
                 # this bookkeeping around it.
-                inner = asyncio.create_task(self._runner.run(execution))
+                inner = asyncio.create_task(self._run_action(execution))
                 self._inner[number] = inner
                 try:
                     outcome = await inner

@@ -26,7 +26,7 @@ from actionvault.errors import (
     OperationNotAllowed,
     ParameterRequired,
 )
-from actionvault.observability import metrics
+from actionvault.observability import metrics, tracing
 from actionvault.ports import Clock, DuplicateExternalId, QueueFull, WorkSignal
 from actionvault.store.chats import SQLChatStore
 from actionvault.store.content import SQLContentStore
@@ -203,6 +203,7 @@ class ExecutionService:
                     failure=failure,
                     # An execution that ends at once never waits in the queue.
                     limits=self._limits if failure is None else None,
+                    trace_context=tracing.current_context(),
                 ),
                 self._clock(),
             )

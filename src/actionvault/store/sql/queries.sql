@@ -243,10 +243,11 @@ SELECT * FROM chats WHERE id = :id;
 -- name: admitted_insert
 INSERT INTO executions (external_id, user_id, agent_name, action_name, document_id, major, minor,
                         object_name, object_type, record_id, user_message, chat_id, client_id,
-                        state, max_attempts, created_at, finished_at, errors, fair_rank)
+                        state, max_attempts, created_at, finished_at, errors, trace_context,
+                        fair_rank)
 SELECT :external_id, :user_id, :agent_name, :action_name, :document_id, :major, :minor,
        :object_name, :object_type, :record_id, :user_message, :chat_id, :client_id,
-       :state, :max_attempts, :now, :finished_at, :errors,
+       :state, :max_attempts, :now, :finished_at, :errors, :trace_context,
        -- After the user's own queued executions, but no further back than the queue's head.
        COALESCE((SELECT max(fair_rank) + 1 FROM executions
                  WHERE state = 'queued' AND user_id = :user_id),
