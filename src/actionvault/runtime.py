@@ -139,7 +139,9 @@ class Runtime:
             enabled=settings.metrics_enabled, multiprocess_dir=settings.metrics_multiprocess_dir
         )
         tracing.configure(
-            otlp_endpoint=settings.otlp_endpoint, service_name=settings.otlp_service_name
+            otlp_endpoint=settings.otlp_endpoint,
+            service_name=settings.otlp_service_name,
+            sample_ratio=settings.otlp_sample_ratio,
         )
         self.engines = engines
         agents_dir = settings.custom_agents_dir

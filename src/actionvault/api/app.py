@@ -81,6 +81,8 @@ class VaultApp:
         method = scope["method"]
         with tracing.span(method, kind="server", headers=headers) as current:
             status = await self._serve(scope, receive, send)
+            if current is None:
+                return  # not sampled
             route = scope.get("route_template", "unmatched")
             current.update_name(f"{method} {route}")
             tracing.set_attributes(

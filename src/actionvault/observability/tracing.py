@@ -13,22 +13,28 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import random
 from collections.abc import Iterator, Mapping
 from typing import Any
 
 log = logging.getLogger(__name__)
 
 _enabled = False
+_ratio = 1.0
+_tracer: Any = None
 
 
 def enabled() -> bool:
     return _enabled
 
 
-def configure(*, otlp_endpoint: str | None, service_name: str = "actionvault") -> None:
-    """Export spans by OTLP over HTTP to `otlp_endpoint` (e.g. http://collector:4318)."""
-    global _enabled
-    if otlp_endpoint is None:
+def configure(
+    *, otlp_endpoint: str | None, service_name: str = "actionvault", sample_ratio: float = 1.0
+) -> None:
+    """Export spans by OTLP over HTTP to `otlp_endpoint` (e.g. http://collector:4318), of
+    `sample_ratio` of the traces (a caller's sampled `traceparent` is always followed)."""
+    global _ratio
+    if not otlp_endpoint:
         return
     try:
         from opentelemetry import trace
@@ -36,6 +42,7 @@ def configure(*, otlp_endpoint: str | None, service_name: str = "actionvault") -
         from opentelemetry.sdk.resources import Resource
         from opentelemetry.sdk.trace import TracerProvider
         from opentelemetry.sdk.trace.export import BatchSpanProcessor
+        from opentelemetry.sdk.trace.sampling import ALWAYS_ON, ParentBased
     except ImportError as exc:
         raise RuntimeError(
             "otlp_endpoint is set but OpenTelemetry is not installed: "
@@ -44,21 +51,35 @@ def configure(*, otlp_endpoint: str | None, service_name: str = "actionvault") -
     endpoint = otlp_endpoint.rstrip("/")
     if not endpoint.endswith("/v1/traces"):
         endpoint += "/v1/traces"
-    provider = TracerProvider(resource=Resource.create({"service.name": service_name}))
+    provider = TracerProvider(
+        resource=Resource.create({"service.name": service_name}),
+        # Roots are sampled here, before any span is made (see `span`); children follow.
+        sampler=ParentBased(ALWAYS_ON),
+    )
     provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter(endpoint=endpoint)))
     trace.set_tracer_provider(provider)
-    _enabled = True
+    enable()
+    _ratio = sample_ratio
 
 
 def enable() -> None:
     """Trace into whatever tracer provider the process has set (tests set an in-memory one)."""
-    global _enabled
-    _enabled = True
+    global _enabled, _tracer, _ratio
+    _enabled, _tracer, _ratio = True, None, 1.0
 
 
 def disable() -> None:
-    global _enabled
-    _enabled = False
+    global _enabled, _tracer
+    _enabled, _tracer = False, None
+
+
+def _get_tracer() -> Any:
+    global _tracer
+    if _tracer is None:
+        from opentelemetry import trace
+
+        _tracer = trace.get_tracer("actionvault")
+    return _tracer
 
 
 @contextlib.contextmanager
@@ -71,7 +92,12 @@ def span(
     headers: Mapping[str, str] | None = None,
 ) -> Iterator[Any]:
     """A span around the block, current inside it; its parent is the current span, or the
-    stored context `parent` (from `current_context`), or the request's `headers`."""
+    stored context `parent` (from `current_context`), or the request's `headers`.
+
+    Spans cost CPU on every request, so a trace not sampled makes none at all: a request
+    without a caller's `traceparent` starts one only for `sample_ratio` of requests, work
+    queued by an untraced request (`parent` None with `headers` None) is not traced, nor is
+    an internal span outside a trace."""
     if not _enabled:
         yield None
         return
@@ -83,18 +109,20 @@ def span(
             carrier = json.loads(parent)
     elif headers is not None:
         carrier = dict(headers)
+    if kind == "server" and not carrier and random.random() >= _ratio:
+        yield None  # a root not sampled
+        return
+    if kind == "consumer" and not carrier:
+        yield None  # queued by a request that was not traced
+        return
+    if kind in ("internal", "client") and not trace.get_current_span().is_recording():
+        yield None
+        return
     ctx = propagate.extract(carrier) if carrier else None
-    tracer = trace.get_tracer("actionvault")
-    kinds = {
-        "server": trace.SpanKind.SERVER,
-        "consumer": trace.SpanKind.CONSUMER,
-        "client": trace.SpanKind.CLIENT,
-        "internal": trace.SpanKind.INTERNAL,
-    }
     token = context.attach(ctx) if ctx is not None else None
     try:
-        with tracer.start_as_current_span(
-            name, kind=kinds[kind], attributes=dict(attributes or {})
+        with _get_tracer().start_as_current_span(
+            name, kind=getattr(trace.SpanKind, kind.upper()), attributes=attributes
         ) as current:
             yield current
     finally:
@@ -106,8 +134,10 @@ def current_context() -> str | None:
     """The current span's context, to store with work that another process continues."""
     if not _enabled:
         return None
-    from opentelemetry import propagate
+    from opentelemetry import propagate, trace
 
+    if not trace.get_current_span().is_recording():
+        return None
     carrier: dict[str, str] = {}
     propagate.inject(carrier)
     return json.dumps(carrier, separators=(",", ":")) if carrier else None
