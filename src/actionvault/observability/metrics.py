@@ -16,7 +16,7 @@ import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from prometheus_client import CollectorRegistry, Counter, Histogram
@@ -57,6 +57,7 @@ def configure(*, enabled: bool, multiprocess_dir: Path | None = None) -> None:
     with this machine's other processes."""
     global _enabled
     _enabled = enabled
+    _children.clear()
     if enabled and multiprocess_dir is not None:
         _use_multiprocess_dir(multiprocess_dir)
 
@@ -170,6 +171,19 @@ def _make() -> _Instruments:
     )
 
 
+#: Each metric's child per label values, so that recording skips `labels()` (its lock and
+#: checks). The label values are bounded: routes, agents, actions, states, providers, models.
+_children: dict[tuple[int, tuple[str, ...]], Any] = {}
+
+
+def _child(metric: Counter | Histogram, *labels: str) -> Any:
+    key = (id(metric), labels)
+    child = _children.get(key)
+    if child is None:
+        child = _children[key] = metric.labels(*labels)
+    return child
+
+
 def _get() -> _Instruments:
     global _instruments
     if _instruments is None:
@@ -183,30 +197,30 @@ def _get() -> _Instruments:
 def execution_created(agent: str, action: str) -> None:
     if not _enabled:
         return
-    _get().executions_created.labels(agent, action).inc()
+    _child(_get().executions_created, agent, action).inc()
 
 
 def execution_started(agent: str, action: str, waited: float) -> None:
     if not _enabled:
         return
-    _get().execution_wait.labels(agent, action).observe(max(waited, 0.0))
+    _child(_get().execution_wait, agent, action).observe(max(waited, 0.0))
 
 
 def execution_ended(agent: str, action: str, state: str, ran: float | None) -> None:
     if not _enabled:
         return
     metrics = _get()
-    metrics.executions_ended.labels(agent, action, state).inc()
+    _child(metrics.executions_ended, agent, action, state).inc()
     if ran is not None:
-        metrics.execution_duration.labels(agent, action).observe(max(ran, 0.0))
+        _child(metrics.execution_duration, agent, action).observe(max(ran, 0.0))
 
 
 def http_request(method: str, route: str, status: str, seconds: float) -> None:
     if not _enabled:
         return
     metrics = _get()
-    metrics.http_requests.labels(method, route, status).inc()
-    metrics.http_duration.labels(method, route).observe(seconds)
+    _child(metrics.http_requests, method, route, status).inc()
+    _child(metrics.http_duration, method, route).observe(seconds)
 
 
 def model_call(
@@ -215,18 +229,18 @@ def model_call(
     if not _enabled:
         return
     metrics = _get()
-    metrics.model_calls.labels(provider, model).inc()
-    metrics.model_latency.labels(provider, model).observe(seconds)
+    _child(metrics.model_calls, provider, model).inc()
+    _child(metrics.model_latency, provider, model).observe(seconds)
     if input_tokens:
-        metrics.model_tokens.labels(provider, model, "input").inc(input_tokens)
+        _child(metrics.model_tokens, provider, model, "input").inc(input_tokens)
     if output_tokens:
-        metrics.model_tokens.labels(provider, model, "output").inc(output_tokens)
+        _child(metrics.model_tokens, provider, model, "output").inc(output_tokens)
 
 
 def model_retry(provider: str) -> None:
     if not _enabled:
         return
-    _get().model_retries.labels(provider).inc()
+    _child(_get().model_retries, provider).inc()
 
 
 def lease_takeovers(requeued: int, failed: int, cancelled: int) -> None:
@@ -235,7 +249,7 @@ def lease_takeovers(requeued: int, failed: int, cancelled: int) -> None:
     counter = _get().lease_takeovers
     for outcome, count in (("requeued", requeued), ("failed", failed), ("cancelled", cancelled)):
         if count:
-            counter.labels(outcome).inc(count)
+            _child(counter, outcome).inc(count)
 
 
 # Scraping
@@ -257,14 +271,6 @@ def render(extra: Iterable[Collector] = ()) -> bytes:
     for collector in extra:
         registry.register(collector)
     return generate_latest(registry)
-
-
-def process_exited(pid: int) -> None:
-    """Drop a finished process's live gauges (multiprocess mode); its counters stay counted."""
-    if _multiprocess_dir is not None:
-        from prometheus_client.multiprocess import mark_process_dead
-
-        mark_process_dead(pid, str(_multiprocess_dir))  # type: ignore[no-untyped-call]
 
 
 class _Forward:
