@@ -71,7 +71,7 @@ class Settings(BaseSettings):
     log_format: Literal["text", "json"] = "text"
     otlp_endpoint: str | None = None
     otlp_service_name: str = "actionvault"
-    otlp_sample_ratio: float = Field(default=0.1, ge=0, le=1)
+    otlp_sample_ratio: float = Field(default=0.01, ge=0, le=1)
 
     @property
     def custom_agents_dir(self) -> Path:

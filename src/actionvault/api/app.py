@@ -78,6 +78,9 @@ class VaultApp:
             for name, value in scope["headers"]
             if name in (b"traceparent", b"tracestate")
         }
+        if not tracing.sample_request("traceparent" in headers):
+            await self._serve(scope, receive, send)
+            return
         method = scope["method"]
         with tracing.span(method, kind="server", headers=headers) as current:
             status = await self._serve(scope, receive, send)

@@ -170,7 +170,7 @@ class Worker:
 
     async def _run(self, execution: Execution) -> None:
         logs.execution_id.set(execution.execution_id)  # this task's, and the action's within
-        if not tracing.enabled():
+        if execution.trace_context is None:  # tracing off, or the request was not sampled
             await self._run_execution(execution)
             return
         # A child of the request that queued it, whichever process that was.
@@ -185,7 +185,7 @@ class Worker:
                 "vault.worker_id": self.worker_id,
             },
         ):
-            await self._run_execution(execution)
+            await self._run_execution(execution, traced=True)
 
     async def _run_action(self, execution: Execution) -> Outcome:
         with tracing.span(
@@ -196,7 +196,7 @@ class Worker:
             tracing.set_attributes(current, **{"vault.state": outcome.state.value})
             return outcome
 
-    async def _run_execution(self, execution: Execution) -> None:
+    async def _run_execution(self, execution: Execution, *, traced: bool = False) -> None:
         number = execution.number
         try:
             if self._stop_reasons.get(number) is _StopReason.CANCEL:
@@ -204,7 +204,8 @@ class Worker:
             else:
                 # The handler runs in a task of its own so that cancelling it never cancels
                 # this bookkeeping around it.
-                inner = asyncio.create_task(self._run_action(execution))
+                work = self._run_action(execution) if traced else self._runner.run(execution)
+                inner = asyncio.create_task(work)
                 self._inner[number] = inner
                 try:
                     outcome = await inner

@@ -73,6 +73,12 @@ def disable() -> None:
     _enabled, _tracer = False, None
 
 
+def sample_request(has_traceparent: bool) -> bool:
+    """Whether a request makes spans: decided before any is made, so that the requests a
+    sample leaves out cost nothing."""
+    return _enabled and (has_traceparent or random.random() < _ratio)
+
+
 def _get_tracer() -> Any:
     global _tracer
     if _tracer is None:
