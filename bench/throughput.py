@@ -344,10 +344,79 @@ def main() -> None:
         help="instant: an echo that answers at once (the engine's own cost); spelling: Quick "
         f"Check's spelling and grammar on {VARIED_DOCUMENTS} varied documents of 300 words",
     )
+    parser.add_argument(
+        "--observability",
+        choices=["off", "metrics", "all", "compare"],
+        default="off",
+        help="off: no metrics, no traces; metrics: /metrics recorded (multiprocess mode with "
+        "worker processes); all: metrics and OpenTelemetry traces exported by OTLP to a local "
+        "sink; compare: off and all in turn, twice, and the cost of all",
+    )
     args = parser.parse_args()
+    if args.observability != "compare":
+        run(args, args.observability)
+        return
+    rates: dict[str, list[float]] = {"off": [], "all": []}
+    for mode in ("off", "all", "off", "all"):
+        print(f"--- observability {mode}")
+        rates[mode].append(run(args, mode))
+    off, on = statistics.mean(rates["off"]), statistics.mean(rates["all"])
+    print(
+        f"observability off: {' '.join(f'{r:.0f}' for r in rates['off'])} executions/s; "
+        f"metrics and tracing on: {' '.join(f'{r:.0f}' for r in rates['all'])} executions/s; "
+        f"cost {(1 - on / off) * 100:.1f} % of the throughput"
+    )
+
+
+def observability_env(mode: str, data_dir: str) -> tuple[dict[str, str], OtlpSink | None]:
+    """The settings of a mode, and the OTLP sink its traces go to (for `all`)."""
+    if mode == "off":
+        return {"ACTIONVAULT_METRICS_ENABLED": "false"}, None
+    env = {
+        "ACTIONVAULT_METRICS_ENABLED": "true",
+        "ACTIONVAULT_METRICS_MULTIPROCESS_DIR": str(Path(data_dir) / "metrics"),
+    }
+    if mode == "metrics":
+        return env, None
+    sink = OtlpSink()
+    env["ACTIONVAULT_OTLP_ENDPOINT"] = f"http://127.0.0.1:{sink.port}"
+    return env, sink
+
+
+class OtlpSink:
+    """Accepts OTLP/HTTP exports and throws them away, so that exporting costs what it would."""
+
+    def __init__(self) -> None:
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                self.send_response(200)
+                self.send_header("Content-Type", "application/x-protobuf")
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = self.server.server_address[1]
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def run(args: argparse.Namespace, mode: str) -> float:
+    """One benchmark run; its completed executions per second."""
     schema = f"actionvault_bench_{os.getpid()}"
     with tempfile.TemporaryDirectory() as data_dir:
         env = {**os.environ, "ACTIONVAULT_LOG_LEVEL": "warning"}
+        extra, sink = observability_env(mode, data_dir)
+        env.update(extra)
         if args.database_url:
             env["ACTIONVAULT_DATABASE_URL"] = fresh_schema(args.database_url, schema)
         prepare(data_dir, env, args.action)
@@ -394,6 +463,8 @@ def main() -> None:
             if args.database_url:
                 transactions = postgres_transactions(args.database_url) - transactions_before
                 drop_schema(args.database_url, schema)
+            if sink is not None:
+                sink.close()
     ms = 1000.0
     done = len(results["complete"])
     elapsed = results["elapsed"][0]
@@ -405,7 +476,7 @@ def main() -> None:
     )
     print(
         f"{done} executions of {'.'.join(ACTIONS[args.action])} by {args.clients} clients "
-        f"in {elapsed:.1f} s ({database}, {topology})"
+        f"in {elapsed:.1f} s ({database}, {topology}, observability {mode})"
     )
     print(f"  completed:   {done / elapsed:.0f} executions/s")
     for name in ("submit", "complete"):
@@ -438,6 +509,7 @@ def main() -> None:
         f"  server RSS after the run: {rss:.0f} MB (API and worker processes), "
         f"{engine_rss:.0f} MB more in their engine processes"
     )
+    return done / elapsed
 
 
 if __name__ == "__main__":

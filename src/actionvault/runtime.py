@@ -23,6 +23,7 @@ from actionvault.engine.runner import Runner
 from actionvault.engine.worker import Worker
 from actionvault.isolation import EnginePool
 from actionvault.objects.loader import load_objects
+from actionvault.observability import metrics, tracing
 from actionvault.ports import Clock, WorkSignal
 from actionvault.providers import ModelProvider, ProviderSettings, build_provider
 from actionvault.services.agents import AgentAdminService
@@ -153,6 +154,14 @@ class Runtime:
     ) -> None:
         self.settings = settings
         self.clock = clock
+        metrics.configure(
+            enabled=settings.metrics_enabled, multiprocess_dir=settings.metrics_multiprocess_dir
+        )
+        tracing.configure(
+            otlp_endpoint=settings.otlp_endpoint,
+            service_name=settings.otlp_service_name,
+            sample_ratio=settings.otlp_sample_ratio,
+        )
         self.engines = engines
         agents_dir = settings.custom_agents_dir
         self.catalog: AgentCatalog = load_catalog(

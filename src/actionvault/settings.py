@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipaddress
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -111,6 +111,18 @@ class Settings(BaseSettings):
     def latency_range(self) -> tuple[float, float] | None:
         """The least and most seconds a standard action takes in realistic-latency mode."""
         return parse_latency(self.realistic_latency) if self.realistic_latency else None
+
+    # Operations
+    metrics_enabled: bool = True
+    metrics_token: str | None = Field(default=None, repr=False)
+    metrics_multiprocess_dir: Path | None = None
+    health_timeout: float = Field(default=2.0, gt=0)
+    ssl_certfile: Path | None = None
+    ssl_keyfile: Path | None = None
+    log_format: Literal["text", "json"] = "text"
+    otlp_endpoint: str | None = None
+    otlp_service_name: str = "actionvault"
+    otlp_sample_ratio: float = Field(default=0.01, ge=0, le=1)
 
     @property
     def custom_agents_dir(self) -> Path:

@@ -22,6 +22,7 @@ from actionvault.actions.context import ActionContext, json_output
 from actionvault.domain.content import ObjectRecord
 from actionvault.domain.executions import ActionOutput
 from actionvault.errors import ActionFailed
+from actionvault.observability import metrics, tracing
 from actionvault.providers.base import (
     Completion,
     CompletionRequest,
@@ -150,15 +151,29 @@ class _Caller:
 
     async def complete(self, messages: list[Message], schema: dict[str, Any] | None) -> str:
         started = time.monotonic()
+        level = _level(self.context)
         try:
-            completion: Completion = await self.provider.complete(
-                CompletionRequest(
-                    messages=tuple(messages),
-                    model_level=_level(self.context),
-                    max_output_tokens=_OUTPUT_TOKENS,
-                    json_schema=schema,
+            with tracing.span(
+                f"model {self.provider.name}",
+                kind="client",
+                attributes={"gen_ai.system": self.provider.name, "vault.model_level": level},
+            ) as current:
+                completion: Completion = await self.provider.complete(
+                    CompletionRequest(
+                        messages=tuple(messages),
+                        model_level=level,
+                        max_output_tokens=_OUTPUT_TOKENS,
+                        json_schema=schema,
+                    )
                 )
-            )
+                tracing.set_attributes(
+                    current,
+                    **{
+                        "gen_ai.response.model": completion.model,
+                        "gen_ai.usage.input_tokens": completion.input_tokens,
+                        "gen_ai.usage.output_tokens": completion.output_tokens,
+                    },
+                )
         except ProviderError as exc:
             raise ActionFailed(exc.message, "UNEXPECTED_ERROR") from exc
         finally:
@@ -168,6 +183,13 @@ class _Caller:
         meter.calls += 1
         meter.input_tokens += completion.input_tokens
         meter.output_tokens += completion.output_tokens
+        metrics.model_call(
+            self.provider.name,
+            completion.model,
+            time.monotonic() - started,
+            completion.input_tokens,
+            completion.output_tokens,
+        )
         if completion.truncated and schema is not None:
             raise ActionFailed(
                 "The model's answer was cut off at its output limit before the JSON was "

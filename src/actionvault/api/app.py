@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 
 from starlette.datastructures import State
 from starlette.requests import Request
@@ -10,10 +11,10 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from actionvault.api import envelope, mcp
+from actionvault.api import envelope, health, mcp, metrics, openapi
 from actionvault.api.auth import session_id_from_header
 from actionvault.api.bodies import BodyLimit
-from actionvault.api.endpoints import BurstCounter, respond
+from actionvault.api.endpoints import BurstCounter, next_request_id, respond
 from actionvault.api.routes import (
     agents,
     auth,
@@ -26,6 +27,8 @@ from actionvault.api.routes import (
 )
 from actionvault.domain.principals import Principal
 from actionvault.errors import ActionVaultError, MalformedUrl, MethodNotSupported
+from actionvault.observability import logs, tracing
+from actionvault.observability import metrics as recorded
 from actionvault.runtime import Runtime
 
 log = logging.getLogger("actionvault.api")
@@ -47,10 +50,18 @@ class VaultApp:
         self.state.burst = BurstCounter(runtime.settings.burst_limit)
         self._runtime = runtime
         self._manage_runtime = manage_runtime
+        self.routes = tuple(routes)
         self._routes = [
-            (route.path_regex, route.param_convertors, route.methods or set(), route.endpoint)
+            (
+                route.path_regex,
+                route.param_convertors,
+                route.methods or set(),
+                route.endpoint,
+                route.path,
+            )
             for route in routes
         ]
+        self._count_requests = runtime.settings.metrics_enabled
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -59,12 +70,47 @@ class VaultApp:
         if scope["type"] != "http":
             return  # no websockets here
         scope["app"] = self
+        request_id = next_request_id()
+        logs.request_id.set(request_id)  # this request's task: its lines carry it
+        if not tracing.enabled():
+            await self._serve(scope, receive, send)
+            return
+        headers = {
+            name.decode("latin-1"): value.decode("latin-1")
+            for name, value in scope["headers"]
+            if name in (b"traceparent", b"tracestate")
+        }
+        if not tracing.sample_request("traceparent" in headers):
+            await self._serve(scope, receive, send)
+            return
+        method = scope["method"]
+        with tracing.span(method, kind="server", headers=headers) as current:
+            status = await self._serve(scope, receive, send)
+            if current is None:
+                return  # not sampled
+            route = scope.get("route_template", "unmatched")
+            current.update_name(f"{method} {route}")
+            tracing.set_attributes(
+                current,
+                **{
+                    "http.request.method": method,
+                    "http.route": route,
+                    "vault.response_status": status,
+                    "vault.request_id": request_id,
+                },
+            )
+
+    async def _serve(self, scope: Scope, receive: Receive, send: Send) -> str:
+        """Answer one request; the answer's responseStatus (or HTTP status)."""
         started = False
+        status = "EXCEPTION"
+        began = time.perf_counter()
 
         async def tracking_send(message: Message) -> None:
-            nonlocal started
+            nonlocal started, status
             if message["type"] == "http.response.start":
                 started = True
+                status = _status_of(message)
             await send(message)
 
         try:
@@ -81,6 +127,11 @@ class VaultApp:
                 ),
             )
             await response(scope, receive, send)
+        finally:
+            if self._count_requests:
+                route = scope.get("route_template", "unmatched")
+                recorded.http_request(scope["method"], route, status, time.perf_counter() - began)
+        return status
 
     async def _handle(self, scope: Scope, receive: Receive) -> Response:
         path: str = scope["path"]
@@ -89,13 +140,14 @@ class VaultApp:
             path = path[len(root) :]
         method: str = scope["method"]
         allowed = False
-        for pattern, convertors, methods, handler in self._routes:
+        for pattern, convertors, methods, handler, template in self._routes:
             match = pattern.match(path)
             if match is None:
                 continue
             if method not in methods:
                 allowed = True
                 continue
+            scope["route_template"] = template
             scope["path_params"] = {
                 name: convertors[name].convert(value) for name, value in match.groupdict().items()
             }
@@ -162,6 +214,14 @@ class VaultApp:
         await send({"type": "lifespan.shutdown.complete"})
 
 
+def _status_of(message: Message) -> str:
+    """The envelope's responseStatus, or the HTTP status of an answer that is not one."""
+    for name, value in message.get("headers", ()):
+        if name.lower() == b"x-vaultapi-status":
+            return bytes(value).decode("latin-1")
+    return str(message.get("status", 200))
+
+
 def create_app(runtime: Runtime, *, manage_runtime: bool = True) -> ASGIApp:
     """The app over a runtime; with `manage_runtime` the app's lifespan opens and closes it."""
     return VaultApp(
@@ -175,6 +235,9 @@ def create_app(runtime: Runtime, *, manage_runtime: bool = True) -> ASGIApp:
             *extensions.ROUTES,
             *chats.ROUTES,
             *mcp.ROUTES,
+            *health.ROUTES,
+            *openapi.ROUTES,
+            *(metrics.ROUTES if runtime.settings.metrics_enabled else []),
         ],
         runtime,
         manage_runtime=manage_runtime,

@@ -27,6 +27,7 @@ from actionvault.api.rendering import negotiate, render
 from actionvault.api.versions import check_version
 from actionvault.domain.principals import Principal
 from actionvault.errors import ActionVaultError, InvalidData, InvalidSessionId
+from actionvault.observability.logs import request_id
 from actionvault.runtime import Runtime, Services
 
 log = logging.getLogger("actionvault.api")
@@ -114,7 +115,7 @@ def respond(
     content, media_type = render(body, fmt)
     headers = {
         "X-VaultAPI-Status": str(body.get("responseStatus", "SUCCESS")),
-        "X-VaultAPI-ExecutionId": next_request_id(),
+        "X-VaultAPI-ExecutionId": request_id.get() or next_request_id(),
     }
     counter: BurstCounter | None = getattr(request.app.state, "burst", None)
     if counter is not None:

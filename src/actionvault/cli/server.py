@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
+import os
 import signal
 import socket
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import click
 
@@ -60,6 +61,28 @@ def database_options(fn: Any) -> Any:
     return fn
 
 
+_tls_options = [
+    click.option(
+        "--ssl-certfile",
+        type=click.Path(dir_okay=False, exists=True, path_type=Path),
+        help="Serve HTTPS with this certificate (PEM, chain included) "
+        "[env ACTIONVAULT_SSL_CERTFILE].",
+    ),
+    click.option(
+        "--ssl-keyfile",
+        type=click.Path(dir_okay=False, exists=True, path_type=Path),
+        help="The certificate's private key (PEM) [env ACTIONVAULT_SSL_KEYFILE].",
+    ),
+]
+
+
+def tls_options(fn: Any) -> Any:
+    """HTTPS served by the process itself, for the commands that serve HTTP."""
+    for option in reversed(_tls_options):
+        fn = option(fn)
+    return fn
+
+
 def missing_database(settings: Settings) -> str | None:
     """Why a command that needs existing data should not start: no SQLite file where it looks."""
     url = settings.resolved_database_url
@@ -80,16 +103,26 @@ def build_settings(**overrides: Any) -> Settings:
     """Environment first, then the flags that were given."""
     given = {k: v for k, v in overrides.items() if v is not None}
     try:
-        return Settings(**given)
+        settings = Settings(**given)
     except Exception as exc:
         raise click.UsageError(f"invalid settings: {exc}") from exc
+    if (settings.ssl_certfile is None) != (settings.ssl_keyfile is None):
+        raise click.UsageError("HTTPS needs both --ssl-certfile and --ssl-keyfile")
+    return settings
 
 
 def _configure_logging(settings: Settings) -> None:
-    logging.basicConfig(
-        level=settings.log_level.upper(),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    from actionvault.observability.logs import configure_logging
+
+    # Values no line may show, whatever logs them: the credentials this process was given.
+    secrets = [settings.metrics_token, urlsplit(settings.resolved_database_url).password]
+    secrets += [
+        value
+        for name, value in os.environ.items()
+        if name.startswith("ACTIONVAULT_")
+        and any(word in name for word in ("KEY", "SECRET", "TOKEN", "PASSWORD"))
+    ]
+    configure_logging(settings.log_level, settings.log_format, secrets)
 
 
 def run_server(settings: Settings) -> None:
@@ -110,10 +143,15 @@ def run_server(settings: Settings) -> None:
         port=settings.port,
         log_level=settings.log_level.lower(),
         access_log=False,
+        log_config=None,  # uvicorn's lines go through the process's own handler and format
         lifespan="on",
         # The edge limits (header size and deadline, open connections) live in the protocol.
         http=edge_protocol(settings),
         ws="none",
+        # With a certificate the process serves HTTPS itself; the URLs it hands out are then
+        # https:// (they follow the request's scheme).
+        ssl_certfile=str(settings.ssl_certfile) if settings.ssl_certfile else None,
+        ssl_keyfile=str(settings.ssl_keyfile) if settings.ssl_keyfile else None,
     )
 
     class Server(uvicorn.Server):
@@ -128,6 +166,7 @@ def run_server(settings: Settings) -> None:
 
 @click.command()
 @server_options
+@tls_options
 def serve(**options: Any) -> None:
     """Serve the Vault-compatible API (and run executions) on the configured database.
 
@@ -150,6 +189,7 @@ def serve(**options: Any) -> None:
     help="Make the standard actions take as long as Vault's (2-8 s, or a range given, e.g. "
     "'5-10'), so that polling and cancel can be tried [env ACTIONVAULT_REALISTIC_LATENCY].",
 )
+@tls_options
 def demo(**options: Any) -> None:
     """Serve with demo users, documents and records loaded (SQLite in ./actionvault-data).
 
@@ -166,7 +206,8 @@ def demo(**options: Any) -> None:
     )
 
     settings = build_settings(demo_content=True, **options)
-    base = f"http://{settings.host}:{settings.port}"
+    scheme = "https" if settings.ssl_certfile else "http"
+    base = f"{scheme}://{settings.host}:{settings.port}"
     lines = [
         "actionvault demo",
         f"  API:            {base}/api/v26.1",

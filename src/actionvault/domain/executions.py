@@ -129,6 +129,8 @@ class NewExecution:
     #: the same write as the insert, so that concurrent executes cannot all slip past a check
     #: made before it.
     limits: QueueLimits | None = None
+    #: The trace context of the request that queued it (W3C, as JSON), when tracing is on.
+    trace_context: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,6 +154,7 @@ class Execution:
     outputs: tuple[ActionOutput, ...] = field(default=())
     errors: tuple[ExecutionError, ...] = field(default=())
     usage: ModelUsage | None = None
+    trace_context: str | None = None
 
     @property
     def execution_id(self) -> str:

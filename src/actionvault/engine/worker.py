@@ -22,6 +22,7 @@ from enum import Enum
 from actionvault.domain.executions import Execution, ExecutionState
 from actionvault.engine.runner import Outcome, Runner
 from actionvault.errors import ServiceUnavailable
+from actionvault.observability import logs, metrics, tracing
 from actionvault.ports import Clock
 from actionvault.store.executions import CANCEL_CHANNEL, SQLExecutionStore
 
@@ -73,6 +74,15 @@ class Worker:
     @property
     def running(self) -> frozenset[int]:
         return frozenset(self._running)
+
+    @property
+    def alive(self) -> bool:
+        """Claiming and renewing leases: started, not stopping, and no loop has died."""
+        return (
+            bool(self._loops)
+            and not self._stopping
+            and not any(loop.done() for loop in self._loops)
+        )
 
     def work_available(self) -> None:
         self._wake.set()
@@ -147,6 +157,10 @@ class Worker:
                     continue
                 self._work_may_wait = len(claimed) == free
                 for execution in claimed:
+                    started = execution.started_at or self._clock()
+                    metrics.execution_started(
+                        execution.agent_name, execution.action_name, started - execution.created_at
+                    )
                     task = asyncio.create_task(self._run(execution))
                     self._running[execution.number] = task
             if claimed and len(claimed) == free:
@@ -155,6 +169,34 @@ class Worker:
                 await asyncio.wait_for(self._wake.wait(), self._poll_interval)
 
     async def _run(self, execution: Execution) -> None:
+        logs.execution_id.set(execution.execution_id)  # this task's, and the action's within
+        if execution.trace_context is None:  # tracing off, or the request was not sampled
+            await self._run_execution(execution)
+            return
+        # A child of the request that queued it, whichever process that was.
+        with tracing.span(
+            f"execution {execution.agent_action}",
+            kind="consumer",
+            parent=execution.trace_context,
+            attributes={
+                "vault.execution_id": execution.execution_id,
+                "vault.agent_action": execution.agent_action,
+                "vault.attempt": execution.attempts,
+                "vault.worker_id": self.worker_id,
+            },
+        ):
+            await self._run_execution(execution, traced=True)
+
+    async def _run_action(self, execution: Execution) -> Outcome:
+        with tracing.span(
+            f"action {execution.agent_action}",
+            attributes={"vault.execution_id": execution.execution_id},
+        ) as current:
+            outcome = await self._runner.run(execution)
+            tracing.set_attributes(current, **{"vault.state": outcome.state.value})
+            return outcome
+
+    async def _run_execution(self, execution: Execution, *, traced: bool = False) -> None:
         number = execution.number
         try:
             if self._stop_reasons.get(number) is _StopReason.CANCEL:
@@ -162,7 +204,8 @@ class Worker:
             else:
                 # The handler runs in a task of its own so that cancelling it never cancels
                 # this bookkeeping around it.
-                inner = asyncio.create_task(self._runner.run(execution))
+                work = self._run_action(execution) if traced else self._runner.run(execution)
+                inner = asyncio.create_task(work)
                 self._inner[number] = inner
                 try:
                     outcome = await inner
@@ -209,6 +252,10 @@ class Worker:
                     errors=outcome.errors,
                     usage=outcome.usage,
                 )
+                ran = self._clock() - execution.started_at if execution.started_at else None
+                metrics.execution_ended(
+                    execution.agent_name, execution.action_name, outcome.state.value, ran
+                )
                 return
             except ServiceUnavailable:
                 if time.monotonic() + delay > deadline:
@@ -237,6 +284,7 @@ class Worker:
                 )
                 if requeued:
                     self._wake.set()
+                metrics.lease_takeovers(requeued, failed, cancelled)
                 if cancelled or requeued or failed:
                     log.warning(
                         "recovered executions of stopped workers: %d requeued, %d failed, "

@@ -27,6 +27,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Literal, TypeVar
 
+from actionvault.observability import metrics
 from actionvault.providers.base import ModelLevel, ProviderError
 from actionvault.providers.config import ProviderSettings, env_name
 
@@ -228,6 +229,7 @@ class ProviderCalls:
                 scrub(str(failure), self.site.secrets),
                 delay,
             )
+            metrics.model_retry(self.site.provider)
             await asyncio.sleep(delay)
             retries += 1
 

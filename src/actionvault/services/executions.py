@@ -26,6 +26,7 @@ from actionvault.errors import (
     OperationNotAllowed,
     ParameterRequired,
 )
+from actionvault.observability import metrics, tracing
 from actionvault.ports import Clock, DuplicateExternalId, QueueFull, WorkSignal
 from actionvault.store.chats import SQLChatStore
 from actionvault.store.content import SQLContentStore
@@ -203,6 +204,7 @@ class ExecutionService:
                     failure=failure,
                     # An execution that ends at once never waits in the queue.
                     limits=self._limits if failure is None else None,
+                    trace_context=tracing.current_context(),
                 ),
                 self._clock(),
             )
@@ -218,8 +220,11 @@ class ExecutionService:
             raise ApiLimitExceeded(
                 "This server has as many executions waiting as it queues; try again shortly."
             ) from None
+        metrics.execution_created(agent_name, action_name)
         if failure is None:
             self._signal.work_available()
+        else:
+            metrics.execution_ended(agent_name, action_name, execution.state.value, None)
         return Started(execution, routed and request.agent_name is None)
 
     async def _unrouted(

@@ -80,6 +80,7 @@ def execution_from_row(row: Row) -> Execution:
         )
         if row["model_calls"]
         else None,
+        trace_context=row.get("trace_context"),
     )
 
 
@@ -99,6 +100,7 @@ def new_execution(new: NewExecution, number: int, now: float) -> Execution:
         external_id=new.external_id,
         user_message=new.user_message,
         chat_id=new.chat_id,
+        trace_context=new.trace_context,
     )
 
 
@@ -119,6 +121,7 @@ def create_params(new: NewExecution, execution: Execution) -> dict[str, Any]:
         "user_message": execution.user_message,
         "chat_id": execution.chat_id,
         "client_id": new.client_id,
+        "trace_context": new.trace_context,
         "max_attempts": execution.max_attempts,
         "now": execution.created_at,
         "state": execution.state.value,

@@ -243,10 +243,11 @@ SELECT * FROM chats WHERE id = :id;
 -- name: admitted_insert
 INSERT INTO executions (external_id, user_id, agent_name, action_name, document_id, major, minor,
                         object_name, object_type, record_id, user_message, chat_id, client_id,
-                        state, max_attempts, created_at, finished_at, errors, fair_rank)
+                        state, max_attempts, created_at, finished_at, errors, trace_context,
+                        fair_rank)
 SELECT :external_id, :user_id, :agent_name, :action_name, :document_id, :major, :minor,
        :object_name, :object_type, :record_id, :user_message, :chat_id, :client_id,
-       :state, :max_attempts, :now, :finished_at, :errors,
+       :state, :max_attempts, :now, :finished_at, :errors, :trace_context,
        -- After the user's own queued executions, but no further back than the queue's head.
        COALESCE((SELECT max(fair_rank) + 1 FROM executions
                  WHERE state = 'queued' AND user_id = :user_id),
@@ -408,3 +409,11 @@ FROM documents d
 WHERE :admin = 1 OR EXISTS (SELECT 1 FROM document_viewers
                             WHERE document_id = d.id AND user_id = :user_id)
 ORDER BY d.id;
+
+-- The readiness probe's read: the last migration applied.
+-- name: schema_version
+SELECT max(number) AS version FROM schema_migrations;
+
+-- The queue as a scrape reads it: how many executions wait, and since when the oldest.
+-- name: queue_summary
+SELECT count(*) AS depth, min(created_at) AS oldest FROM executions WHERE state = 'queued';
