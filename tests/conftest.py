@@ -14,8 +14,9 @@ import httpx
 import pytest
 
 from actionvault.api.app import create_app
+from actionvault.engine.processes import prepare_engine_process
 from actionvault.isolation import EnginePool
-from actionvault.runtime import Runtime, prepare_engine_process
+from actionvault.runtime import Runtime
 from actionvault.settings import Settings
 from support import (
     BACKENDS,

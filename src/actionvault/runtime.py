@@ -10,14 +10,14 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import Literal
 
-from actionvault.actions.ask_document import use_embedder
 from actionvault.actions.context import ActionHandler
-from actionvault.actions.registry import BUILTIN_ENGINES, warm_engines
+from actionvault.actions.registry import BUILTIN_ENGINES
 from actionvault.agents.loader import load_catalog
-from actionvault.chat import RouteCandidate, Router, load_embedder, route_with_model
+from actionvault.chat import RouteCandidate, Router, route_with_model
 from actionvault.content.files import FileStore
 from actionvault.domain.agents import Action, Agent, AgentCatalog
 from actionvault.domain.objects import ObjectCatalog
+from actionvault.engine.processes import prepare_engine_process
 from actionvault.engine.retention import RetentionJob
 from actionvault.engine.runner import Runner
 from actionvault.engine.worker import Worker
@@ -37,13 +37,6 @@ from actionvault.services.sessions import SessionService
 from actionvault.services.users import UserService
 from actionvault.settings import Settings
 from actionvault.store import Stores, open_stores
-
-
-def prepare_engine_process() -> None:
-    """Runs first in every engine process: answers by meaning use the packaged embedding
-    model (loaded on the first question, when installed), and the dictionaries load now."""
-    use_embedder(load_embedder)
-    warm_engines()
 
 
 @dataclass(frozen=True, slots=True)

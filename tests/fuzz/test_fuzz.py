@@ -80,6 +80,13 @@ def check_answer(case: Any, response: Any) -> None:
         content_type = content_type[0] if content_type else ""
     if path.startswith("/health") or path == "/metrics" or path.endswith("/openapi.json"):
         return
+    if path == "/api/ai/mcp":
+        # The MCP endpoint speaks JSON-RPC over HTTP statuses, as the transport defines.
+        if content_type.startswith("application/json") and response.text:
+            body = response.json()
+            messages = body if isinstance(body, list) else [body]
+            assert all(m.get("jsonrpc") == "2.0" for m in messages), f"{where}: {body!r}"
+        return
     assert response.status_code == 200, f"{where}: HTTP {response.status_code}"
     if content_type.startswith(FILES):
         return

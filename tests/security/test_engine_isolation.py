@@ -284,12 +284,12 @@ def test_an_execution_whose_engine_process_dies_fails_after_that_one_death(
 def test_an_engine_past_its_memory_limit_fails_its_execution_not_the_server(
     tmp_path: Path,
 ) -> None:
-    # Two and a half million words: their tokens and findings alone need far more than
-    # 320 MB, while starting an engine process and reading the file need far less.
-    with server(tmp_path, ACTIONVAULT_ENGINE_MEMORY_MB="320") as live:
-        document = live.upload("large", "word " * 2_500_000)
+    # Three million words: their tokens and findings alone need far more than
+    # 512 MB, while starting an engine process and reading the file need far less.
+    with server(tmp_path, ACTIONVAULT_ENGINE_MEMORY_MB="512") as live:
+        document = live.upload("large", "word " * 3_000_000)
         execution_id = live.execute(document, "quick_check__v", "spelling_grammar__v")
         state = live.wait(execution_id, within=180)
         assert live.process.poll() is None
     assert state["actionStatus"] == "FAILURE", state
-    assert "more than 320 MB of memory" in state["errors"][0]["message"]
+    assert "more than 512 MB of memory" in state["errors"][0]["message"]

@@ -31,7 +31,7 @@ class Operation:
     fields: dict[str, dict[str, Any]] = field(default_factory=dict)
     session: bool = True
     #: Answered with a file, a probe's JSON or the metrics text instead of an envelope.
-    answer: Literal["envelope", "file", "probe", "metrics", "openapi"] = "envelope"
+    answer: Literal["envelope", "file", "probe", "metrics", "openapi", "jsonrpc"] = "envelope"
 
 
 _PAGE = (
@@ -112,6 +112,31 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
         body="json",
         fields={"execution_id": _STR},
     ),
+    ("GET", "/api/{version}"): Operation("List the resources of an API version", "auth"),
+    ("GET", "/api/{version}/"): Operation("List the resources of an API version", "auth"),
+    ("GET", _DOCS): Operation(
+        "Retrieve all documents the caller may see",
+        "documents",
+        query=(
+            Query(
+                "limit", "Documents per page.", {"type": "integer", "minimum": 1, "maximum": 1000}
+            ),
+            Query("start", "Documents to skip (Vault's name).", _INT),
+            Query("offset", "Documents to skip.", _INT),
+            Query("named_filter", "`My Documents` or `Recent Documents`."),
+            Query("sort", "A field and a direction, e.g. `name__v asc`."),
+        ),
+    ),
+    ("POST", "/api/ai/mcp"): Operation(
+        "MCP: a JSON-RPC request, notification or batch (Streamable HTTP transport)",
+        "mcp",
+        body="json",
+        answer="jsonrpc",
+    ),
+    ("GET", "/api/ai/mcp"): Operation(
+        "MCP: the server-to-client event stream of a session", "mcp", answer="jsonrpc"
+    ),
+    ("DELETE", "/api/ai/mcp"): Operation("MCP: end a session", "mcp", answer="jsonrpc"),
     ("POST", _DOCS): Operation(
         "Create a document from an uploaded file",
         "content",

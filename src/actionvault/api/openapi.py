@@ -89,6 +89,22 @@ def _responses(operation: Operation) -> dict[str, Any]:
                 "content": {"text/plain": {"schema": {"type": "string"}}},
             }
         }
+    if operation.answer == "jsonrpc":
+        message = {"type": "object", "properties": {"jsonrpc": {"const": "2.0"}}}
+        return {
+            "200": {
+                "description": "JSON-RPC 2.0 answers, as JSON or as an event stream.",
+                "content": {
+                    "application/json": {"schema": message},
+                    "text/event-stream": {"schema": {"type": "string"}},
+                },
+            },
+            "202": {"description": "A notification or response, accepted."},
+            "401": {
+                "description": "No valid session: a JSON-RPC error and WWW-Authenticate.",
+                "content": {"application/json": {"schema": message}},
+            },
+        }
     if operation.answer == "openapi":
         return {
             "200": {
