@@ -77,18 +77,33 @@ class Cli:
 
 @contextmanager
 def server_process(
-    data_dir: Path, *args: str, **env: str
-) -> Iterator[tuple[str, subprocess.Popen[str]]]:
-    """`actionvault ARGS` (serve, demo) on a free loopback port; its URL and process."""
-    port = free_port()
+    data_dir: Path,
+    *args: str,
+    agents_dir: Path = TEST_AGENTS,
+    port: int | None = None,
+    **env: str,
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """`actionvault ARGS` (serve, demo) on a loopback port; its URL and process.
+
+    The caller's own ACTIONVAULT_* settings (a database URL, a port) do not leak in: the
+    server gets `env`. Its output goes to `server.log` in `data_dir` (appended, so a server
+    restarted on the same folder keeps one log), which a failed start reports.
+    """
+    port = port or free_port()
     command = [
         sys.executable, "-m", "actionvault", *args, "--port", str(port),
-        "--data-dir", str(data_dir), "--agents-dir", str(TEST_AGENTS),
+        "--data-dir", str(data_dir), "--agents-dir", str(agents_dir),
     ]  # fmt: skip
-    environment = {**os.environ, "ACTIONVAULT_LOG_LEVEL": "warning", **env}
-    process = subprocess.Popen(
-        command, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-    )
+    inherited = {k: v for k, v in os.environ.items() if not k.startswith("ACTIONVAULT_")}
+    data_dir.mkdir(parents=True, exist_ok=True)
+    log_path = data_dir / "server.log"
+    with log_path.open("ab") as log:
+        process = subprocess.Popen(
+            command,
+            env={**inherited, "ACTIONVAULT_LOG_LEVEL": "warning", **env},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30
@@ -99,9 +114,8 @@ def server_process(
             except httpx.TransportError:
                 pass
             if process.poll() is not None or time.monotonic() > deadline:
-                output = process.stdout.read() if process.stdout else ""
-                raise AssertionError(f"server did not start:\n{output}")
-            time.sleep(0.1)
+                raise AssertionError(f"the server did not start:\n{log_path.read_text()}")
+            time.sleep(0.05)
         yield base, process
     finally:
         if process.poll() is None:
@@ -111,8 +125,6 @@ def server_process(
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
-        if process.stdout:
-            process.stdout.close()
 
 
 def free_port() -> int:
@@ -124,39 +136,8 @@ def free_port() -> int:
 
 @contextmanager
 def _process(data_dir: Path) -> Iterator[LiveServer]:
-    port = free_port()
-    command = [
-        sys.executable, "-m", "actionvault", "demo", "--port", str(port),
-        "--data-dir", str(data_dir / "data"), "--agents-dir", str(TEST_AGENTS),
-    ]  # fmt: skip
-    # The caller's own ACTIONVAULT_* settings (a database URL, a port) must not leak in.
-    inherited = {k: v for k, v in os.environ.items() if not k.startswith("ACTIONVAULT_")}
-    log_path = data_dir / "server.log"
-    with log_path.open("w") as log:
-        process = subprocess.Popen(
-            command, env={**inherited, **_ENVIRONMENT}, stdout=log, stderr=subprocess.STDOUT
-        )
-    server = LiveServer(url=f"http://127.0.0.1:{port}")
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"{server.url}/api", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise AssertionError(f"the server did not start:\n{log_path.read_text()}")
-            time.sleep(0.05)
-        yield server
-    finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+    with server_process(data_dir / "data", "demo", **_ENVIRONMENT) as (url, _):
+        yield LiveServer(url=url)
 
 
 class _Shared:

@@ -5,10 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import os
-import signal
-import subprocess
 import sys
-import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import ExitStack, asynccontextmanager, contextmanager
 from pathlib import Path
@@ -19,9 +16,8 @@ from mcp import ClientSession, StdioServerParameters
 from mcp.client.stdio import stdio_client
 
 from actionvault.services.demo import DEMO_ADMIN_PASSWORD, DEMO_ADMIN_USERNAME
-from live_server import Cli, LiveServer, free_port, shared_server
+from live_server import Cli, LiveServer, free_port, server_process, shared_server
 from mcp_support import CLIENT, connect, open_raw_session, rpc
-from support import TEST_AGENTS
 
 pytestmark = pytest.mark.e2e
 MCP = "/api/ai/mcp"
@@ -96,36 +92,10 @@ async def test_another_users_session_is_not_found(live_server: LiveServer) -> No
 def actionvault_process(
     data_dir: Path, port: int, database_url: str, *args: str, **env: str
 ) -> Iterator[str]:
-    command = [
-        sys.executable, "-m", "actionvault", "demo", "--port", str(port),
-        "--data-dir", str(data_dir), "--agents-dir", str(TEST_AGENTS),
-        "--database-url", database_url, *args,
-    ]  # fmt: skip
-    inherited = {k: v for k, v in os.environ.items() if not k.startswith("ACTIONVAULT_")}
-    log = (data_dir / "server.log").open("a")
-    environment = {**inherited, "ACTIONVAULT_LOG_LEVEL": "warning", **env}
-    process = subprocess.Popen(command, env=environment, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"{base}/api", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert process.poll() is None, (data_dir / "server.log").read_text()
-            assert time.monotonic() < deadline, "the server did not start"
-            time.sleep(0.05)
+    with server_process(
+        data_dir, "demo", "--database-url", database_url, *args, port=port, **env
+    ) as (base, _):
         yield base
-    finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
 
 
 async def test_a_restart_between_calls_keeps_the_session(tmp_path: Path, database_url: str) -> None:

@@ -10,7 +10,6 @@ import os
 import random
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,7 +21,7 @@ import httpx
 import pytest
 
 from actionvault.services.demo import DEMO_ADMIN_PASSWORD, DEMO_ADMIN_USERNAME
-from live_server import free_port
+from live_server import server_process
 
 pytestmark = pytest.mark.e2e
 
@@ -170,48 +169,16 @@ def server(tmp_path: Path, **env: str) -> Iterator[Server]:
     agents = tmp_path / "agents"
     agents.mkdir()
     (agents / "hostile_checks__c.yaml").write_text(_AGENT)
-    port = free_port()
-    command = [
-        sys.executable, "-m", "actionvault", "demo", "--port", str(port),
-        "--data-dir", str(tmp_path / "data"), "--agents-dir", str(agents),
-    ]  # fmt: skip
-    inherited = {k: v for k, v in os.environ.items() if not k.startswith("ACTIONVAULT_")}
-    settings = {
-        "ACTIONVAULT_LOG_LEVEL": "warning",
-        "ACTIONVAULT_ENGINE_PROCESSES": "1",
-        "ACTIONVAULT_POLL_INTERVAL": "0.1",
-        **env,
-    }
-    log_path = tmp_path / "server.log"
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            command, env={**inherited, **settings}, stdout=log, stderr=subprocess.STDOUT
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"{url}/api", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert process.poll() is None, log_path.read_text()
-            assert time.monotonic() < deadline, log_path.read_text()
-            time.sleep(0.05)
+    settings = {"ACTIONVAULT_ENGINE_PROCESSES": "1", "ACTIONVAULT_POLL_INTERVAL": "0.1", **env}
+    with server_process(tmp_path / "data", "demo", agents_dir=agents, **settings) as (
+        url,
+        process,
+    ):
         login = httpx.post(
             f"{url}{API}/auth",
             data={"username": DEMO_ADMIN_USERNAME, "password": DEMO_ADMIN_PASSWORD},
         ).json()
         yield Server(url, process, {"Authorization": login["sessionId"]})
-    finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
 
 
 def test_a_document_of_one_repeated_word_is_checked_in_bounded_memory(tmp_path: Path) -> None:
