@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
@@ -48,9 +49,18 @@ class ActionContext:
     related: tuple[ObjectRecord, ...] = ()
 
 
-def capped(items: list[T], limit: int = MAX_FINDINGS) -> tuple[list[T], int]:
-    """The first `limit` items, and how many were left out."""
-    return items[:limit], max(0, len(items) - limit)
+def add_capped(
+    payload: dict[str, object],
+    key: str,
+    items: Sequence[T],
+    render: Callable[[T], object] = lambda item: item,
+) -> None:
+    """`payload[key]` (in its place, when the payload has it already): the first MAX_FINDINGS
+    items, rendered; past them, `{key}_omitted` counts the rest, so that every report says the
+    same way that it was cut."""
+    payload[key] = [render(item) for item in items[:MAX_FINDINGS]]
+    if len(items) > MAX_FINDINGS:
+        payload[f"{key}_omitted"] = len(items) - MAX_FINDINGS
 
 
 class ActionHandler(Protocol):

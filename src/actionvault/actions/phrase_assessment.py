@@ -12,7 +12,12 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from actionvault.actions.context import ActionContext, capped, json_output, require_document_text
+from actionvault.actions.context import (
+    ActionContext,
+    add_capped,
+    json_output,
+    require_document_text,
+)
 from actionvault.domain.executions import ActionOutput
 from actionvault.text.claims import CATEGORIES, Finding, assess, load_lexicon
 
@@ -22,13 +27,11 @@ def findings_payload(
 ) -> dict[str, object]:
     counts = Counter(f.category for f in findings)
     by_category = {c: counts.get(c, 0) for c in categories} | dict(counts)
-    listed, omitted = capped(list(findings))
     payload: dict[str, object] = {
-        "findings": [f.as_dict() for f in listed],
+        "findings": [],
         "summary": {"total": len(findings), "by_category": by_category},
     }
-    if omitted:
-        payload["findings_omitted"] = omitted
+    add_capped(payload, "findings", findings, Finding.as_dict)
     return payload
 
 

@@ -13,7 +13,12 @@ from __future__ import annotations
 import asyncio
 import re
 
-from actionvault.actions.context import ActionContext, capped, json_output, require_document_text
+from actionvault.actions.context import (
+    ActionContext,
+    add_capped,
+    json_output,
+    require_document_text,
+)
 from actionvault.domain.executions import ActionOutput
 from actionvault.text.html import DocumentText
 from actionvault.text.links import Link, find_links, location_of, names_a_page
@@ -77,14 +82,12 @@ def check_privacy_links(document: DocumentText) -> dict[str, object]:
         )
     else:
         message = "No privacy policy link was found; add a link to the privacy policy."
-    listed, omitted = capped(links)
     payload: dict[str, object] = {
         "privacy_link_present": bool(links),
-        "links": listed,
+        "links": [],
         "message": message,
     }
-    if omitted:
-        payload["links_omitted"] = omitted
+    add_capped(payload, "links", links)
     return payload
 
 

@@ -16,7 +16,12 @@ import asyncio
 import re
 from dataclasses import dataclass
 
-from actionvault.actions.context import ActionContext, capped, json_output, require_document_text
+from actionvault.actions.context import (
+    ActionContext,
+    add_capped,
+    json_output,
+    require_document_text,
+)
 from actionvault.domain.executions import ActionOutput
 from actionvault.text.html import DocumentText
 from actionvault.text.links import Link, find_links, names_a_page
@@ -103,14 +108,12 @@ def check_unsubscribe_links(document: DocumentText) -> dict[str, object]:
         )
     else:
         message = "No unsubscribe link was found; commercial e-mail must offer one."
-    listed, omitted = capped(links)
     payload: dict[str, object] = {
         "unsubscribe_link_present": bool(links),
-        "links": listed,
+        "links": [],
         "message": message,
     }
-    if omitted:
-        payload["links_omitted"] = omitted
+    add_capped(payload, "links", links)
     return payload
 
 
