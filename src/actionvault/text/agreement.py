@@ -236,8 +236,8 @@ def find_agreement_errors(
             start = index
 
 
-# Words that open a noun phrase: after "that" they make it a clause of its own ("we estimate
-# that around 25 patients meet"), not a relative clause.
+# Words that open a noun phrase: after "that" they make it a clause of its own ("we expect
+# that about 40 clinics take part"), not a relative clause.
 _QUANTITY_WORDS = frozenset(
     ["around", "about", "approximately", "nearly", "over", "some", "many", "most", "all"]
 )
@@ -252,7 +252,7 @@ def _check_relative(
     protected: ProtectedSpans,
     is_word: Callable[[str], bool],
 ) -> Iterator[Finding]:
-    """ "patients who has", "bleeding that do not stop": the relative pronoun's verb agrees with
+    """ "patients who has", "tablets that dissolves": the relative pronoun's verb agrees with
     the noun just before it."""
     noun, verb = lowered[index - 1], lowered[index + 1]
     if verb not in _SINGULAR_VERBS and verb not in _PLURAL_VERBS:
@@ -264,7 +264,7 @@ def _check_relative(
         return
     plural = _plural_noun(noun, is_word)
     if not plural and (noun.endswith("s") or lowered[index] == "who"):
-        return  # "adults with gout who have": the noun before "who" may not be its antecedent
+        return  # "children with asthma who have": the noun before "who" may not be its antecedent
     if plural == (verb in _SINGULAR_VERBS) and not protected.overlaps(
         tokens[index + 1].start, tokens[index + 1].end
     ):

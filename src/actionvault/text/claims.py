@@ -2,8 +2,8 @@
 
 A claim is a word family in a claim's shape ("the safest", "works faster than", "no side
 effects"), from the lexicon in `data/claims.yaml`, and the sentence decides whether it is
-asserted of the product: a negation just before it cancels it ("not the best choice for
-everyone"), a question asks rather than claims ("Is it a cure?"), a hedge or a condition
+asserted of the product: a negation just before it cancels it ("not the right option for
+all"), a question asks rather than claims ("Is it a cure?"), a hedge or a condition
 withdraws a safety, absolute or efficacy claim ("may help", "ask whether it is safe for you"), a
 data statement (a result with its source, or a reference) is not a claim for the rules that need
 one, and a claim word inside a name ("the SAFE-HF trial") or a quoted endpoint is a term.

@@ -37,7 +37,7 @@ def find_repeated_words(text: str, protected: ProtectedSpans) -> Iterator[Findin
         ):
             continue  # "is is" only closes a "what ... is" clause
         if "\n" in match.group(2) and match.group(3)[:1].isupper():
-            continue  # a heading's last word, then the text under it: "About Norvance\nNorvance is"
+            continue  # a heading's last word, then the text under it: "About Brevaxo\nBrevaxo is"
         yield Finding(match.start(), match.group(), match.group(1), "repeated_word")
 
 

@@ -262,7 +262,7 @@ class Proofreader:
 
     def _is_name(self, text: str, token: Token) -> bool:
         """A capitalised word beside a title or another unknown capitalised word is part of a
-        person's name ("Katrin Vogel", "Dr Raman"), not prose; beside a known word it is not
+        person's name ("Ines Marenko", "Dr Osei"), not prose; beside a known word it is not
         ("Patient Informaton Leaflet")."""
         before = _NAME_BEFORE_RE.search(text, max(0, token.start - 40), token.start)
         after = _NAME_AFTER_RE.match(text, token.end)
