@@ -31,12 +31,14 @@ from actionvault.services.audit import AuditService
 from actionvault.services.catalog import CatalogService
 from actionvault.services.content import ContentService
 from actionvault.services.demo import load_demo_content
+from actionvault.services.events import EventService
 from actionvault.services.executions import ExecutionService, MessageRouter
 from actionvault.services.mcp import McpService
 from actionvault.services.sessions import SessionService
 from actionvault.services.users import UserService
 from actionvault.settings import Settings
 from actionvault.store import Stores, open_stores
+from actionvault.store.events import EventFeed
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +54,7 @@ class Services:
     content: ContentService
     executions: ExecutionService
     mcp: McpService
+    events: EventService
 
 
 class WorkerSignals:
@@ -86,6 +89,7 @@ def build_services(
     clock: Clock,
     route: MessageRouter,
     signal: WorkSignal,
+    feed: EventFeed,
 ) -> Services:
     """The one place where the services are made and wired to each other."""
     audit = AuditService(stores.audit, clock)
@@ -125,6 +129,9 @@ def build_services(
             stores.mcp,
             clock,
             session_max_age=settings.mcp_session_max_age,
+        ),
+        events=EventService(
+            stores.events, executions, feed, heartbeat_seconds=settings.events_heartbeat
         ),
     )
 
@@ -199,6 +206,11 @@ class Runtime:
             self._exit.push_async_callback(self.provider.aclose)
         self._stores = await open_stores(self.settings.resolved_database_url)
         self._exit.push_async_callback(self._stores.database.close)
+        feed = EventFeed(
+            self._stores.database, self._stores.events, self.settings.events_poll_interval
+        )
+        await feed.start()
+        self._exit.push_async_callback(feed.stop)
         self._services = build_services(
             self.settings,
             self._stores,
@@ -210,6 +222,7 @@ class Runtime:
             clock=self.clock,
             route=self._route_message,
             signal=self._signals,
+            feed=feed,
         )
         if self.settings.demo_content:
             await load_demo_content(self._stores, self.files, self.clock)
@@ -232,6 +245,7 @@ class Runtime:
             pool=self.engine_pool,
             max_output_bytes=self.settings.max_output_bytes,
             latency=self.settings.latency_range,
+            events=self.stores.events,
         )
         # Warm processes now, so that the first execution does not wait for them.
         self.engine_pool.start()

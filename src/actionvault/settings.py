@@ -73,6 +73,10 @@ class Settings(BaseSettings):
     mcp_session_max_age: float = Field(default=8 * 3600.0, gt=0)
     mcp_tools_page_size: int = Field(default=100, ge=1, le=1000)
 
+    # Execution events
+    events_heartbeat: float = Field(default=15.0, gt=0)
+    events_poll_interval: float = Field(default=0.1, gt=0)
+
     # Vault clients
     public_url: str | None = None
     trusted_proxies: Annotated[tuple[str, ...], NoDecode] = ()

@@ -30,6 +30,14 @@ class UsageMeter:
     seconds: float = 0.0
 
 
+class ProgressReporter(Protocol):
+    """Records a progress event of the running execution (its event stream and webhooks)."""
+
+    async def __call__(
+        self, message: str, *, part: int | None = None, parts: int | None = None
+    ) -> None: ...
+
+
 @dataclass(frozen=True, slots=True)
 class ActionContext:
     execution: Execution
@@ -47,6 +55,15 @@ class ActionContext:
     source_text: str | None = None
     #: Records the record refers to through its reference fields, those the caller may see.
     related: tuple[ObjectRecord, ...] = ()
+    #: Where the action reports how far it has come; None where nobody listens (an engine
+    #: process, a test).
+    progress: ProgressReporter | None = None
+
+    async def report_progress(
+        self, message: str, *, part: int | None = None, parts: int | None = None
+    ) -> None:
+        if self.progress is not None:
+            await self.progress(message, part=part, parts=parts)
 
 
 def add_capped(

@@ -1,7 +1,8 @@
 """`builtin.echo`: an action that answers at once or after a delay, for building clients.
 
 Integration developers need an action whose timing and outcome they control to test polling,
-timeouts and cancel; options `delay_seconds` and `fail_with` give them that.
+timeouts and cancel; options `delay_seconds` and `fail_with` give them that. A delayed echo
+reports progress each second (`progress` events), so that event streams can be tried too.
 """
 
 from __future__ import annotations
@@ -17,7 +18,10 @@ async def echo(context: ActionContext) -> list[ActionOutput]:
     options = context.action.options
     delay = float(options.get("delay_seconds", 0))
     if delay > 0:
-        await asyncio.sleep(delay)
+        steps = max(1, int(delay))
+        for step in range(1, steps + 1):
+            await context.report_progress(f"Waiting, step {step} of {steps}", part=step, parts=steps)
+            await asyncio.sleep(delay / steps)
     if options.get("fail_with"):
         raise ActionFailed(str(options["fail_with"]))
     execution = context.execution

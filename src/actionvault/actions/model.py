@@ -262,12 +262,23 @@ async def run_with_model(context: ActionContext, provider: ModelProvider) -> lis
         return [Message("system", system), *earlier, Message("user", prompt)]
 
     if len(chunks) == 1:
+        await context.report_progress(f"Calling the model ({provider.name})")
         result = await _checked(caller, ask(chunks[0]), schema)
     else:
         partials = []
+        # The parts, then the merge: each a model call the client can watch go by.
+        steps = len(chunks) + 1
         for number, chunk in enumerate(chunks, start=1):
+            await context.report_progress(
+                f"Reading part {number} of {len(chunks)} with the model ({provider.name})",
+                part=number,
+                parts=steps,
+            )
             note = f"This is part {number} of {len(chunks)} of the material.\n\n"
             partials.append(await _checked(caller, ask(chunk, note), schema))
+        await context.report_progress(
+            f"Merging the answers of the {len(chunks)} parts", part=steps, parts=steps
+        )
         if schema is not None:
             merged_input = json.dumps(partials, ensure_ascii=False)
         else:

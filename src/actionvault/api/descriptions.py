@@ -31,7 +31,9 @@ class Operation:
     fields: dict[str, dict[str, Any]] = field(default_factory=dict)
     session: bool = True
     #: Answered with a file, a probe's JSON or the metrics text instead of an envelope.
-    answer: Literal["envelope", "file", "probe", "metrics", "openapi", "jsonrpc"] = "envelope"
+    answer: Literal["envelope", "file", "probe", "metrics", "openapi", "jsonrpc", "events"] = (
+        "envelope"
+    )
 
 
 _PAGE = (
@@ -190,6 +192,32 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
             Query("limit", "Events per page.", {"type": "integer", "minimum": 1}),
             Query("format", "csv for a CSV file.", {"type": "string", "enum": ["json", "csv"]}),
         ),
+    ),
+    ("GET", "/api/{version}/ext/executions/{execution_id}/events"): Operation(
+        "Stream one execution's events (Server-Sent Events) until its last",
+        "events",
+        query=(Query("after", "Resume after this event id (Last-Event-ID wins).", _INT),),
+        answer="events",
+    ),
+    ("GET", "/api/{version}/ext/events"): Operation(
+        "Stream the events of every execution the caller may see (Server-Sent Events)",
+        "events",
+        query=(
+            Query("after", "Resume after this event id (Last-Event-ID wins); else from now.", _INT),
+            Query("agent", "Only executions of this agent."),
+            Query("action", "Only executions of this action."),
+            Query(
+                "type",
+                "Only these event types, comma-separated: queued, started, progress, "
+                "succeeded, failed, cancelled.",
+            ),
+            Query(
+                "state",
+                "Only events reporting these statuses, comma-separated: IN_PROGRESS, "
+                "SUCCESS, FAILURE, CANCELLED.",
+            ),
+        ),
+        answer="events",
     ),
     ("POST", "/api/{version}/ext/agents"): Operation(
         "Define or replace an agent from its YAML (administrators)", "extensions", body="yaml"

@@ -105,6 +105,15 @@ def _responses(operation: Operation) -> dict[str, Any]:
                 "content": {"application/json": {"schema": message}},
             },
         }
+    if operation.answer == "events":
+        envelope_content = {"application/json": {"schema": envelope}}
+        return {
+            "200": {
+                "description": "Server-Sent Events (each `data` a JSON event, its `id` the "
+                "event id); a Vault envelope when refused.",
+                "content": {"text/event-stream": {"schema": {"type": "string"}}} | envelope_content,
+            }
+        }
     if operation.answer == "openapi":
         return {
             "200": {

@@ -156,9 +156,11 @@ def run_server(settings: Settings) -> None:
 
     class Server(uvicorn.Server):
         async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
-            # Uvicorn waits for open responses to finish; MCP streams never do by themselves.
+            # Uvicorn waits for open responses to finish; MCP and event streams never do by
+            # themselves.
             with contextlib.suppress(AssertionError):  # not open: startup failed
                 runtime.services.mcp.close_streams()
+                runtime.services.events.close_streams()
             await super().shutdown(sockets)
 
     Server(config).run()

@@ -30,6 +30,7 @@ from actionvault.isolation import EngineCrashed, EngineOutOfMemory, EnginePool
 from actionvault.providers.base import ModelProvider
 from actionvault.store.chats import SQLChatStore
 from actionvault.store.content import SQLContentStore
+from actionvault.store.events import SQLEventStore
 from actionvault.store.users import SQLUserStore
 
 log = logging.getLogger(__name__)
@@ -67,6 +68,7 @@ class Runner:
         pool: EnginePool | None = None,
         max_output_bytes: int = 1024 * 1024,
         latency: tuple[float, float] | None = None,
+        events: SQLEventStore | None = None,
     ) -> None:
         self._catalog = catalog
         self._content = content
@@ -81,6 +83,7 @@ class Runner:
         self._max_output_bytes = max_output_bytes
         self._principals: dict[int, tuple[float, Principal]] = {}
         self._latency = latency
+        self._events = events
 
     async def run(self, execution: Execution) -> Outcome:
         started = time.monotonic()
@@ -109,6 +112,8 @@ class Runner:
         if execution.chat_id is not None:
             turns = await self._chats.turns(execution.chat_id, before=execution.number, limit=10)
             context = replace(context, history=tuple(ChatTurn.of(t) for t in turns))
+        if self._events is not None:
+            context = replace(context, progress=_ProgressEvents(self._events, execution))
         timeout = action.timeout_seconds or self._default_timeout
         # With a provider, an action that carries model instructions is done by the model;
         # without one, its built-in engine does it offline.
@@ -116,7 +121,9 @@ class Runner:
             work = run_with_model(context, self._provider)
         elif self._isolated(action.engine, handler):
             assert self._pool is not None
-            work = self._pool.run(run_isolated, action.engine, replace(context, provider=None))
+            work = self._pool.run(
+                run_isolated, action.engine, replace(context, provider=None, progress=None)
+            )
         else:
             work = handler(context)
         try:
@@ -266,6 +273,27 @@ class Runner:
                 execution, agent, action, record=record, provider=self._provider, related=related
             )
         return ActionContext(execution, agent, action, provider=self._provider)
+
+
+class _ProgressEvents:
+    """An action's progress, as events of the attempt that runs it."""
+
+    def __init__(self, events: SQLEventStore, execution: Execution) -> None:
+        self._events = events
+        self._execution = execution
+
+    async def __call__(
+        self, message: str, *, part: int | None = None, parts: int | None = None
+    ) -> None:
+        detail: dict[str, object] = {"message": message}
+        if part is not None and parts is not None:
+            detail |= {"part": part, "parts": parts}
+        try:
+            await self._events.add_progress(
+                self._execution.number, self._execution.attempts, time.time(), detail
+            )
+        except Exception as exc:  # progress is news, not work: the action goes on without it
+            log.warning("could not record progress of %s (%s)", self._execution.execution_id, exc)
 
 
 def _usage(context: ActionContext) -> ModelUsage | None:

@@ -8,6 +8,7 @@ from actionvault.store.audit import SQLAuditStore
 from actionvault.store.chats import SQLChatStore
 from actionvault.store.content import SQLContentStore
 from actionvault.store.database import Database
+from actionvault.store.events import SQLEventStore
 from actionvault.store.executions import SQLExecutionStore
 from actionvault.store.mcp import SQLMcpStore
 from actionvault.store.users import SQLUserStore
@@ -24,6 +25,7 @@ class Stores:
     audit: SQLAuditStore
     chats: SQLChatStore
     mcp: SQLMcpStore
+    events: SQLEventStore
 
 
 async def open_database(url: str) -> Database:
@@ -66,4 +68,5 @@ async def open_stores(url: str) -> Stores:
         SQLAuditStore(db),
         SQLChatStore(db),
         SQLMcpStore(db),
+        SQLEventStore(db),
     )

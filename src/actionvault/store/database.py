@@ -6,7 +6,7 @@ Rows come back as plain dicts so that nothing above this module sees a driver ty
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager
 from typing import Any, Protocol
 
@@ -40,6 +40,11 @@ class Database(Connection, Protocol):
 
     def listen(self, *channels: str) -> AsyncIterator[tuple[str, str]] | None:
         """(channel, payload) as other processes notify, or None where that is not possible."""
+        ...
+
+    def on_write(self, callback: Callable[[], None]) -> None:
+        """Call `callback` after each write this process commits, where no notification
+        channel carries the news (SQLite); a no-op where one does."""
         ...
 
     async def migrate(self) -> list[str]:

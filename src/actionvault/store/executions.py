@@ -352,6 +352,7 @@ class SQLExecutionStore:
         )
         errors = json.dumps([{"type": "UNEXPECTED_ERROR", "message": message}])
         async with self._db.transaction() as tx:
+            await tx.fetch_all("lock_lapsed_executions", {"now": now})
             cancelled = await tx.fetch_all("cancel_lapsed_executions", {"now": now})
             requeued = await tx.execute(
                 "requeue_lapsed_executions", {"now": now, "backoff": backoff}

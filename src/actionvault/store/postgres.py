@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any
 
@@ -201,6 +201,9 @@ class PostgresDatabase:
             except psycopg.OperationalError:
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 10.0)
+
+    def on_write(self, callback: Callable[[], None]) -> None:
+        """Nothing to do: NOTIFY tells every process, this one included."""
 
     async def migrate(self) -> list[str]:
         applied: list[str] = []

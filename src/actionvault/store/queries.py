@@ -10,8 +10,9 @@ _BLOCK = re.compile(r"^--\s*name:\s*(\w+)\s*$", re.MULTILINE)
 # `:name` but not the `::` of a PostgreSQL cast.
 _PARAM = re.compile(r"(?<![:\w]):(\w+)")
 _INCLUDE = re.compile(r"\{\{(\w+)\}\}")
-# What makes a SELECT or WITH a write: a data-modifying WITH, or a NOTIFY.
-_WRITES = re.compile(r"\b(INSERT|UPDATE|DELETE|pg_notify)\b", re.IGNORECASE)
+# What makes a SELECT or WITH a write: a data-modifying WITH, a row lock, a NOTIFY, or the
+# function that adds an execution event.
+_WRITES = re.compile(r"\b(INSERT|UPDATE|DELETE|pg_notify|add_execution_event)\b", re.IGNORECASE)
 
 
 def parse_named_blocks(text: str) -> dict[str, str]:

@@ -162,6 +162,14 @@ class SQLiteDatabase:
         self._reader: sqlite3.Connection | None = None
         self._write_lock = asyncio.Lock()
         self._checkpoints: asyncio.Task[None] | None = None
+        self._write_listeners: list[Callable[[], None]] = []
+
+    def on_write(self, callback: Callable[[], None]) -> None:
+        self._write_listeners.append(callback)
+
+    def _written(self) -> None:
+        for callback in self._write_listeners:
+            callback()
 
     async def open(self) -> None:
         Path(self.path).parent.mkdir(parents=True, exist_ok=True)
@@ -213,13 +221,16 @@ class SQLiteDatabase:
     async def execute(self, query: str, params: Params | None = None) -> int:
         sql = self._queries[query]
         assert self._writer is not None, "database is not open"
-        async with self._write_lock:
-            try:
-                return _count(self._writer, sql, params)
-            except sqlite3.OperationalError as exc:
-                if not _is_busy(exc):
-                    raise
-            return await self._waiting.call(lambda conn: _count(conn, sql, params))
+        try:
+            async with self._write_lock:
+                try:
+                    return _count(self._writer, sql, params)
+                except sqlite3.OperationalError as exc:
+                    if not _is_busy(exc):
+                        raise
+                return await self._waiting.call(lambda conn: _count(conn, sql, params))
+        finally:
+            self._written()
 
     async def fetch_one(self, query: str, params: Params | None = None) -> Row | None:
         rows = await self.fetch_all(query, params)
@@ -236,16 +247,25 @@ class SQLiteDatabase:
                 if not _is_busy(exc):
                     raise
             return await self._waiting.call(lambda conn: _rows(conn, sql, params))
-        async with self._write_lock:
-            try:
-                return _rows(self._writer, sql, params)
-            except sqlite3.OperationalError as exc:
-                if not _is_busy(exc):
-                    raise
-            return await self._waiting.call(lambda conn: _rows(conn, sql, params))
+        try:
+            async with self._write_lock:
+                try:
+                    return _rows(self._writer, sql, params)
+                except sqlite3.OperationalError as exc:
+                    if not _is_busy(exc):
+                        raise
+                return await self._waiting.call(lambda conn: _rows(conn, sql, params))
+        finally:
+            self._written()
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Connection]:
+        async with self._transaction() as tx:
+            yield tx
+        self._written()
+
+    @asynccontextmanager
+    async def _transaction(self) -> AsyncIterator[Connection]:
         writer = self._writer
         assert writer is not None, "database is not open"
         async with self._write_lock:

@@ -417,3 +417,41 @@ SELECT max(number) AS version FROM schema_migrations;
 -- The queue as a scrape reads it: how many executions wait, and since when the oldest.
 -- name: queue_summary
 SELECT count(*) AS depth, min(created_at) AS oldest FROM executions WHERE state = 'queued';
+
+-- Execution events (the triggers of migration 0006 write the state changes).
+
+-- A running action's progress, recorded only while the attempt that reports it still runs.
+-- name: add_progress_event
+INSERT INTO execution_events (execution_id, user_id, type, attempt, at, detail)
+SELECT id, user_id, 'progress', attempts, :now, :detail FROM executions
+WHERE id = :id AND state = 'running' AND attempts = :attempt
+RETURNING id;
+
+-- name: events_of_execution
+SELECT e.id, e.execution_id, e.user_id, e.type, e.attempt, e.at, e.detail,
+       x.agent_name, x.action_name, x.external_id, x.chat_id, x.document_id, x.major, x.minor,
+       x.object_name, x.object_type, x.record_id
+FROM execution_events e JOIN executions x ON x.id = e.execution_id
+WHERE e.execution_id = :execution_id AND e.id > :after
+ORDER BY e.id LIMIT :limit;
+
+-- `types` is a comma-framed list (",succeeded,failed,") or NULL for every type.
+-- name: events_after
+SELECT e.id, e.execution_id, e.user_id, e.type, e.attempt, e.at, e.detail,
+       x.agent_name, x.action_name, x.external_id, x.chat_id, x.document_id, x.major, x.minor,
+       x.object_name, x.object_type, x.record_id
+FROM execution_events e JOIN executions x ON x.id = e.execution_id
+WHERE e.id > :after
+  AND (CAST(:user_id AS BIGINT) IS NULL OR e.user_id = :user_id)
+  AND (CAST(:agent_name AS TEXT) IS NULL OR x.agent_name = :agent_name)
+  AND (CAST(:action_name AS TEXT) IS NULL OR x.action_name = :action_name)
+  AND (CAST(:types AS TEXT) IS NULL OR :types LIKE '%,' || e.type || ',%')
+ORDER BY e.id LIMIT :limit;
+
+-- name: latest_event_id
+SELECT COALESCE(max(id), 0) AS id FROM execution_events;
+
+-- The executions a recovery is about to change, locked before any of its statements adds an
+-- event (PostgreSQL's own block says why); SQLite's transaction holds the whole database.
+-- name: lock_lapsed_executions
+SELECT id FROM executions WHERE state = 'running' AND lease_expires_at < :now;

@@ -62,3 +62,14 @@ WITH finished AS (
     FROM finished
 )
 SELECT state FROM finished;
+
+-- Through add_execution_event, which keeps event ids in commit order.
+-- name: add_progress_event
+SELECT add_execution_event(id, user_id, 'progress', attempts, :now, :detail) AS id
+FROM executions WHERE id = :id AND state = 'running' AND attempts = :attempt;
+
+-- Row locks first: the first UPDATE's events take the event lock (add_execution_event), and a
+-- later UPDATE that then waited for a row held by a finishing worker, itself waiting for the
+-- event lock, would deadlock.
+-- name: lock_lapsed_executions
+SELECT id FROM executions WHERE state = 'running' AND lease_expires_at < :now FOR UPDATE;
