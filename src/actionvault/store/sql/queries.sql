@@ -417,3 +417,15 @@ SELECT max(number) AS version FROM schema_migrations;
 -- The queue as a scrape reads it: how many executions wait, and since when the oldest.
 -- name: queue_summary
 SELECT count(*) AS depth, min(created_at) AS oldest FROM executions WHERE state = 'queued';
+
+-- The web console's execution list: newest first, narrowed by owner (0: everyone's), state
+-- and agent.
+-- name: list_recent_executions
+SELECT * FROM executions
+WHERE (:user_id = 0 OR user_id = :user_id) AND (:state = '' OR state = :state)
+  AND (:agent_name = '' OR agent_name = :agent_name)
+ORDER BY id DESC
+LIMIT :limit;
+
+-- name: audit_events_of_subject
+SELECT * FROM audit_events WHERE subject = :subject ORDER BY id LIMIT :limit;
