@@ -56,6 +56,8 @@ class Settings(BaseSettings):
 
     demo_content: bool = False
     log_level: str = "info"
+    # The web console at /console (actionvault.console).
+    console_enabled: bool = True
 
     vault_id: int = 1000
     vault_name: str = "actionvault"

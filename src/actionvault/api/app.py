@@ -11,6 +11,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from actionvault import console
 from actionvault.api import envelope, health, mcp, metrics, openapi
 from actionvault.api.auth import session_id_from_header
 from actionvault.api.bodies import BodyLimit
@@ -240,6 +241,7 @@ def create_app(runtime: Runtime, *, manage_runtime: bool = True) -> ASGIApp:
             *health.ROUTES,
             *openapi.ROUTES,
             *(metrics.ROUTES if runtime.settings.metrics_enabled else []),
+            *(console.ROUTES if runtime.settings.console_enabled else []),
         ],
         runtime,
         manage_runtime=manage_runtime,

@@ -7,6 +7,8 @@ import io
 from typing import Any
 
 from actionvault.domain.audit import AuditEvent
+from actionvault.domain.executions import Execution
+from actionvault.domain.permissions import can_see_execution
 from actionvault.domain.principals import Principal
 from actionvault.errors import InsufficientAccess
 from actionvault.ports import Clock
@@ -63,6 +65,12 @@ class AuditService:
         return await self._store.events(
             since=since, kind=kind, user_id=user_id, after=after, limit=limit
         )
+
+    async def execution_trail(self, principal: Principal, execution: Execution) -> list[AuditEvent]:
+        """One execution's events, for whoever may see the execution itself."""
+        if not can_see_execution(principal, execution):
+            raise InsufficientAccess("You may not see this execution.")
+        return await self._store.events_of_subject(execution.execution_id)
 
 
 CSV_COLUMNS = (

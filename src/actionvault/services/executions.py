@@ -12,6 +12,7 @@ from actionvault.domain.executions import (
     CancelOutcome,
     Execution,
     ExecutionError,
+    ExecutionState,
     NewExecution,
     QueueLimits,
     Target,
@@ -450,6 +451,23 @@ class ExecutionService:
         if outcome is CancelOutcome.REQUESTED:
             self._signal.cancel_requested(execution.number)
         return execution
+
+    async def recent(
+        self,
+        principal: Principal,
+        *,
+        state: ExecutionState | None = None,
+        agent_name: str | None = None,
+        limit: int = 100,
+    ) -> list[Execution]:
+        """The newest executions the caller may see: their own, or everyone's for an
+        administrator (the rule of `can_see_execution`)."""
+        return await self._executions.recent(
+            user_id=None if principal.is_admin else principal.user_id,
+            state=state.value if state else None,
+            agent_name=agent_name,
+            limit=limit,
+        )
 
     async def _visible(self, principal: Principal, execution_id: str) -> Execution:
         missing = InvalidData.for_parameter("execution_id", execution_id, "no such execution")

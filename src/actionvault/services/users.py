@@ -157,6 +157,15 @@ class UserService:
     async def list_users(self, limit: int, offset: int) -> tuple[list[User], int]:
         return await self._users.list_users(limit, offset)
 
+    async def permission_sets(self, actor: Principal) -> list[tuple[str, str, bool]]:
+        """(name, label, api_access) of every permission set, for administrators."""
+        _require_admin(actor)
+        return await self._users.permission_sets()
+
+    async def user_permission_sets(self, actor: Principal, user_id: int) -> list[str]:
+        _require_admin(actor)
+        return await self._users.user_permission_sets(user_id)
+
     async def change_own_password(self, principal: Principal, current: str, new: str) -> None:
         credentials = await self._users.credentials(principal.user.username)
         if credentials is None or not verify_password(credentials.password_hash, current):

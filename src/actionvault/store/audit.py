@@ -59,6 +59,12 @@ class SQLAuditStore:
         )
         return [_event(row) for row in rows]
 
+    async def events_of_subject(self, subject: str, limit: int = 200) -> list[AuditEvent]:
+        rows = await self._db.fetch_all(
+            "audit_events_of_subject", {"subject": subject, "limit": limit}
+        )
+        return [_event(row) for row in rows]
+
 
 def _event(row: dict[str, Any]) -> AuditEvent:
     return AuditEvent(

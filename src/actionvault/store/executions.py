@@ -241,6 +241,21 @@ class SQLExecutionStore:
         row = await self._db.fetch_one("execution_by_id", {"id": number})
         return execution_from_row(row) if row else None
 
+    async def recent(
+        self, *, user_id: int | None, state: str | None, agent_name: str | None, limit: int
+    ) -> list[Execution]:
+        """The newest executions first; None narrows nothing."""
+        rows = await self._db.fetch_all(
+            "list_recent_executions",
+            {
+                "user_id": user_id or 0,
+                "state": state or "",
+                "agent_name": agent_name or "",
+                "limit": limit,
+            },
+        )
+        return [execution_from_row(row) for row in rows]
+
     async def external_id_used(self, external_id: str) -> bool:
         row = await self._db.fetch_one("external_id_reserved", {"external_id": external_id})
         return row is not None

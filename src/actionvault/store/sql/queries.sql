@@ -455,3 +455,15 @@ SELECT COALESCE(max(id), 0) AS id FROM execution_events;
 -- event (PostgreSQL's own block says why); SQLite's transaction holds the whole database.
 -- name: lock_lapsed_executions
 SELECT id FROM executions WHERE state = 'running' AND lease_expires_at < :now;
+
+-- The web console's execution list: newest first, narrowed by owner (0: everyone's), state
+-- and agent.
+-- name: list_recent_executions
+SELECT * FROM executions
+WHERE (:user_id = 0 OR user_id = :user_id) AND (:state = '' OR state = :state)
+  AND (:agent_name = '' OR agent_name = :agent_name)
+ORDER BY id DESC
+LIMIT :limit;
+
+-- name: audit_events_of_subject
+SELECT * FROM audit_events WHERE subject = :subject ORDER BY id LIMIT :limit;
