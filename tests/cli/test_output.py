@@ -8,7 +8,7 @@ import re
 import time
 
 from actionvault.cli import output
-from actionvault.client import ErrorDetail, Execution, Output
+from actionvault.client import ErrorDetail, Execution, ExecutionEvent, Output
 
 REPORT = {
     "detected_language": "English",
@@ -93,8 +93,36 @@ def test_the_spinner_shows_elapsed_time_on_a_terminal_and_clears_its_line() -> N
         time.sleep(0.15)
     written = stream.getvalue()
     assert written.count("\r") >= 2, "redrawn in place"
-    assert re.search(r"\r. VAB000000000003 test_agent__c\.slow__c  0\.\ds", written)
+    assert re.search(r"\r\x1b\[K. VAB000000000003 test_agent__c\.slow__c  0\.\ds", written)
     assert written.endswith("\r\x1b[K")
+
+
+def test_the_spinner_shows_what_the_execution_last_reported() -> None:
+    stream = Terminal()
+    with output.Spinner("VAB000000000003", stream, interval=0.01) as spinner:
+        spinner.note = "progress: Reading part 2 of 5"
+        time.sleep(0.05)
+    assert "VAB000000000003  progress: Reading part 2 of 5  0." in stream.getvalue()
+
+
+def test_an_event_is_one_line_saying_when_which_and_what() -> None:
+    event = ExecutionEvent(
+        id=9,
+        type="progress",
+        execution_id="VAB000000000003",
+        status="IN_PROGRESS",
+        agent_action="quick_check__v.spelling_grammar__v",
+        at="2026-12-04T08:00:00.000+00:00",
+        detail={"message": "Reading part 2 of 5"},
+    )
+    assert output.render_event(event) == (
+        "2026-12-04T08:00:00.000+00:00  VAB000000000003  quick_check__v.spelling_grammar__v  "
+        "progress: Reading part 2 of 5"
+    )
+    again = ExecutionEvent(
+        id=10, type="started", execution_id="VAB1", status="IN_PROGRESS", attempt=2
+    )
+    assert output.describe_event(again) == "started (attempt 2)"
 
 
 def test_the_spinner_prints_nothing_into_a_pipe() -> None:

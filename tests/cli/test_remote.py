@@ -234,3 +234,30 @@ def test_a_server_that_is_not_running_is_named_with_how_to_start_it(cli: Cli) ->
     assert "Traceback" not in result.stderr
     assert url in result.stderr
     assert "start the server" in result.stderr
+
+
+def test_run_with_progress_prints_each_event_on_stderr(admin_cli: Cli) -> None:
+    result = admin_cli("run", "test_agent__c", "medium__c", "--document", "1", "--progress")
+    assert result.exit_code == 0, result.output
+    events = [line for line in result.stderr.splitlines() if "test_agent__c.medium__c  " in line]
+    what = [line.rsplit("  ", 1)[-1] for line in events]
+    assert what == [
+        "queued",
+        "started",
+        "progress: Waiting, step 1 of 2",
+        "progress: Waiting, step 2 of 2",
+        "succeeded",
+    ]
+
+
+def test_events_prints_one_executions_events_and_ends_with_its_last(admin_cli: Cli) -> None:
+    started = admin_cli("run", "test_agent__c", "echo__c", "--document", "1", "--no-wait")
+    execution_id = started.stdout.strip()
+    result = admin_cli("events", execution_id, "--json")
+    assert result.exit_code == 0, result.output
+    events = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [e["type"] for e in events] == ["queued", "started", "succeeded"]
+    assert {e["execution_id"] for e in events} == {execution_id}
+    later = admin_cli("events", execution_id, "--after", str(events[0]["id"]), "--count", "1")
+    assert later.exit_code == 0, later.output
+    assert later.stdout.rstrip().endswith(f"{execution_id}  test_agent__c.echo__c  started")

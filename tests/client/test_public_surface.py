@@ -22,6 +22,7 @@ from actionvault.client.resources import (
     AsyncExecutions,
     Executions,
 )
+from actionvault.client.streams import AsyncEvents, Events
 
 EXPORTED = [
     "DEFAULT_API_VERSION",
@@ -39,6 +40,7 @@ EXPORTED = [
     "Execution",
     "ExecutionCancelled",
     "ExecutionError",
+    "ExecutionEvent",
     "ExecutionFailed",
     "InactiveUser",
     "InsufficientAccess",
@@ -107,6 +109,13 @@ def test_the_async_twin_has_the_same_verbs_with_the_same_parameters(
         assert sync_hints == async_hints, name
 
 
+def test_the_async_event_stream_takes_the_same_parameters_and_iterates_asynchronously() -> None:
+    assert _surface(Events) == _surface(AsyncEvents)
+    sync_hint = inspect.signature(Events.stream).return_annotation
+    async_hint = inspect.signature(AsyncEvents.stream).return_annotation
+    assert (sync_hint, async_hint) == ("Iterator[ExecutionEvent]", "AsyncIterator[ExecutionEvent]")
+
+
 @pytest.mark.parametrize("cls", [Vault, AsyncVault])
 def test_a_client_shows_only_its_resources_verbs_and_settings(cls: type) -> None:
     client = cls("http://vault.test", session_id="S")
@@ -121,6 +130,7 @@ def test_a_client_shows_only_its_resources_verbs_and_settings(cls: type) -> None
         "base_url",
         "client_id",
         "close",
+        "events",
         "executions",
         "login",
         "logout",

@@ -6,6 +6,7 @@ import click
 
 from actionvault import __version__
 from actionvault.cli.admin import audit, import_content, permission_set, users
+from actionvault.cli.events import events
 from actionvault.cli.mcp import mcp
 from actionvault.cli.remote import actions, agents, cancel, login, logout, run, status
 from actionvault.cli.server import demo, migrate, serve, worker
@@ -36,6 +37,7 @@ main.add_command(actions)
 main.add_command(run)
 main.add_command(status)
 main.add_command(cancel)
+main.add_command(events)
 main.add_command(users)
 main.add_command(permission_set)
 main.add_command(audit)

@@ -13,7 +13,7 @@ from dataclasses import asdict, is_dataclass
 from types import TracebackType
 from typing import Any, TextIO
 
-from actionvault.client import Execution, Output
+from actionvault.client import Execution, ExecutionEvent, Output
 
 ELLIPSIS = "…"
 SPELLING_ACTION = "spelling_grammar__v"
@@ -156,6 +156,8 @@ class Spinner:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._started = time.monotonic()
+        #: What the execution last reported (its latest event), shown after the label.
+        self.note = ""
 
     def __enter__(self) -> Spinner:
         self._started = time.monotonic()
@@ -182,7 +184,24 @@ class Spinner:
 
     def _spin(self) -> None:
         for frame in itertools.cycle(self.FRAMES):
-            self.stream.write(f"\r{frame} {self.label}  {self.elapsed:.1f}s")
+            note = f"  {self.note}" if self.note else ""
+            self.stream.write(f"\r\x1b[K{frame} {self.label}{note}  {self.elapsed:.1f}s")
             self.stream.flush()
             if self._stop.wait(self.interval):
                 return
+
+
+def render_event(event: ExecutionEvent) -> str:
+    """One line for an event: when, which execution and action, what happened."""
+    parts = [event.at or "", event.execution_id, event.agent_action or "", describe_event(event)]
+    return "  ".join(p for p in parts if p)
+
+
+def describe_event(event: ExecutionEvent) -> str:
+    """What happened, in words: `started (attempt 2)`, `progress: Reading part 2 of 5`."""
+    if event.type == "progress":
+        message = str((event.detail or {}).get("message", "")).strip()
+        return f"progress: {message}" if message else "progress"
+    if event.type == "started" and event.attempt > 1:
+        return f"started (attempt {event.attempt})"
+    return event.type

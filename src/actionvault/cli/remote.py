@@ -32,6 +32,7 @@ from actionvault.client import (
     Execution,
     ExecutionCancelled,
     ExecutionError,
+    ExecutionEvent,
     ExecutionFailed,
     InvalidSessionId,
     TransportError,
@@ -303,6 +304,9 @@ def actions(connection: Connection, agent: str | None, as_json: bool) -> None:
     "--timeout", type=float, default=600.0, show_default=True, help="Seconds to wait in all."
 )
 @click.option("--no-wait", is_flag=True, help="Start it, print it, and return at once.")
+@click.option(
+    "--progress", is_flag=True, help="Print each event of the execution on stderr as it comes."
+)
 @_json_option
 @remote_command
 def run(
@@ -318,9 +322,13 @@ def run(
     external_id: str | None,
     timeout: float,
     no_wait: bool,
+    progress: bool,
     as_json: bool,
 ) -> None:
     """Run an agent action on a document, a record, or a chat message, and print its result.
+
+    While it waits, a terminal shows what the execution last reported (from the server's
+    event stream, where it has one); --progress prints every event on stderr instead.
 
     Exits 0 on SUCCESS, 1 on FAILURE, 3 if cancelled, 4 if --timeout passed first.
 
@@ -348,7 +356,7 @@ def run(
             external_id=external_id,
         )
         if not no_wait:
-            execution = _wait(vault, execution, timeout=timeout, as_json=as_json)
+            execution = _wait(vault, execution, timeout=timeout, as_json=as_json, progress=progress)
     if as_json:
         click.echo(output.to_json(execution))
         return
@@ -357,11 +365,19 @@ def run(
     click.echo(output.render_result(execution) if execution.done else execution.id)
 
 
-def _wait(vault: Vault, execution: Execution, *, timeout: float, as_json: bool) -> Execution:
+def _wait(
+    vault: Vault, execution: Execution, *, timeout: float, as_json: bool, progress: bool
+) -> Execution:
     label = f"{execution.id} {execution.agent_action or ''}".strip()
     try:
-        with output.Spinner(label, sys.stderr):
-            return vault.wait(execution, timeout=timeout, poll_interval=1.0)
+        with output.Spinner(label, sys.stderr) as spinner:
+
+            def show(event: ExecutionEvent) -> None:
+                spinner.note = output.describe_event(event)
+                if progress:
+                    click.echo(output.render_event(event), err=True)
+
+            return vault.wait(execution, timeout=timeout, poll_interval=1.0, on_event=show)
     except ExecutionError as exc:
         if as_json:
             click.echo(output.to_json(exc.execution))

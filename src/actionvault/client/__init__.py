@@ -47,6 +47,7 @@ from actionvault.client.models import (
     CancelReceipt,
     ErrorDetail,
     Execution,
+    ExecutionEvent,
     Output,
     Session,
 )
@@ -67,6 +68,7 @@ __all__ = [
     "Execution",
     "ExecutionCancelled",
     "ExecutionError",
+    "ExecutionEvent",
     "ExecutionFailed",
     "InactiveUser",
     "InsufficientAccess",

@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 
 import httpx
 
+from actionvault.client._sse import SSEDecoder
 from actionvault.client.errors import (
     ClientError,
     ConnectionFailed,
@@ -53,7 +54,45 @@ class Sleep:
     seconds: float
 
 
-Step = Send | Sleep
+@dataclass(frozen=True, slots=True)
+class OpenStream:
+    """Send `request` and keep the response open: the flow is sent a `StreamHandle` when the
+    answer is an event stream, or the read httpx.Response when it is anything else."""
+
+    request: httpx.Request
+
+
+@dataclass(frozen=True, slots=True)
+class NextEvent:
+    """Read the stream's next message: the flow is sent a `StreamEvent`, a `Heartbeat`, or
+    None when the server ended the stream (transport failures are thrown in)."""
+
+    stream: StreamHandle
+
+
+@dataclass(frozen=True, slots=True)
+class CloseStream:
+    stream: StreamHandle
+
+
+@dataclass(frozen=True, slots=True)
+class Emit:
+    """Hand one item to the caller of an iterating flow (`vault.events.stream`)."""
+
+    item: Any
+
+
+class StreamHandle:
+    """An open event stream, as the driver that opened it reads it; the driver closes every
+    handle a flow opened when the flow ends, however it ends."""
+
+    def __init__(self, response: httpx.Response) -> None:
+        self.response = response
+        self.decoder = SSEDecoder()
+        self.lines: Any = None
+
+
+Step = Send | Sleep | OpenStream | NextEvent | CloseStream | Emit
 #: An operation: yields Steps, is sent each Send's httpx.Response (transport failures are
 #: thrown into it as httpx.RequestError), and returns the operation's result.
 Flow = Generator[Step, Any, T]
@@ -167,6 +206,8 @@ class BaseVault:
         self._username = username
         self._password = password
         self._session_id = session_id
+        #: Whether the server offers event streams: unknown until tried (a real Vault does not).
+        self._event_streams: bool | None = None
 
     @property
     def session_id(self) -> str | None:
@@ -261,6 +302,11 @@ class BaseVault:
             headers=headers,
             extensions={"timeout": httpx.Timeout(timeout).as_dict()},
         )
+
+
+def is_event_stream(response: httpx.Response) -> bool:
+    content_type: str = response.headers.get("content-type", "")
+    return content_type.startswith("text/event-stream")
 
 
 def normalize_base_url(base_url: str) -> str:

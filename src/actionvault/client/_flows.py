@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import quote
 
 from actionvault.client._base import BaseVault, Call, Flow, RetriedDuplicate, Sleep, items, section
+from actionvault.client._events import EventCallback, wait_for_end
 from actionvault.client.errors import (
     ExecutionCancelled,
     ExecutionFailed,
@@ -126,11 +127,20 @@ def execute(
 
 
 def run(
-    core: BaseVault, started: Flow[Execution], *, timeout: float | None, poll_interval: float
+    core: BaseVault,
+    started: Flow[Execution],
+    *,
+    timeout: float | None,
+    poll_interval: float,
+    on_event: EventCallback | None = None,
 ) -> Flow[Execution]:
     """`started` (an execute flow), then wait: one flow, so `run()` is one driver call."""
     execution = yield from started
-    return (yield from wait(core, execution, timeout=timeout, poll_interval=poll_interval))
+    return (
+        yield from wait(
+            core, execution, timeout=timeout, poll_interval=poll_interval, on_event=on_event
+        )
+    )
 
 
 def status(
@@ -160,8 +170,13 @@ def wait(
     *,
     timeout: float | None,
     poll_interval: float,
+    on_event: EventCallback | None = None,
 ) -> Flow[Execution]:
-    """Poll until the execution is final; SUCCESS returns it, anything else raises.
+    """Wait until the execution is final; SUCCESS returns it, anything else raises.
+
+    Where the server offers event streams (actionvault does, Vault does not), the wait follows
+    the execution's events, handing each to `on_event`, and reads the status once at the end;
+    otherwise, or if the stream keeps dropping, it polls.
 
     The deadline covers the whole wait, polls and pauses together. Pauses start at
     FIRST_POLL_DELAY and double up to `poll_interval`: quick actions are seen done at once,
@@ -173,6 +188,12 @@ def wait(
         current = yield from status(core, execution, deadline=deadline)
     else:
         current = execution
+    if not current.done and core._event_streams is not False:
+        ended = yield from wait_for_end(
+            core, current, deadline=deadline, timeout=timeout, on_event=on_event
+        )
+        if ended:
+            current = yield from status(core, current.id, deadline=deadline)
     pause = min(FIRST_POLL_DELAY, poll_interval)
     while not current.done:
         remaining = None if deadline is None else deadline - time.monotonic()

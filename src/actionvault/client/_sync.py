@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from types import TracebackType
 from typing import Any, TypeVar
 
@@ -15,13 +16,23 @@ from actionvault.client._base import (
     DEFAULT_RETRY,
     DEFAULT_TIMEOUT,
     BaseVault,
+    CloseStream,
+    Emit,
     Flow,
+    NextEvent,
+    OpenStream,
     RetryPolicy,
+    Send,
     Sleep,
+    Step,
+    StreamHandle,
+    is_event_stream,
 )
+from actionvault.client._events import EventCallback
 from actionvault.client._flows import DEFAULT_POLL_INTERVAL, DEFAULT_WAIT_TIMEOUT
 from actionvault.client.models import Execution, Session
 from actionvault.client.resources import Actions, Agents, Executions
+from actionvault.client.streams import Events
 
 T = TypeVar("T")
 
@@ -65,6 +76,7 @@ class Vault(BaseVault):
         self._owns_http = http_client is None
         self.agents = Agents(self)
         self.actions = Actions(self)
+        self.events = Events(self)
         self.executions = Executions(self)
 
     def login(self) -> Session:
@@ -81,9 +93,12 @@ class Vault(BaseVault):
         *,
         timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         poll_interval: float = DEFAULT_POLL_INTERVAL,
+        on_event: EventCallback | None = None,
     ) -> Execution:
         """Same as `vault.executions.wait()`."""
-        return self.executions.wait(execution, timeout=timeout, poll_interval=poll_interval)
+        return self.executions.wait(
+            execution, timeout=timeout, poll_interval=poll_interval, on_event=on_event
+        )
 
     def close(self) -> None:
         if self._owns_http:
@@ -101,19 +116,65 @@ class Vault(BaseVault):
         self.close()
 
     def _run(self, flow: Flow[T]) -> T:
+        outcome: list[T] = []
+        for _ in self._drive(flow, outcome):
+            raise TypeError("this flow hands out items: iterate it with _iterate")
+        return outcome[0]
+
+    def _iterate(self, flow: Flow[None]) -> Iterator[Any]:
+        """The items a flow emits, as they come; leaving early closes its streams."""
+        yield from self._drive(flow, [])
+
+    def _drive(self, flow: Flow[T], outcome: list[T]) -> Iterator[Any]:
+        handles: list[StreamHandle] = []
         reply: Any = None
         error: httpx.RequestError | None = None
-        while True:
-            try:
-                step = flow.send(reply) if error is None else flow.throw(error)
-            except StopIteration as stop:
-                result: T = stop.value
-                return result
-            reply, error = None, None
-            if isinstance(step, Sleep):
-                time.sleep(step.seconds)
-                continue
-            try:
-                reply = self._http.send(step.request)
-            except httpx.RequestError as exc:
-                error = exc
+        try:
+            while True:
+                try:
+                    step = flow.send(reply) if error is None else flow.throw(error)
+                except StopIteration as stop:
+                    outcome.append(stop.value)
+                    return
+                reply, error = None, None
+                if isinstance(step, Emit):
+                    yield step.item
+                    continue
+                try:
+                    reply = self._perform(step, handles)
+                except httpx.RequestError as exc:
+                    error = exc
+        finally:
+            flow.close()
+            for handle in handles:
+                handle.response.close()
+
+    def _perform(self, step: Step, handles: list[StreamHandle]) -> Any:
+        if isinstance(step, Sleep):
+            time.sleep(step.seconds)
+            return None
+        if isinstance(step, Send):
+            return self._http.send(step.request)
+        if isinstance(step, OpenStream):
+            response = self._http.send(step.request, stream=True)
+            if not is_event_stream(response):
+                try:
+                    response.read()
+                finally:
+                    response.close()
+                return response
+            handle = StreamHandle(response)
+            handle.lines = response.iter_lines()
+            handles.append(handle)
+            return handle
+        if isinstance(step, NextEvent):
+            decoder = step.stream.decoder
+            for line in step.stream.lines:
+                if (item := decoder.feed(line)) is not None:
+                    return item
+            return None
+        assert isinstance(step, CloseStream)
+        step.stream.response.close()
+        if step.stream in handles:
+            handles.remove(step.stream)
+        return None

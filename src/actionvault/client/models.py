@@ -330,3 +330,53 @@ class CancelReceipt:
             execution_id=_str(data, "executionId") or "",
             status=_str(data, "actionStatus") or "SUBMITTED",
         )
+
+
+@dataclass(frozen=True, slots=True)
+class ExecutionEvent:
+    """One event of an execution, from an actionvault event stream.
+
+    `type` is queued, started, progress, succeeded, failed or cancelled; `status` is what a
+    status call made at that moment would have answered. `detail` holds what a progress event
+    reports (`message`, and `part` of `parts` when the action knows them).
+    """
+
+    id: int
+    type: str
+    execution_id: str
+    status: str
+    agent_action: str | None = None
+    attempt: int = 0
+    at: str | None = None
+    external_id: str | None = None
+    chat_id: str | None = None
+    document_id: str | None = None
+    object: str | None = None
+    object_type: str | None = None
+    record_id: str | None = None
+    detail: Mapping[str, Any] | None = None
+
+    @property
+    def terminal(self) -> bool:
+        """The execution's last event."""
+        return self.type in ("succeeded", "failed", "cancelled")
+
+    @classmethod
+    def _from_wire(cls, data: Mapping[str, Any]) -> ExecutionEvent:
+        detail = data.get("detail")
+        return cls(
+            id=_int(data, "id") or 0,
+            type=_str(data, "type") or "",
+            execution_id=_str(data, "executionId") or "",
+            status=_str(data, "actionStatus") or IN_PROGRESS,
+            agent_action=_str(data, "agentAction"),
+            attempt=_int(data, "attempt") or 0,
+            at=_str(data, "at"),
+            external_id=_str(data, "externalId"),
+            chat_id=_str(data, "chatId"),
+            document_id=_str(data, "documentId"),
+            object=_str(data, "object"),
+            object_type=_str(data, "objecttype"),
+            record_id=_str(data, "recordId"),
+            detail=detail if isinstance(detail, dict) else None,
+        )

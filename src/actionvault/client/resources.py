@@ -11,6 +11,7 @@ import builtins
 from typing import TYPE_CHECKING
 
 from actionvault.client import _flows
+from actionvault.client._events import EventCallback
 from actionvault.client._flows import DEFAULT_POLL_INTERVAL, DEFAULT_WAIT_TIMEOUT
 from actionvault.client.models import (
     Action,
@@ -126,6 +127,7 @@ class Actions:
         external_id: str | None = None,
         timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         poll_interval: float = DEFAULT_POLL_INTERVAL,
+        on_event: EventCallback | None = None,
     ) -> Execution:
         """`execute()` then `wait()`: the finished execution, or the error saying why not."""
         started = _flows.execute(
@@ -141,7 +143,13 @@ class Actions:
             external_id=external_id,
         )
         return self._client._run(
-            _flows.run(self._client, started, timeout=timeout, poll_interval=poll_interval)
+            _flows.run(
+                self._client,
+                started,
+                timeout=timeout,
+                poll_interval=poll_interval,
+                on_event=on_event,
+            )
         )
 
 
@@ -171,11 +179,21 @@ class Executions:
         *,
         timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         poll_interval: float = DEFAULT_POLL_INTERVAL,
+        on_event: EventCallback | None = None,
     ) -> Execution:
-        """Poll until final and return the SUCCESS execution; raise ExecutionFailed,
-        ExecutionCancelled, or WaitTimeout once `timeout` seconds have passed in all."""
+        """Wait until final and return the SUCCESS execution; raise ExecutionFailed,
+        ExecutionCancelled, or WaitTimeout once `timeout` seconds have passed in all.
+
+        Against actionvault the wait follows the execution's event stream, handing each event
+        to `on_event` (progress included); against a server without one it polls."""
         return self._client._run(
-            _flows.wait(self._client, execution, timeout=timeout, poll_interval=poll_interval)
+            _flows.wait(
+                self._client,
+                execution,
+                timeout=timeout,
+                poll_interval=poll_interval,
+                on_event=on_event,
+            )
         )
 
 
@@ -271,6 +289,7 @@ class AsyncActions:
         external_id: str | None = None,
         timeout: float | None = DEFAULT_WAIT_TIMEOUT,  # noqa: ASYNC109 (see _flows.wait)
         poll_interval: float = DEFAULT_POLL_INTERVAL,
+        on_event: EventCallback | None = None,
     ) -> Execution:
         started = _flows.execute(
             self._client,
@@ -285,7 +304,13 @@ class AsyncActions:
             external_id=external_id,
         )
         return await self._client._run(
-            _flows.run(self._client, started, timeout=timeout, poll_interval=poll_interval)
+            _flows.run(
+                self._client,
+                started,
+                timeout=timeout,
+                poll_interval=poll_interval,
+                on_event=on_event,
+            )
         )
 
 
@@ -316,7 +341,14 @@ class AsyncExecutions:
         *,
         timeout: float | None = DEFAULT_WAIT_TIMEOUT,  # noqa: ASYNC109 (see _flows.wait)
         poll_interval: float = DEFAULT_POLL_INTERVAL,
+        on_event: EventCallback | None = None,
     ) -> Execution:
         return await self._client._run(
-            _flows.wait(self._client, execution, timeout=timeout, poll_interval=poll_interval)
+            _flows.wait(
+                self._client,
+                execution,
+                timeout=timeout,
+                poll_interval=poll_interval,
+                on_event=on_event,
+            )
         )
