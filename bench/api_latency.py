@@ -97,6 +97,38 @@ async def run(base: str, args: argparse.Namespace) -> None:
                 await asyncio.sleep(0.001)
             completion.append(time.perf_counter() - started)
 
+        # The same, waiting on the execution's event stream (what the SDK's wait() does).
+        streamed: list[float] = []
+        for _ in range(args.completions):
+            started = time.perf_counter()
+            response = await client.post(
+                f"{API}/services/ai/agent_actions/actions/execute", json=body, headers=headers
+            )
+            execution_id = response.json()["actionResponse"]["executionId"]
+            async with client.stream(
+                "GET", f"{API}/ext/executions/{execution_id}/events", headers=headers
+            ) as events:
+                async for line in events.aiter_lines():
+                    if line.startswith("event: succeeded"):
+                        break
+            streamed.append(time.perf_counter() - started)
+
+        # And on the stream of all events, opened once, as a dashboard or a worker keeps it.
+        pushed: list[float] = []
+        async with client.stream("GET", f"{API}/ext/events", headers=headers) as events:
+            lines = events.aiter_lines()
+            assert (await anext(lines)).startswith("retry:")
+            for _ in range(args.completions):
+                started = time.perf_counter()
+                response = await client.post(
+                    f"{API}/services/ai/agent_actions/actions/execute", json=body, headers=headers
+                )
+                execution_id = response.json()["actionResponse"]["executionId"]
+                async for line in lines:
+                    if line.startswith("data:") and execution_id in line and "succeeded" in line:
+                        break
+                pushed.append(time.perf_counter() - started)
+
         poll_latencies: list[float] = []
         stop_at = time.monotonic() + args.polls_seconds
         port = int(base.rsplit(":", 1)[1])
@@ -130,6 +162,16 @@ async def run(base: str, args: argparse.Namespace) -> None:
     print(
         f"  p50 {statistics.median(completion) * ms:.2f} ms   "
         f"p99 {percentile(completion, 0.99) * ms:.2f} ms"
+    )
+    print(f"execute -> succeeded event on the execution's stream, {args.completions} runs:")
+    print(
+        f"  p50 {statistics.median(streamed) * ms:.2f} ms   "
+        f"p99 {percentile(streamed, 0.99) * ms:.2f} ms"
+    )
+    print(f"execute -> succeeded event on the stream of all (kept open), {args.completions} runs:")
+    print(
+        f"  p50 {statistics.median(pushed) * ms:.2f} ms   "
+        f"p99 {percentile(pushed, 0.99) * ms:.2f} ms"
     )
     print(f"status polls, {args.clients} concurrent clients for {args.polls_seconds:g} s:")
     print(
