@@ -177,6 +177,36 @@ def test_a_question_nothing_in_the_document_resembles_gets_the_plain_no_answer_r
     assert "does not appear to answer this question" in reply
 
 
+class EverythingAlikeEmbedder:
+    """A stand-in model that finds every passage close to every question."""
+
+    def similarities(self, queries: list[str], texts: list[str]) -> list[list[float]]:
+        return [[0.6 for _ in texts] for _ in queries]
+
+
+PRICED = (
+    "Calmeno capsules\n\n"
+    "Supply\nEach pack holds 28 capsules, enough for four weeks.\n\n"
+    "Price\nA pack costs £12.40 on prescription.\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("What does a month's supply cost?", "£12.40"),
+        ("How many weeks does a pack last?", "four weeks"),
+        ("How many years can it be stored?", "does not appear to answer this question"),
+    ],
+)
+def test_a_price_or_a_count_of_units_is_answered_only_by_a_passage_that_states_one(
+    question: str, expected: str
+) -> None:
+    document = DocumentText(version(PRICED), PRICED, PRICED, False)
+
+    assert expected in answer_question(document, question, EverythingAlikeEmbedder())
+
+
 def test_the_title_line_is_never_cited_as_an_answer() -> None:
     reply = answer_question(
         DocumentText(version(LEAFLET), LEAFLET, LEAFLET, False),

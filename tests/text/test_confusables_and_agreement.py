@@ -120,3 +120,37 @@ def test_a_misspelt_word_in_a_title_case_phrase_is_still_flagged() -> None:
     assert found("Read the Patient Informaton Leaflet.", "spelling") == [
         ("Informaton", "Information")
     ]
+
+
+def test_advice_after_a_subject_pronoun_is_the_verb_advise() -> None:
+    assert found("We strongly advice you to rest. I advice rest.", "confusable") == [
+        ("advice", "advise"),
+        ("advice", "advise"),
+    ]
+    assert found("We took advice from the nurses.", "confusable") == []
+
+
+def test_its_is_the_possessive_after_a_preposition_or_before_a_subject_noun() -> None:
+    text = "Because of it's size, it is hard to swallow. It's main benefit is speed."
+
+    assert found(text, "confusable") == [("it's", "its"), ("It's", "Its")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "It's important to rest.",
+        "It's not clear why.",
+        "It's been a year.",
+        "It's what is needed.",
+        "When it's cold, stay in.",
+        "I know it's late.",
+    ],
+)
+def test_its_as_it_is_or_it_has_is_accepted(text: str) -> None:
+    assert found(text, "confusable") == []
+
+
+def test_witch_before_a_verb_is_the_relative_which() -> None:
+    assert found("Report a rash, witch may be serious.", "confusable") == [("witch", "which")]
+    assert found("The witch in the play laughed.", "confusable") == []

@@ -58,6 +58,39 @@ def test_word_with_no_close_dictionary_word_is_flagged_with_an_empty_suggestion(
     assert found("The patient felt qxzwvk today.") == [("spelling", "qxzwvk", "")]
 
 
+def test_unknown_word_without_a_credible_correction_is_taken_for_a_term() -> None:
+    # Unlisted clinical terms and drug names: no common word lies one or two likely slips away.
+    text = (
+        "Signs of hepatosplenomegaly and cholangiocarcinoma were absent. Tablets contain "
+        "magnesium stearate and sorbitan; the patient takes velunabrex."
+    )
+
+    assert found(text) == []
+
+
+def test_rare_dictionary_word_one_edit_away_is_no_credible_correction() -> None:
+    # "multilobar" is one letter from a rare dictionary entry; that is no evidence of a typo.
+    assert found("A multilobar pneumonia was seen.") == []
+
+
+def test_doubled_or_swapped_letters_are_corrected_even_to_rare_words() -> None:
+    assert found("The patient neeeded help after the siezure.") == [
+        ("spelling", "neeeded", "needed"),
+        ("spelling", "siezure", "seizure"),
+    ]
+
+
+def test_two_edits_away_only_a_change_of_vowels_or_doubled_letters_counts() -> None:
+    assert found("The maintainance dose was neccessary.") == [
+        ("spelling", "maintainance", "maintenance"),
+        ("spelling", "neccessary", "necessary"),
+    ]
+
+
+def test_capitalised_word_is_a_name_when_it_adds_an_ending_or_changes_the_initial() -> None:
+    assert found("We met the team at Belmonta, then drove to Ranchester.") == []
+
+
 def test_allowlisted_medical_and_regulatory_words_are_not_flagged() -> None:
     text = (
         "Adalimumab, metformin and semaglutide are contraindicated in patients with "
@@ -70,10 +103,10 @@ def test_allowlisted_medical_and_regulatory_words_are_not_flagged() -> None:
 
 
 def test_words_given_with_a_text_are_allowed_in_that_check_only() -> None:
-    text = "Patients on zentravo did well."
+    text = "Patients on dolorex did well."  # a name one letter from a common word
 
-    assert default_proofreader().check(text, allow_words=["Zentravo"]).errors == ()
-    assert found(text) == [("spelling", "zentravo", "centavo")]
+    assert default_proofreader().check(text, allow_words=["Dolorex"]).errors == ()
+    assert found(text) == [("spelling", "dolorex", "dolores")]
 
 
 @pytest.mark.parametrize("name", DEMO_FILES)
@@ -87,10 +120,10 @@ def test_the_demo_documents_own_names_are_not_reported_in_them(name: str) -> Non
 
 
 def test_words_passed_to_the_constructor_are_allowed_as_well() -> None:
-    text = "Patients on zentravo did well."
+    text = "Patients on dolorex did well."
 
-    assert found(text) == [("spelling", "zentravo", "centavo")]
-    assert Proofreader(allow_words=["Zentravo"]).check(text).errors == ()
+    assert found(text) == [("spelling", "dolorex", "dolores")]
+    assert Proofreader(allow_words=["Dolorex"]).check(text).errors == ()
 
 
 def test_short_all_caps_acronyms_are_not_flagged() -> None:

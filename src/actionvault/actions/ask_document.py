@@ -9,6 +9,7 @@ plainly that the document does not appear to answer, and lists its headings to a
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
@@ -165,8 +166,25 @@ def rank_by_meaning(
     return ranked
 
 
-def answers_by_meaning(ranked: Sequence[Ranked]) -> list[Ranked]:
-    """The best passages at or above the similarity floor, close to the best one."""
+#: Questions whose answer has a form a passage must show: a price needs a currency or "free",
+#: "how many weeks" needs weeks. Similarity cannot tell a passage about the subject from one
+#: that answers, so a document that never states the asked-for thing declines instead.
+_PRICE_QUESTION = re.compile(r"\b(?:cost|costs|price|priced|charge|charged)\b", re.IGNORECASE)
+_PRICE = re.compile(r"[£$€¥]|\b(?:free|USD|EUR|GBP|pounds|dollars|euros)\b", re.IGNORECASE)
+_COUNTED_UNIT = re.compile(r"\bhow many (year|month|week|day|hour|minute)s\b", re.IGNORECASE)
+
+
+def _shows_answer_form(question: str, passage: Passage) -> bool:
+    if _PRICE_QUESTION.search(question) and not _PRICE.search(passage.text):
+        return False
+    unit = _COUNTED_UNIT.search(question)
+    return not unit or re.search(rf"\b{unit.group(1)}s?\b", passage.text, re.IGNORECASE) is not None
+
+
+def answers_by_meaning(ranked: Sequence[Ranked], question: str = "") -> list[Ranked]:
+    """The best passages at or above the similarity floor, close to the best one, among those
+    that show the form the question's answer takes (a price, a count of weeks)."""
+    ranked = [r for r in ranked if _shows_answer_form(question, r.passage)]
     if not ranked or ranked[0].score < SIMILARITY_FLOOR:
         return []
     best = ranked[0].score
@@ -183,7 +201,7 @@ def find_answers(
     if embedder is not None and len(passages) <= MAX_EMBEDDED_TEXTS:
         unique = list({p.text: p for p in reversed(passages)}.values())
         unique.sort(key=lambda p: p.offset)
-        return answers_by_meaning(rank_by_meaning(question, unique, embedder)), headings
+        return answers_by_meaning(rank_by_meaning(question, unique, embedder), question), headings
     return answering_passages(_first_of_each_text(rank_passages(question, passages))), headings
 
 

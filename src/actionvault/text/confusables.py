@@ -3,7 +3,7 @@ judged by the words around them: a finding only where the context leaves no doub
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 from actionvault.text.grammar import Finding
 from actionvault.text.segments import ProtectedSpans, Token
@@ -170,8 +170,55 @@ _CONFUSABLE_WORDS = frozenset(
         "breath",
         "except",
         "whose",
+        "it's",
+        "witch",
     ]
 )
+# Subject pronouns: the word after one (or after one and an adverb) is a verb ("we advise").
+_SUBJECT_PRONOUNS = frozenset(["i", "we", "they", "you"])
+_VERB_ADVERBS = frozenset(["therefore", "also", "strongly", "generally", "usually", "always"])
+# Prepositions before which "it's" (it is) cannot stand but the possessive can ("of its").
+_POSSESSIVE_PREPOSITIONS = frozenset(
+    ["in", "of", "on", "with", "from", "by", "into", "about", "at", "over", "under", "through",
+     "during", "to", "for"]
+)  # fmt: skip
+_FINITE_BE = frozenset(["is", "was", "are", "were", "has", "remains"])
+# Words after "it's" that start a predicate or a cleft sentence rather than a noun phrase.
+_NOT_NOUN_STARTS = frozenset(
+    ["not", "also", "still", "just", "what", "how", "this", "that", "all", "been", "one", "time",
+     "so", "very", "too", "now", "here", "there", "who", "which", "when", "because"]
+)  # fmt: skip
+# After "witch", words that only a relative pronoun could precede.
+_RELATIVE_VERBS = frozenset(
+    ["is", "are", "was", "were", "has", "have", "had", "can", "could", "may", "might", "will",
+     "would", "should", "must", "means", "helps", "contains", "includes", "makes", "causes"]
+)  # fmt: skip
+
+
+def _is_possessive_its(
+    index: int, word: Callable[[int], str], joined: Callable[[int], bool]
+) -> bool:
+    """ "it's" where only "its" fits: after a preposition ("because of it's size"), or before a
+    noun phrase that a verb follows ("it's main benefit is"), since "it is" cannot be the
+    subject of a second verb."""
+    before, after = word(index - 1), word(index + 1)
+    if not after.isalpha() or after in DETERMINERS or after in _NOT_NOUN_STARTS:
+        return False
+    if after.endswith("ly") or not joined(index + 1):
+        return False
+    if joined(index) and before in _POSSESSIVE_PREPOSITIONS:
+        return True
+    second, third = word(index + 2), word(index + 3)
+    if joined(index + 2) and second in _FINITE_BE:
+        return True
+    return (
+        joined(index + 2)
+        and joined(index + 3)
+        and second.isalpha()
+        and second not in DETERMINERS
+        and second not in _NOT_NOUN_STARTS
+        and third in _FINITE_BE
+    )
 
 
 def _gap_breaks(gap: str) -> bool:
@@ -189,7 +236,9 @@ def find_confusables(
 
     def joined(index: int) -> bool:
         """Whether token `index` follows the one before it in the same clause."""
-        return index > 0 and not _gap_breaks(text[tokens[index - 1].end : tokens[index].start])
+        return 0 < index < count and not _gap_breaks(
+            text[tokens[index - 1].end : tokens[index].start]
+        )
 
     def clause_end_after(index: int) -> bool:
         following = text[tokens[index].end : tokens[index].end + 1]
@@ -324,6 +373,23 @@ def find_confusables(
             suggestion = "accept"
         elif current == "whose" and next_joined and after in {"is", "has", "been", "going"}:
             suggestion = "who's"
+        elif current == "it's":
+            suggestion = "its" if _is_possessive_its(index, word, joined) else ""
+        elif current == "witch" and next_joined and after in _RELATIVE_VERBS:
+            suggestion = "which"
+        elif (
+            current == "advice"
+            and previous_joined
+            and (
+                before in _SUBJECT_PRONOUNS
+                or (
+                    before in _VERB_ADVERBS
+                    and joined(index - 1)
+                    and word(index - 2) in _SUBJECT_PRONOUNS
+                )
+            )
+        ):
+            suggestion = "advise"
         if not suggestion or protected.overlaps(token.start, token.end):
             continue
         if token.text[0].isupper():

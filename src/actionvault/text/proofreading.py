@@ -26,6 +26,15 @@ from spellchecker import SpellChecker
 from actionvault.text import MAX_FINDINGS
 from actionvault.text.agreement import find_agreement_errors
 from actionvault.text.confusables import find_confusables
+from actionvault.text.edits import (
+    consonants,
+    deletes1,
+    edit_distance,
+    edits1,
+    is_adjacent_swap,
+    is_doubling_slip,
+    is_pronounceable,
+)
 from actionvault.text.grammar import (
     Finding,
     find_article_errors,
@@ -74,7 +83,6 @@ class ProofreadingReport:
     omitted: int = 0
 
 
-_ALPHABET = "abcdefghijklmnopqrstuvwxyz"
 # pyspellchecker gives its rarest entries (obscure words, surnames, places) this
 # count; a near miss of one of those is no evidence of a typo in a name.
 _FLOOR_FREQUENCY = 50
@@ -85,12 +93,14 @@ _ACRONYM_MAX_LETTERS = 6
 # Longer runs of letters are not prose words (encoded data, pasted garbage), and
 # candidate generation grows with word length.
 _MAX_WORD_LENGTH = 45
-# Edit-distance-2 search generates ~100k strings per word (0.1-0.3 s): short
-# words get meaningless distance-2 matches, long ones cost too much.
+# Short words get meaningless distance-2 matches; long unknown words are terms.
 _EDIT2_LENGTHS = range(5, 13)
-# At most this many distinct words per check get a distance-2 search, counted in
-# document order so results depend on the text only, never on earlier calls.
-_EDIT2_BUDGET = 12
+# At most this many distinct words per check get a distance-2 search (a few ms
+# each), counted in document order so results depend on the text only, never on
+# earlier calls; words past it are not reported.
+_EDIT2_BUDGET = 100
+# Two edits from an unknown word only a common word is a credible correction.
+_EDIT2_MIN_FREQUENCY = 1000
 _PROPER_NOUN_MIN_LENGTH = 5
 
 _CACHE_LIMIT = 200_000
@@ -177,27 +187,6 @@ def _strip_accents(word: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
 
 
-def _edits1(word: str) -> set[str]:
-    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
-    edits = {left + right[1:] for left, right in splits if right}
-    edits.update(left + right[1] + right[0] + right[2:] for left, right in splits if len(right) > 1)
-    edits.update(left + c + right[1:] for left, right in splits if right for c in _ALPHABET)
-    edits.update(left + c + right for left, right in splits for c in _ALPHABET)
-    edits.discard(word)
-    return edits
-
-
-def _is_adjacent_swap(word: str, other: str) -> bool:
-    differences = [i for i, (a, b) in enumerate(zip(word, other, strict=False)) if a != b]
-    return (
-        len(word) == len(other)
-        and len(differences) == 2
-        and differences[1] == differences[0] + 1
-        and word[differences[0]] == other[differences[1]]
-        and word[differences[1]] == other[differences[0]]
-    )
-
-
 def _match_case(original: str, suggestion: str) -> str:
     if not suggestion:
         return ""
@@ -223,6 +212,10 @@ class Proofreader:
         self._edit1_cache: dict[str, tuple[str, ...]] = {}
         self._edit2_cache: dict[str, str] = {}
         self._verdict_cache: dict[str, _Verdict | None] = {}
+        # Part of loading the vocabulary (about 0.25 s), as it depends on nothing else: built
+        # here once per process, not on the first document that needs a distance-2 search.
+        self._deletion_index: dict[str, tuple[str, ...]] | None = None
+        self._edit2_index()
 
     def check(self, text: str, allow_words: Iterable[str] = ()) -> ProofreadingReport:
         """Proofread `text`; other languages get no errors, because English
@@ -309,6 +302,8 @@ class Proofreader:
                     if lowered not in edit2_suggestions and len(edit2_suggestions) < _EDIT2_BUDGET:
                         edit2_suggestions[lowered] = self._best_edit2(lowered)
                     suggestion = _match_case(verdict.text, edit2_suggestions.get(lowered, ""))
+                    if not suggestion and is_pronounceable(lowered):
+                        continue  # no credible correction: most likely a term the lists lack
                 yield Finding(offset, verdict.text, suggestion, "spelling")
 
     def _verdict(self, word: str) -> _Verdict | None:
@@ -350,23 +345,35 @@ class Proofreader:
             and not any(c in self._allowed for c in candidates)  # "adalimumub" is a typo
         ):
             return None
+        # A near miss of one of the dictionary's obscure entries ("multifocal" is
+        # one letter from a rare word) is no evidence of a typo: unknown words are
+        # far more often clinical terms or names than slips, so only a common word,
+        # an allow-listed term or the commonest slips (a doubled letter, swapped
+        # neighbours) make a credible correction.
+        frequency, allowed = self._frequency, self._allowed
+        common = [c for c in candidates if frequency.get(c, 0) > _FLOOR_FREQUENCY or c in allowed]
         if word[0].isupper() and not word.isupper():
             # Capitalised unknown words are usually names of people, places or
-            # companies, so one counts as a typo only when it is a near miss:
-            # one edit from a word above the dictionary's floor of obscure
-            # entries ("Medicne"). Names under five letters are one edit from
-            # too many words, so for them only a swap of neighbours ("Teh") counts.
-            near = [
-                c
-                for c in candidates
-                if self._frequency.get(c, 0) > _FLOOR_FREQUENCY or c in self._allowed
-            ]
+            # companies, so one counts as a typo only when it is a near miss of a
+            # common word that keeps its first letter and does not just add one at
+            # the end ("Medicne"): brand and place names are often a word with
+            # another initial or an ending added. Names under five letters are one
+            # edit from too many words, so for them only a swap of neighbours ("Teh") counts.
+            near = [c for c in common if c[0] == lowered[0] and not lowered.startswith(c)]
             if len(lowered) < _PROPER_NOUN_MIN_LENGTH:
-                near = [c for c in near if _is_adjacent_swap(lowered, c)]
+                near = [c for c in near if is_adjacent_swap(lowered, c)]
             return _Verdict(word, _match_case(word, near[0]), False) if near else None
-        if candidates:
-            return _Verdict(word, _match_case(word, candidates[0]), False)
-        return _Verdict(word, "", len(lowered) in _EDIT2_LENGTHS)
+        near = [
+            c
+            for c in candidates
+            if c in common or is_doubling_slip(lowered, c) or is_adjacent_swap(lowered, c)
+        ]
+        if near:
+            return _Verdict(word, _match_case(word, near[0]), False)
+        if len(lowered) in _EDIT2_LENGTHS:
+            return _Verdict(word, "", True)
+        # No credible correction: a term the lists lack, unless it cannot be a word at all.
+        return None if is_pronounceable(lowered) else _Verdict(word, "", False)
 
     def _clear_caches(self) -> None:
         for cache in (self._known_cache, self._edit1_cache, self._edit2_cache, self._verdict_cache):
@@ -405,21 +412,50 @@ class Proofreader:
     def _edit1_candidates(self, lowered: str) -> tuple[str, ...]:
         cached = self._edit1_cache.get(lowered)
         if cached is None:
-            cached = self._edit1_cache[lowered] = self._ranked(_edits1(lowered))
+            cached = self._edit1_cache[lowered] = self._ranked(edits1(lowered))
         return cached
 
     def _best_edit2(self, lowered: str) -> str:
+        """The most frequent credible word two edits away, or "" if none.
+
+        Only a common word or an allow-listed term of about the same length counts:
+        two edits from an unknown clinical term there is nearly always some rare
+        or much shorter word ("cyclase", "cycle"), which would be a false alarm.
+        Candidates come from an index of the credible words and their one-letter
+        deletions: each one-edit variant of the word, and each of its one-letter
+        deletions, is looked up, a few thousand lookups instead of the hundred
+        thousand strings a full distance-2 expansion generates."""
         cached = self._edit2_cache.get(lowered)
         if cached is None:
+            index = self._edit2_index()
             found: set[str] = set()
-            for e1 in _edits1(lowered):
-                found.update(
-                    e2 for e2 in _edits1(e1) if e2 in self._frequency or e2 in self._allowed
-                )
-            found.discard(lowered)
-            ranked = self._ranked(found)
+            for e1 in edits1(lowered):
+                for key in (e1, *deletes1(e1)):
+                    found.update(index.get(key, ()))
+            credible = (
+                w
+                for w in found
+                if w != lowered
+                and abs(len(w) - len(lowered)) <= 1
+                and consonants(w) == consonants(lowered)
+                and edit_distance(lowered, w) <= 2
+            )
+            ranked = self._ranked(credible)
             cached = self._edit2_cache[lowered] = ranked[0] if ranked else ""
         return cached
+
+    def _edit2_index(self) -> dict[str, tuple[str, ...]]:
+        index = self._deletion_index
+        if index is None:
+            built: dict[str, list[str]] = {}
+            words = [w for w, n in self._frequency.items() if n >= _EDIT2_MIN_FREQUENCY]
+            lengths = range(min(_EDIT2_LENGTHS) - 1, max(_EDIT2_LENGTHS) + 2)
+            for word in (*words, *self._allowed):
+                if word.isalpha() and len(word) in lengths:
+                    for key in {word, *deletes1(word)}:
+                        built.setdefault(key, []).append(word)
+            index = self._deletion_index = {k: tuple(v) for k, v in built.items()}
+        return index
 
 
 @functools.cache
