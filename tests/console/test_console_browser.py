@@ -210,3 +210,34 @@ def test_a_form_post_without_its_csrf_token_is_refused(server: str) -> None:
         )
         assert refused.status_code == 403
         assert "security token" in refused.text
+
+
+def _api_execute(server: str, who: tuple[str, str], action: str) -> str:
+    auth = httpx.post(
+        f"{server}/api/v26.1/auth", data={"username": who[0], "password": who[1]}, timeout=10
+    ).json()
+    body = httpx.post(
+        f"{server}/api/v26.1/services/ai/agent_actions/actions/execute",
+        json={"agent_name": "test_agent__c", "action_name": action, "document_id": "1"},
+        headers={"Authorization": auth["sessionId"]},
+        timeout=10,
+    ).json()
+    execution_id: str = body["actionResponse"]["executionId"]
+    return execution_id
+
+
+def test_the_executions_list_and_page_update_live_from_the_event_stream(
+    page: Page, server: str
+) -> None:
+    # The pages' own polling comes every 10 s; within 5 s only the event stream updates them.
+    sign_in(page, server, ADMIN)
+    page.goto(f"{server}/console/executions")
+    expect(page.locator("#execution-rows")).to_be_visible()
+    page.wait_for_timeout(500)  # the page's stream is open
+    execution_id = _api_execute(server, ADMIN, "echo__c")
+    expect(page.locator("#execution-rows")).to_contain_text(execution_id, timeout=5_000)
+    running = _api_execute(server, ADMIN, "medium__c")
+    page.goto(f"{server}/console/executions/{running}")
+    expect(page.locator("#execution-state")).to_have_text("IN_PROGRESS")
+    expect(page.locator("#execution-state")).to_have_text("SUCCESS", timeout=5_000)
+    shoot(page, "execution-live")

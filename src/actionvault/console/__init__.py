@@ -43,6 +43,7 @@ ROUTES = [
     _post("/run", executions.run_action),
     _get("/executions", executions.list_executions),
     _get("/executions/rows", executions.execution_rows),
+    _get("/events", executions.change_stream),
     _get("/executions/{execution_id}", executions.execution_detail),
     _post("/executions/{execution_id}/cancel", executions.cancel_execution),
     _get("/chat", chat.chats_page),

@@ -7,11 +7,14 @@ from typing import Any
 from starlette.responses import Response
 
 from actionvault.console.documents import MAX_LISTED
-from actionvault.console.executions import POLL_SECONDS, when
+from actionvault.console.executions import when
 from actionvault.console.web import PREFIX, Page, redirect
 from actionvault.domain.executions import TERMINAL_STATES
 from actionvault.errors import InvalidData, ParameterRequired
 from actionvault.services.executions import ExecuteRequest
+
+#: How often, in seconds, a conversation waiting for its answer asks again.
+CHAT_POLL_SECONDS = 2
 
 
 async def chats_page(page: Page) -> Response:
@@ -58,7 +61,7 @@ async def conversation(page: Page) -> Response:
         "turns": turns,
         "when": when,
         "waiting": any(t.state not in TERMINAL_STATES for t in turns),
-        "poll_seconds": POLL_SECONDS,
+        "poll_seconds": CHAT_POLL_SECONDS,
     }
     if page.request.headers.get("hx-request"):
         return page.render("chat_turns.html", **values)

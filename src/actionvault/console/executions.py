@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Any
 
-from starlette.responses import Response
+from starlette.responses import Response, StreamingResponse
 
 from actionvault.console.results import cited_lines, findings_of, marked_text, pretty_json
 from actionvault.console.web import PREFIX, Page, redirect
@@ -14,8 +16,9 @@ from actionvault.domain.executions import TERMINAL_STATES, Execution, ExecutionS
 from actionvault.errors import ActionVaultError, InvalidData
 from actionvault.services.executions import ExecuteRequest
 
-#: How often, in seconds, the live list and a running execution's page ask again.
-POLL_SECONDS = 2
+#: How often, in seconds, the live list and a running execution's page ask again by
+#: themselves; the event stream refreshes them at once, so this is only a fallback.
+POLL_SECONDS = 10
 
 
 def when(moment: float | None) -> str:
@@ -166,3 +169,29 @@ async def cancel_execution(page: Page) -> Response:
     execution = await _visible_execution(page)
     await page.services.executions.cancel(page.user, execution.execution_id)
     return redirect(f"{PREFIX}/executions/{execution.execution_id}")
+
+
+async def change_stream(page: Page) -> Response:
+    """Server-Sent Events telling the pages that executions the user may see changed: the
+    executions list refreshes on them, a running execution's page on its own."""
+    events = page.services.events
+    execution_id = page.request.query_params.get("execution")
+    latest = await events.latest_id()
+    if execution_id:
+        await events.check_execution(page.user, execution_id)
+        changes = events.of_execution(page.user, execution_id, latest)
+    else:
+        changes = events.everything(events.visible_filter(page.user), latest)
+
+    async def body() -> AsyncIterator[bytes]:
+        yield b"retry: 3000\n\n"
+        async for event in changes:
+            if event is None:
+                yield b": heartbeat\n\n"
+                continue
+            data = json.dumps({"executionId": event.execution_id, "type": event.type.value})
+            yield f"id: {event.id}\nevent: change\ndata: {data}\n\n".encode()
+
+    response = StreamingResponse(body(), media_type="text/event-stream")
+    response.headers["Cache-Control"] = "no-store"
+    return response
