@@ -13,8 +13,9 @@ CREATE TABLE execution_events (
     -- JSON: what a progress event reports.
     detail TEXT
 );
+-- One execution's events. Streams of many executions read by id (they start from now or from
+-- the reader's last id) and filter by owner as they go: no index per owner to keep up.
 CREATE INDEX execution_events_of_execution ON execution_events(execution_id, id);
-CREATE INDEX execution_events_of_user ON execution_events(user_id, id);
 
 -- Every event is added through this function. Concurrent transactions would otherwise commit
 -- ids out of order (a later id visible before an earlier one), and a stream resuming after the
