@@ -202,6 +202,31 @@ async def test_an_administrator_creates_and_disables_a_user(app: App) -> None:
     assert not (await app.runtime.services.users.user(carol.id)).active
 
 
+async def test_an_administrator_creates_a_permission_set_its_users_can_run_with(
+    app: App,
+) -> None:
+    token = await sign_in(app.client, ADMIN)
+    saved = await app.client.post(
+        f"{CONSOLE}/admin/permission-sets",
+        data={
+            "csrf_token": token,
+            "name": "echo_runners__c",
+            "label": "Echo runners",
+            "api_access": "true",
+            "actions": ["test_agent__c.echo__c"],
+        },
+    )
+    assert saved.status_code == 303, saved.text
+    page = await app.client.get(f"{CONSOLE}/admin")
+    assert "Echo runners <code>echo_runners__c</code> — API access" in page.text
+    refused = await app.client.post(
+        f"{CONSOLE}/admin/permission-sets",
+        data={"csrf_token": token, "name": "Bad Name!", "actions": []},
+    )
+    assert refused.status_code == 400
+    assert "lower-case letters" in refused.text
+
+
 async def test_an_unknown_console_page_is_an_html_page(app: App) -> None:
     response = await app.client.get(f"{CONSOLE}/no-such-page")
     assert response.status_code == 404

@@ -58,6 +58,7 @@ ROUTES = [
     _post("/admin/users", admin.create_user, admin_only=True),
     _post("/admin/users/{user_id}/active", admin.set_active, admin_only=True),
     _post("/admin/users/{user_id}/password", admin.reset_password, admin_only=True),
+    _post("/admin/permission-sets", admin.save_permission_set, admin_only=True),
     Route(f"{PREFIX}/{{rest:path}}", _not_found, methods=["GET", "POST"]),
 ]
 

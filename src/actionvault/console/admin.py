@@ -21,6 +21,11 @@ async def users_page(page: Page) -> Response:
         permission_sets=sets,
         assigned=assigned,
         profiles=sorted(SECURITY_PROFILES),
+        agent_actions=[
+            f"{agent.name}.{action.name}"
+            for agent in page.services.catalog.catalog
+            for action in agent.actions
+        ],
         message=page.request.query_params.get("done", "")[:200],
     )
 
@@ -59,3 +64,23 @@ async def reset_password(page: Page) -> Response:
     await page.services.users.set_password(page.user, user_id, page.field("password"))
     user = await page.services.users.user(user_id)
     return redirect(f"{PREFIX}/admin?done=Password+reset+for+{user.username}")
+
+
+async def save_permission_set(page: Page) -> Response:
+    """Create a permission set, or add grants to one: the actions its users may run."""
+    chosen = page.form.getlist("actions") if page.form is not None else []
+    actions = []
+    for value in chosen:
+        agent_name, _, action_name = str(value).partition(".")
+        if not agent_name or not action_name:
+            raise InvalidData(f"[{str(value)[:80]}] is not an agent action.")
+        actions.append((agent_name, action_name))
+    name = page.field("name")
+    await page.services.users.save_permission_set(
+        page.user,
+        name,
+        label=page.field("label"),
+        api_access=page.field("api_access") == "true",
+        actions=tuple(actions),
+    )
+    return redirect(f"{PREFIX}/admin?done=Saved+permission+set+{name}")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from collections.abc import Callable
 from dataclasses import replace
 
@@ -36,6 +38,10 @@ def _require_admin(principal: Principal | None) -> None:
 def _check_password(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise InvalidData(f"Passwords must be at least {MIN_PASSWORD_LENGTH} characters long")
+
+
+#: A permission set's name, as Vault names its configuration: `quick_check_users__c`.
+_PERMISSION_SET_NAME = re.compile(r"[a-z][a-z0-9_]{0,99}")
 
 
 class UserService:
@@ -207,6 +213,11 @@ class UserService:
         objects: tuple[tuple[str, ObjectPermission], ...] = (),
     ) -> None:
         _require_admin(actor)
+        if not _PERMISSION_SET_NAME.fullmatch(name):
+            raise InvalidData(
+                f"Invalid value [{name[:100]}] for parameter [name] specified: a permission set's "
+                "name is lower-case letters, digits and underscores, e.g. vault_ai_users__c"
+            )
         await self._users.save_permission_set(name, label or name, api_access, self._clock())
         for agent_name, action_name in actions:
             await self._users.grant_set_action(name, agent_name, action_name)
