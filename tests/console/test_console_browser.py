@@ -137,7 +137,7 @@ def test_a_slow_execution_is_cancelled_from_its_page(page: Page, server: str) ->
 def test_chat_answers_and_continues_a_conversation(page: Page, server: str) -> None:
     sign_in(page, server, ADMIN)
     page.get_by_role("link", name="Chat").click()
-    page.locator("#document_id").select_option("1")
+    page.locator("#target").select_option("document:1")
     page.locator("#message").fill("Check the spelling and grammar of this document")
     page.get_by_role("button", name="Send").click()
     turns = page.locator("#turns li.turn")
@@ -153,6 +153,19 @@ def test_chat_answers_and_continues_a_conversation(page: Page, server: str) -> N
     shoot(page, "chat")
     page.get_by_role("button", name="Delete this conversation").click()
     expect(page.get_by_role("heading", name="Chat", exact=True)).to_be_visible()
+
+
+def test_chat_about_a_record(page: Page, server: str) -> None:
+    sign_in(page, server, ADMIN)
+    page.get_by_role("link", name="Chat").click()
+    page.locator("#target").select_option("record:product__v/PRD000000000001")
+    page.locator("#message").fill("Summarize this record")
+    page.get_by_role("button", name="Send").click()
+    turn = page.locator("#turns li.turn").first
+    expect(turn.locator(".state")).to_have_text("SUCCESS")
+    expect(turn.locator(".agent-action")).to_contain_text("summarize_record")
+    expect(page.locator("main")).to_contain_text("PRD000000000001")
+    shoot(page, "chat-record")
 
 
 def test_agents_and_administration_pages_for_an_administrator(page: Page, server: str) -> None:

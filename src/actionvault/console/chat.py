@@ -10,6 +10,7 @@ from actionvault.console.documents import MAX_LISTED
 from actionvault.console.executions import when
 from actionvault.console.web import PREFIX, Page, redirect
 from actionvault.domain.executions import TERMINAL_STATES
+from actionvault.domain.permissions import object_permission
 from actionvault.errors import InvalidData, ParameterRequired
 from actionvault.services.executions import ExecuteRequest
 
@@ -19,10 +20,15 @@ CHAT_POLL_SECONDS = 2
 
 async def chats_page(page: Page) -> Response:
     chats = await page.services.executions.chats(page.user)
-    _, versions = await page.services.content.list_documents(
+    content = page.services.content
+    _, versions = await content.list_documents(
         page.user, limit=MAX_LISTED, offset=0, sort="id desc"
     )
-    return page.render("chats.html", chats=chats, versions=versions, when=when)
+    records = []
+    for definition in content.objects:
+        if object_permission(page.user, definition.name).read:
+            records += await content.records(page.user, definition.name, 200, 0)
+    return page.render("chats.html", chats=chats, versions=versions, records=records, when=when)
 
 
 async def send_message(page: Page) -> Response:
@@ -31,9 +37,11 @@ async def send_message(page: Page) -> Response:
     if not message:
         raise ParameterRequired("Write a message first.")
     chat_id = page.field("chat_id") or None
-    record = page.field("record")
+    # One choice names the target: `document:ID` or `record:OBJECT/ID`.
+    kind, _, chosen = page.field("target").partition(":")
+    record = page.field("record") or (chosen if kind == "record" else "")
     object_name, _, record_id = record.partition("/") if record else ("", "", "")
-    document_id = page.field("document_id") or None
+    document_id = page.field("document_id") or (chosen if kind == "document" else "") or None
     if chat_id is None and document_id is None and not record_id:
         raise ParameterRequired("Choose a document or a record to talk about.")
     started = await page.services.executions.execute(
