@@ -17,6 +17,8 @@ from live_server import server_process
 from support import TEST_AGENTS
 
 CHROMIUM = Path("/usr/bin/chromium")
+#: axe-core, the accessibility engine, from tests/console/package-lock.json (`npm ci`).
+AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots"
 ADMIN = ("admin@actionvault.demo", "actionvault-demo")
 WRITER = ("writer@actionvault.demo", "actionvault-writer")
@@ -36,6 +38,12 @@ if not CHROMIUM.exists():
     if os.environ.get("CI"):
         pytest.fail(f"{CHROMIUM} is missing: CI must install chromium (see .ci/run)")
     pytest.skip(f"{CHROMIUM} is missing: apt-get install chromium", allow_module_level=True)
+
+if not AXE.exists():
+    hint = "run `npm ci --prefix tests/console`"
+    if os.environ.get("CI"):
+        pytest.fail(f"{AXE} is missing: {hint} (see .ci/run)")
+    pytest.skip(f"{AXE} is missing: {hint}", allow_module_level=True)
 
 from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
 
@@ -254,3 +262,71 @@ def test_the_executions_list_and_page_update_live_from_the_event_stream(
     expect(page.locator("#execution-state")).to_have_text("IN_PROGRESS")
     expect(page.locator("#execution-state")).to_have_text("SUCCESS", timeout=5_000)
     shoot(page, "execution-live")
+
+
+def accessibility_problems(page: Page) -> list[str]:
+    """What axe-core finds against WCAG 2 A and AA on the page as it stands (serious and
+    critical only): missing labels, too little contrast, broken landmarks, and the like."""
+    page.add_script_tag(path=str(AXE))
+    violations = page.evaluate(
+        """async () => (await axe.run(document, {
+            runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}
+        })).violations.filter(v => v.impact === "serious" || v.impact === "critical")
+          .map(v => v.id + ": " + v.help + " (" + v.nodes.map(n => n.target.join(" ")).join(", ") + ")")"""
+    )
+    return list(violations)
+
+
+def test_every_page_passes_an_accessibility_audit_on_a_wide_and_a_narrow_screen(
+    browser: Browser, server: str
+) -> None:
+    # The console's CSP refuses scripts it did not serve, as it should; the audit's own
+    # script is let in by the browser, not by the page.
+    context = browser.new_context(bypass_csp=True)
+    page = context.new_page()
+    page.goto(f"{server}/console/sign-in")
+    assert accessibility_problems(page) == []
+    sign_in(page, server, ADMIN)
+    execution_id = _api_execute(server, ADMIN, "echo__c")
+    paths = [
+        "/console/documents",
+        "/console/documents/1",
+        "/console/records",
+        "/console/executions",
+        f"/console/executions/{execution_id}",
+        "/console/chat",
+        "/console/agents",
+        "/console/agents/new",
+        "/console/admin",
+    ]
+    found = {}
+    for width in (1200, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        for path in paths:
+            page.goto(f"{server}{path}")
+            problems = accessibility_problems(page)
+            if problems:
+                found[f"{path} at {width}px"] = problems
+    context.close()
+    assert found == {}, "\n".join(f"{where}: {p}" for where, ps in found.items() for p in ps)
+
+
+def test_the_console_is_used_with_the_keyboard_alone(page: Page, server: str) -> None:
+    page.goto(f"{server}/console/sign-in")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.id || document.activeElement.textContent")
+    page.keyboard.type(ADMIN[0]) if focused == "username" else page.get_by_label("User name").fill(
+        ADMIN[0]
+    )
+    page.get_by_label("Password").focus()
+    page.keyboard.type(ADMIN[1])
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Documents", exact=True)).to_be_visible()
+    # Every link of the navigation is reached by Tab, in the order it is shown.
+    names = []
+    for _ in range(12):
+        page.keyboard.press("Tab")
+        names.append(page.evaluate("document.activeElement.textContent.trim()"))
+    for link in ("Documents", "Executions", "Chat", "Agents"):
+        assert link in names, names
+    assert names.index("Documents") < names.index("Executions") < names.index("Chat")
