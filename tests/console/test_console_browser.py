@@ -272,7 +272,8 @@ def accessibility_problems(page: Page) -> list[str]:
         """async () => (await axe.run(document, {
             runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}
         })).violations.filter(v => v.impact === "serious" || v.impact === "critical")
-          .map(v => v.id + ": " + v.help + " (" + v.nodes.map(n => n.target.join(" ")).join(", ") + ")")"""
+          .map(v => v.id + ": " + v.help + " ("
+                    + v.nodes.map(n => n.target.join(" ")).join(", ") + ")")"""
     )
     return list(violations)
 
