@@ -20,7 +20,9 @@ async def echo(context: ActionContext) -> list[ActionOutput]:
     if delay > 0:
         steps = max(1, int(delay))
         for step in range(1, steps + 1):
-            await context.report_progress(f"Waiting, step {step} of {steps}", part=step, parts=steps)
+            await context.report_progress(
+                f"Waiting, step {step} of {steps}", part=step, parts=steps
+            )
             await asyncio.sleep(delay / steps)
     if options.get("fail_with"):
         raise ActionFailed(str(options["fail_with"]))
