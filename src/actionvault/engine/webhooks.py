@@ -97,6 +97,7 @@ class Dispatcher:
         self._jitter = jitter
         self._lease = timeout + _LEASE_MARGIN
         self._wake = asyncio.Event()
+        self._stopping = False
         self._sending: dict[asyncio.Task[None], Delivery] = {}
         self._per_webhook: dict[int, int] = {}
         self._loops: list[asyncio.Task[None]] = []
@@ -121,6 +122,8 @@ class Dispatcher:
 
     async def stop(self, grace: float = 5.0) -> None:
         """Stop claiming; deliveries not sent within `grace` go back to the outbox."""
+        self._stopping = True
+        self._wake.set()
         for loop in self._loops:
             loop.cancel()
         for loop in self._loops:
@@ -132,18 +135,23 @@ class Dispatcher:
         for task in unfinished:
             task.cancel()
         if unfinished:
-            await asyncio.gather(*unfinished, return_exceptions=True)
+            # A request being cancelled can take a while to let go of its connection; its
+            # lease is released meanwhile (an attempt it still records is only one more).
+            await asyncio.wait(list(unfinished), timeout=1.0)
             for delivery in unfinished.values():
                 with contextlib.suppress(Exception):
                     await self._store.release(delivery.id, self.owner)
-        await self._http.aclose()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._http.aclose(), 2.0)
 
     async def _listen(self, notifications: AsyncIterator[tuple[str, str]]) -> None:
         async for _ in notifications:
             self._wake.set()
 
     async def _claim_loop(self) -> None:
-        while True:
+        # The flag as well as the cancel: before Python 3.12, wait_for can swallow a cancel
+        # that arrives as the event it waits for is set, and writes set it often.
+        while not self._stopping:
             self._wake.clear()
             try:
                 wait = await self._claim_some()
