@@ -38,8 +38,6 @@ log = logging.getLogger(__name__)
 #: Checks a target URL where it resolves now; raises TargetRefused.
 TargetCheck = Callable[[str], Awaitable[None]]
 _BATCH = 8
-#: A lease outlasts the request by this much, so a live sender is never taken over.
-_LEASE_MARGIN = 10.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +93,9 @@ class Dispatcher:
         self._poll_interval = poll_interval
         self._notifications = notifications
         self._jitter = jitter
-        self._lease = timeout + _LEASE_MARGIN
+        # Outlasts the request and its recording, so that a live sender is rarely taken over
+        # (and if it is, the delivery is only sent twice, under one webhook-id).
+        self._lease = timeout + max(timeout, 5.0)
         self._wake = asyncio.Event()
         self._stopping = False
         self._sending: dict[asyncio.Task[None], Delivery] = {}
