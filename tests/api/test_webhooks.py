@@ -28,7 +28,8 @@ async def test_an_administrator_creates_lists_updates_rotates_and_deletes_a_webh
     hook = created["data"]
     assert hook["secret"].startswith("whsec_")
     assert hook["eventTypes"] == ["cancelled", "failed", "succeeded"]
-    assert hook["agent"] is None and hook["enabled"] is True
+    assert hook["agent"] is None
+    assert hook["enabled"] is True
 
     listed = await call(app, "GET", _HOOKS)
     assert [h["id"] for h in listed["data"]] == [hook["id"]]
@@ -40,7 +41,11 @@ async def test_an_administrator_creates_lists_updates_rotates_and_deletes_a_webh
         app,
         "PATCH",
         f"{_HOOKS}/{hook['id']}",
-        data={"event_types": "queued,execution.started", "agent": "test_agent__c", "enabled": "false"},
+        data={
+            "event_types": "queued,execution.started",
+            "agent": "test_agent__c",
+            "enabled": "false",
+        },
     )
     assert updated["responseStatus"] == "SUCCESS", updated
     assert updated["data"]["eventTypes"] == ["queued", "started"]
@@ -132,6 +137,9 @@ async def test_private_targets_are_refused_unless_the_setting_allows_them(
 
 async def test_deliveries_of_an_unknown_webhook_or_delivery_are_invalid_data(app: App) -> None:
     missing = await call(app, "GET", f"{_HOOKS}/999/deliveries")
-    assert missing["errors"][0] == {"type": "INVALID_DATA", "message": "Webhook [999] does not exist"}
+    assert missing["errors"][0] == {
+        "type": "INVALID_DATA",
+        "message": "Webhook [999] does not exist",
+    }
     bad_state = await call(app, "GET", f"{_HOOKS}/x/deliveries")
     assert bad_state["errors"][0]["type"] == "INVALID_DATA"

@@ -11,7 +11,6 @@ import httpx
 import pytest
 
 from actionvault.services.demo import DEMO_ADMIN_PASSWORD, DEMO_ADMIN_USERNAME
-
 from live_server import server_process
 from support import BACKENDS, POSTGRES_URL
 from webhook_receiver import receiver, wait_until
@@ -38,12 +37,14 @@ def run(client: httpx.Client, headers: dict[str, str]) -> str:
     assert body["responseStatus"] == "SUCCESS", body
     execution_id: str = body["actionResponse"]["executionId"]
     wait_until(
-        lambda: client.get(
-            "/api/v26.1/services/ai/agent_actions/status",
-            params={"execution_id": execution_id},
-            headers=headers,
-        ).json()["actionResponse"]["actionStatus"]
-        == "SUCCESS",
+        lambda: (
+            client.get(
+                "/api/v26.1/services/ai/agent_actions/status",
+                params={"execution_id": execution_id},
+                headers=headers,
+            ).json()["actionResponse"]["actionStatus"]
+            == "SUCCESS"
+        ),
         what=f"{execution_id} succeeded",
     )
     return execution_id

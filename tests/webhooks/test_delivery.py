@@ -116,9 +116,7 @@ async def test_a_receiver_that_is_down_gets_its_deliveries_once_it_is_back(
     hooks = Receiver()  # not started: nothing listens on its port
     webhook = await register(app, hooks.url)
     execution_id = await run(app)
-    await eventually(
-        lambda: app.runtime.dispatcher is not None, what="a dispatcher runs"
-    )
+    await eventually(lambda: app.runtime.dispatcher is not None, what="a dispatcher runs")
     pending: list[dict[str, Any]] = []
     deadline = time.monotonic() + 10
     while not (pending and pending[0]["attempts"] >= 2):
@@ -147,9 +145,10 @@ async def test_a_webhook_gets_only_the_types_and_agent_it_asked_for(
         await eventually(lambda: len(everything.received) >= 6, what="six events")
         await eventually(lambda: len(quick_only.received) >= 1 and len(starts.received) >= 2)
         types = sorted(r.payload["type"] for r in everything.received)
-        assert types == ["execution.queued"] * 2 + ["execution.started"] * 2 + [
-            "execution.succeeded"
-        ] * 2
+        assert (
+            types
+            == ["execution.queued"] * 2 + ["execution.started"] * 2 + ["execution.succeeded"] * 2
+        )
         assert [r.payload["data"]["executionId"] for r in quick_only.received] == [checked]
         assert {r.payload["data"]["executionId"] for r in starts.received} == {done, checked}
         assert {r.payload["type"] for r in starts.received} == {"execution.started"}
