@@ -61,6 +61,8 @@ EXPORTED = [
     "Vault",
     "VaultError",
     "WaitTimeout",
+    "WebhookVerificationError",
+    "verify_webhook",
 ]
 
 
