@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
 from types import TracebackType
@@ -17,9 +17,11 @@ from actionvault.chat import RouteCandidate, Router, route_with_model
 from actionvault.content.files import FileStore
 from actionvault.domain.agents import Action, Agent, AgentCatalog
 from actionvault.domain.objects import ObjectCatalog
+from actionvault.domain.webhooks import RetryPolicy
 from actionvault.engine.processes import prepare_engine_process
 from actionvault.engine.retention import RetentionJob
 from actionvault.engine.runner import Runner
+from actionvault.engine.webhooks import Dispatcher
 from actionvault.engine.worker import Worker
 from actionvault.isolation import EnginePool
 from actionvault.objects.loader import load_objects
@@ -36,9 +38,11 @@ from actionvault.services.executions import ExecutionService, MessageRouter
 from actionvault.services.mcp import McpService
 from actionvault.services.sessions import SessionService
 from actionvault.services.users import UserService
+from actionvault.services.webhooks import TargetGuard, WebhookService
 from actionvault.settings import Settings
 from actionvault.store import Stores, open_stores
 from actionvault.store.events import EventFeed
+from actionvault.store.webhooks import DELIVERIES_CHANNEL
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +59,7 @@ class Services:
     executions: ExecutionService
     mcp: McpService
     events: EventService
+    webhooks: WebhookService
 
 
 class WorkerSignals:
@@ -90,6 +95,7 @@ def build_services(
     route: MessageRouter,
     signal: WorkSignal,
     feed: EventFeed,
+    wake_webhooks: Callable[[], None] = lambda: None,
 ) -> Services:
     """The one place where the services are made and wired to each other."""
     audit = AuditService(stores.audit, clock)
@@ -132,6 +138,14 @@ def build_services(
         ),
         events=EventService(
             stores.events, executions, feed, heartbeat_seconds=settings.events_heartbeat
+        ),
+        webhooks=WebhookService(
+            stores.webhooks,
+            catalog,
+            audit,
+            clock,
+            TargetGuard(settings.webhook_allow_private_targets),
+            on_redeliver=wake_webhooks,
         ),
     )
 
@@ -188,6 +202,7 @@ class Runtime:
         self._stores: Stores | None = None
         self._services: Services | None = None
         self.worker: Worker | None = None
+        self.dispatcher: Dispatcher | None = None
 
     @property
     def stores(self) -> Stores:
@@ -223,6 +238,7 @@ class Runtime:
             route=self._route_message,
             signal=self._signals,
             feed=feed,
+            wake_webhooks=self._wake_dispatcher,
         )
         if self.settings.demo_content:
             await load_demo_content(self._stores, self.files, self.clock)
@@ -271,7 +287,36 @@ class Runtime:
         )
         retention.start()
         self._exit.push_async_callback(retention.stop)
+        await self._start_dispatcher()
         return worker
+
+    async def _start_dispatcher(self) -> None:
+        """Webhook deliveries are sent where executions run, by one dispatcher per process."""
+        settings = self.settings
+        db = self.stores.database
+        dispatcher = Dispatcher(
+            self.stores.webhooks,
+            self.clock,
+            policy=RetryPolicy(
+                settings.webhook_retry_window,
+                settings.webhook_retry_base,
+                settings.webhook_retry_max_delay,
+            ),
+            check_target=TargetGuard(settings.webhook_allow_private_targets).check,
+            timeout=settings.webhook_timeout,
+            concurrency=settings.webhook_concurrency,
+            per_endpoint=settings.webhook_endpoint_concurrency,
+            poll_interval=settings.poll_interval,
+            notifications=db.listen(DELIVERIES_CHANNEL),
+        )
+        db.on_write(dispatcher.work_available)  # SQLite: this process's events, at once
+        await dispatcher.start()
+        self.dispatcher = dispatcher
+        self._exit.push_async_callback(dispatcher.stop, min(self.settings.shutdown_grace, 5.0))
+
+    def _wake_dispatcher(self) -> None:
+        if self.dispatcher is not None:
+            self.dispatcher.work_available()
 
     async def _route_message(
         self, message: str, candidates: list[tuple[Agent, Action]], history: list[str]

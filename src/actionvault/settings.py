@@ -79,6 +79,15 @@ class Settings(BaseSettings):
     events_heartbeat: float = Field(default=15.0, gt=0)
     events_poll_interval: float = Field(default=0.1, gt=0)
 
+    # Webhooks
+    webhook_retry_window: float = Field(default=86_400.0, gt=0)
+    webhook_retry_base: float = Field(default=5.0, gt=0)
+    webhook_retry_max_delay: float = Field(default=3_600.0, gt=0)
+    webhook_timeout: float = Field(default=10.0, gt=0, le=300)
+    webhook_concurrency: int = Field(default=16, ge=1, le=1000)
+    webhook_endpoint_concurrency: int = Field(default=4, ge=1, le=1000)
+    webhook_allow_private_targets: bool = False
+
     # Vault clients
     public_url: str | None = None
     trusted_proxies: Annotated[tuple[str, ...], NoDecode] = ()

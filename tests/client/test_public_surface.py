@@ -63,6 +63,8 @@ EXPORTED = [
     "Vault",
     "VaultError",
     "WaitTimeout",
+    "WebhookVerificationError",
+    "verify_webhook",
 ]
 
 

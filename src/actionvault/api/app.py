@@ -26,6 +26,7 @@ from actionvault.api.routes import (
     extensions,
     records,
     users,
+    webhooks,
 )
 from actionvault.domain.principals import Principal
 from actionvault.errors import ActionVaultError, MalformedUrl, MethodNotSupported
@@ -237,6 +238,7 @@ def create_app(runtime: Runtime, *, manage_runtime: bool = True) -> ASGIApp:
             *extensions.ROUTES,
             *chats.ROUTES,
             *events.ROUTES,
+            *webhooks.ROUTES,
             *mcp.ROUTES,
             *health.ROUTES,
             *openapi.ROUTES,

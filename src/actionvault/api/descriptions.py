@@ -56,6 +56,60 @@ _DOCUMENT_FIELDS = {
     name: _STR for name in ("file", "name__v", "type__v", "title__v", "allow_words__c")
 }
 
+_HOOKS = "/api/{version}/ext/webhooks"
+_HOOK = f"{_HOOKS}/{{webhook_id}}"
+_HOOK_FIELDS: dict[str, dict[str, Any]] = {
+    "url": {"type": "string", "description": "An http(s) URL that receives the webhooks."},
+    "event_types": {
+        "description": "queued, started, progress, succeeded, failed, cancelled; a list or "
+        "comma-separated (default: succeeded, failed, cancelled).",
+        "oneOf": [{"type": "array", "items": _STR}, _STR],
+    },
+    "agent": {"type": "string", "description": 'Only this agent\'s executions ("": any).'},
+    "enabled": {"type": "boolean"},
+    "description": _STR,
+}
+WEBHOOK_OPERATIONS: dict[tuple[str, str], Operation] = {
+    ("POST", _HOOKS): Operation(
+        "Register a webhook; the answer holds its secret (administrators)",
+        "webhooks",
+        body="json",
+        fields=_HOOK_FIELDS,
+    ),
+    ("GET", _HOOKS): Operation("List the webhooks (administrators)", "webhooks"),
+    ("GET", _HOOK): Operation("Retrieve a webhook (administrators)", "webhooks"),
+    ("PUT", _HOOK): Operation(
+        "Update a webhook (administrators)", "webhooks", body="json", fields=_HOOK_FIELDS
+    ),
+    ("PATCH", _HOOK): Operation(
+        "Update a webhook (administrators)", "webhooks", body="json", fields=_HOOK_FIELDS
+    ),
+    ("DELETE", _HOOK): Operation(
+        "Delete a webhook and its deliveries (administrators)", "webhooks"
+    ),
+    ("POST", f"{_HOOK}/rotate_secret"): Operation(
+        "Replace a webhook's secret; the answer holds the new one (administrators)", "webhooks"
+    ),
+    ("GET", f"{_HOOK}/deliveries"): Operation(
+        "A webhook's deliveries with their attempts, oldest first (administrators)",
+        "webhooks",
+        query=(
+            Query(
+                "state",
+                "Only deliveries in this state.",
+                {"type": "string", "enum": ["pending", "delivering", "succeeded", "failed"]},
+            ),
+            Query("after", "Only deliveries after this delivery id (paging).", _INT),
+            Query(
+                "limit", "Deliveries per page.", {"type": "integer", "minimum": 1, "maximum": 1000}
+            ),
+        ),
+    ),
+    ("POST", f"{_HOOK}/deliveries/{{delivery_id}}/redeliver"): Operation(
+        "Send a delivery again now, with a fresh retry window (administrators)", "webhooks"
+    ),
+}
+
 OPERATIONS: dict[tuple[str, str], Operation] = {
     ("GET", "/api"): Operation("List the API versions served", "auth", session=False),
     ("GET", "/api/"): Operation("List the API versions served", "auth", session=False),
@@ -233,6 +287,7 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
     ("GET", "/api/{version}/ext/openapi.json"): Operation(
         "This description of the API", "extensions", session=False, answer="openapi"
     ),
+    **WEBHOOK_OPERATIONS,
     ("GET", "/health/live"): Operation(
         "Liveness probe: the process answers", "operations", session=False, answer="probe"
     ),

@@ -19,6 +19,7 @@ from starlette.routing import Route
 from actionvault import __version__
 from actionvault.api.descriptions import OPERATIONS, Operation
 from actionvault.api.versions import SUPPORTED_VERSIONS
+from actionvault.console.web import PREFIX as CONSOLE_PREFIX
 from actionvault.errors import ActionVaultError
 
 _PARAM = re.compile(r"{(\w+)(?::\w+)?}")
@@ -26,9 +27,14 @@ _REF = "#/components/schemas/"
 
 
 def route_operations(routes: Iterable[Route]) -> list[tuple[str, str]]:
-    """(method, path template) of every operation the routes serve; HEAD goes with GET."""
+    """(method, path template) of every operation the routes serve; HEAD goes with GET.
+
+    The console's pages are HTML for people, not operations of the API: docs/console.md
+    describes them."""
     found: list[tuple[str, str]] = []
     for route in routes:
+        if route.path == CONSOLE_PREFIX or route.path.startswith(f"{CONSOLE_PREFIX}/"):
+            continue
         for method in sorted(route.methods or ()):
             if method != "HEAD":
                 found.append((method, _PARAM.sub(r"{\1}", route.path)))

@@ -207,6 +207,9 @@ def demo(**options: Any) -> None:
         DEMO_USER_USERNAME,
     )
 
+    # The demo's receivers run on this machine; `serve` refuses private targets by default.
+    if "ACTIONVAULT_WEBHOOK_ALLOW_PRIVATE_TARGETS" not in os.environ:
+        options["webhook_allow_private_targets"] = True
     settings = build_settings(demo_content=True, **options)
     scheme = "https" if settings.ssl_certfile else "http"
     base = f"{scheme}://{settings.host}:{settings.port}"

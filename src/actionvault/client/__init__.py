@@ -51,6 +51,7 @@ from actionvault.client.models import (
     Output,
     Session,
 )
+from actionvault.client.webhook_signatures import WebhookVerificationError, verify_webhook
 
 __all__ = [
     "DEFAULT_API_VERSION",
@@ -91,4 +92,6 @@ __all__ = [
     "Vault",
     "VaultError",
     "WaitTimeout",
+    "WebhookVerificationError",
+    "verify_webhook",
 ]

@@ -12,6 +12,7 @@ from actionvault.store.events import SQLEventStore
 from actionvault.store.executions import SQLExecutionStore
 from actionvault.store.mcp import SQLMcpStore
 from actionvault.store.users import SQLUserStore
+from actionvault.store.webhooks import SQLWebhookStore
 
 __all__ = ["Stores", "open_database", "open_stores"]
 
@@ -26,6 +27,7 @@ class Stores:
     chats: SQLChatStore
     mcp: SQLMcpStore
     events: SQLEventStore
+    webhooks: SQLWebhookStore
 
 
 async def open_database(url: str) -> Database:
@@ -69,4 +71,5 @@ async def open_stores(url: str) -> Stores:
         SQLChatStore(db),
         SQLMcpStore(db),
         SQLEventStore(db),
+        SQLWebhookStore(db),
     )

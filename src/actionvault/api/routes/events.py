@@ -9,14 +9,13 @@ call does, with a Vault envelope.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
-from typing import Any
 
 import orjson
 from starlette.responses import StreamingResponse
 from starlette.routing import Route
 
 from actionvault.api.endpoints import RequestContext, endpoint
+from actionvault.domain.event_wire import event_wire
 from actionvault.domain.events import EVENT_TYPES_BY_STATUS, EventType, ExecutionEvent
 from actionvault.errors import InvalidData
 
@@ -27,33 +26,6 @@ _HEADERS = {
     # Proxies that buffer responses (nginx) would hold events back.
     "X-Accel-Buffering": "no",
 }
-
-
-def event_wire(event: ExecutionEvent) -> dict[str, Any]:
-    """An event as clients read it, in the status call's words where they overlap."""
-    wire: dict[str, Any] = {
-        "id": event.id,
-        "type": event.type.value,
-        "executionId": event.execution_id,
-        "agentAction": f"{event.agent_name}.{event.action_name}",
-        "actionStatus": event.type.action_status,
-        "attempt": event.attempt,
-        "at": datetime.fromtimestamp(event.at, UTC).isoformat(timespec="milliseconds"),
-    }
-    if event.external_id is not None:
-        wire["externalId"] = event.external_id
-    if event.chat_id is not None:
-        wire["chatId"] = event.chat_id
-    target = event.target
-    if target.document_id is not None:
-        wire["documentId"] = f"{target.document_id}_{target.major}_{target.minor}"
-    elif target.record_id is not None:
-        wire["object"] = target.object_name
-        wire["objecttype"] = target.object_type
-        wire["recordId"] = target.record_id
-    if event.detail:
-        wire["detail"] = event.detail
-    return wire
 
 
 def sse_frame(event: ExecutionEvent | None) -> bytes:

@@ -278,11 +278,16 @@ VALUES (:external_id, :execution_id, :now);
 SELECT execution_id FROM external_ids WHERE external_id = :external_id;
 
 -- Retention: a batch of finished executions older than the cut-off.
+-- An execution whose webhook deliveries are still pending stays until they end: its events
+-- are their payload.
 -- name: purge_finished_executions
 DELETE FROM executions
 WHERE id IN (SELECT id FROM executions
              WHERE finished_at IS NOT NULL AND finished_at < :before
                AND state IN ('succeeded', 'failed', 'cancelled')
+               AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d
+                               WHERE d.execution_id = executions.id
+                                 AND d.state IN ('pending', 'delivering'))
              ORDER BY finished_at LIMIT :batch);
 
 -- name: execution_by_id
@@ -467,3 +472,85 @@ LIMIT :limit;
 
 -- name: audit_events_of_subject
 SELECT * FROM audit_events WHERE subject = :subject ORDER BY id LIMIT :limit;
+-- Webhooks and their outbox (migration 0007; a trigger on execution_events writes deliveries).
+
+-- name: insert_webhook
+INSERT INTO webhooks
+    (url, secret, event_types, agent_name, enabled, description, created_at, updated_at)
+VALUES (:url, :secret, :event_types, :agent_name, :enabled, :description, :now, :now)
+RETURNING *;
+
+-- name: webhook_by_id
+SELECT * FROM webhooks WHERE id = :id;
+
+-- name: list_webhooks
+SELECT * FROM webhooks ORDER BY id;
+
+-- name: update_webhook
+UPDATE webhooks
+SET url = :url, event_types = :event_types, agent_name = :agent_name, enabled = :enabled,
+    description = :description, updated_at = :now
+WHERE id = :id
+RETURNING *;
+
+-- name: set_webhook_secret
+UPDATE webhooks SET secret = :secret, updated_at = :now WHERE id = :id RETURNING *;
+
+-- name: delete_webhook
+DELETE FROM webhooks WHERE id = :id;
+
+-- name: list_webhook_deliveries
+SELECT * FROM webhook_deliveries
+WHERE webhook_id = :webhook_id AND (CAST(:state AS TEXT) IS NULL OR state = :state)
+  AND id > :after
+ORDER BY id LIMIT :limit;
+
+-- name: webhook_delivery_by_id
+SELECT * FROM webhook_deliveries WHERE id = :id AND webhook_id = :webhook_id;
+
+-- Due now, with a fresh window; a delivery being sent right now is left to finish.
+-- name: redeliver_webhook_delivery
+UPDATE webhook_deliveries
+SET state = 'pending', next_attempt_at = :now, window_start = :now, finished_at = NULL
+WHERE id = :id AND webhook_id = :webhook_id AND state <> 'delivering'
+RETURNING *;
+
+-- Due deliveries, and those whose sender died (their lease lapsed), except to the endpoints
+-- named in `busy` (a comma-framed list of webhook ids this process has no room for).
+-- name: claim_webhook_deliveries
+UPDATE webhook_deliveries
+SET state = 'delivering', lease_owner = :owner, lease_expires_at = :lease_expires_at
+WHERE id IN (SELECT id FROM webhook_deliveries
+             WHERE ((state = 'pending' AND next_attempt_at <= :now)
+                    OR (state = 'delivering' AND lease_expires_at < :now))
+               AND :busy NOT LIKE '%,' || webhook_id || ',%'
+             ORDER BY next_attempt_at, id LIMIT :limit)
+RETURNING *;
+
+-- Claimed but not sent (its endpoint had no free slot here): due again, no attempt counted.
+-- name: release_webhook_delivery
+UPDATE webhook_deliveries SET state = 'pending', lease_owner = NULL, lease_expires_at = NULL
+WHERE id = :id AND lease_owner = :owner AND state = 'delivering';
+
+-- Only while this sender still holds the lease: a sender whose lease lapsed and was taken over
+-- records nothing (the other's attempt counts).
+-- name: record_webhook_attempt
+UPDATE webhook_deliveries
+SET state = :state, attempts = attempts + 1, next_attempt_at = :next_attempt_at,
+    lease_owner = NULL, lease_expires_at = NULL, last_status = :status, last_error = :error,
+    last_response_ms = :response_ms, last_attempt_at = :now, finished_at = :finished_at
+WHERE id = :id AND lease_owner = :owner AND state = 'delivering'
+RETURNING id;
+
+-- name: event_by_id
+SELECT e.id, e.execution_id, e.user_id, e.type, e.attempt, e.at, e.detail,
+       x.agent_name, x.action_name, x.external_id, x.chat_id, x.document_id, x.major, x.minor,
+       x.object_name, x.object_type, x.record_id
+FROM execution_events e JOIN executions x ON x.id = e.execution_id
+WHERE e.id = :id;
+
+-- When the dispatchers next have something to claim: a read, so an idle server writes nothing.
+-- name: next_webhook_delivery_due
+SELECT (SELECT min(next_attempt_at) FROM webhook_deliveries WHERE state = 'pending') AS pending,
+       (SELECT min(lease_expires_at) FROM webhook_deliveries WHERE state = 'delivering')
+           AS lapsing;

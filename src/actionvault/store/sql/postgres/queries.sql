@@ -73,3 +73,15 @@ FROM executions WHERE id = :id AND state = 'running' AND attempts = :attempt;
 -- event lock, would deadlock.
 -- name: lock_lapsed_executions
 SELECT id FROM executions WHERE state = 'running' AND lease_expires_at < :now FOR UPDATE;
+
+-- Several dispatchers claim at once: each skips the deliveries another is claiming.
+-- name: claim_webhook_deliveries
+UPDATE webhook_deliveries
+SET state = 'delivering', lease_owner = :owner, lease_expires_at = :lease_expires_at
+WHERE id IN (SELECT id FROM webhook_deliveries
+             WHERE ((state = 'pending' AND next_attempt_at <= :now)
+                    OR (state = 'delivering' AND lease_expires_at < :now))
+               AND :busy NOT LIKE '%,' || webhook_id || ',%'
+             ORDER BY next_attempt_at, id LIMIT :limit
+             FOR UPDATE SKIP LOCKED)
+RETURNING *;

@@ -1,0 +1,263 @@
+"""The webhook dispatcher: claim due deliveries from the outbox, sign them, send them.
+
+Every worker process runs one. A loop claims small batches of due deliveries (a lease each, and
+SKIP LOCKED on PostgreSQL, so each is sent by one process at a time) and sends each in a task of
+its own, up to `concurrency` at once and `per_endpoint` to any one endpoint: an endpoint that
+is slow or down holds at most its own slots, never the others' nor the executions'. Between
+claims the loop only reads when the next delivery is due, so an idle server writes nothing.
+Delivery is at least once: a process killed after sending but before recording sends again
+after its lease lapses, under the same `webhook-id`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import os
+import random
+import socket
+import time
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import httpx
+from standardwebhooks import Webhook as Signer
+
+from actionvault import __version__
+from actionvault.domain.events import ExecutionEvent
+from actionvault.domain.webhooks import Delivery, RetryPolicy, TargetRefused, Webhook, payload
+from actionvault.ports import Clock
+from actionvault.store.webhooks import SQLWebhookStore
+
+log = logging.getLogger(__name__)
+
+#: Checks a target URL where it resolves now; raises TargetRefused.
+TargetCheck = Callable[[str], Awaitable[None]]
+_BATCH = 8
+
+
+@dataclass(frozen=True, slots=True)
+class Attempt:
+    """What one attempt came to."""
+
+    succeeded: bool
+    status: int | None = None
+    error: str | None = None
+    response_ms: float | None = None
+    give_up: bool = False  # no point retrying (the webhook was disabled)
+
+
+def signed_request(
+    webhook: Webhook, delivery: Delivery, event: ExecutionEvent, now: float
+) -> tuple[bytes, dict[str, str]]:
+    """The body and headers of a delivery, signed as Standard Webhooks says."""
+    body = json.dumps(payload(event), separators=(",", ":"), ensure_ascii=False)
+    moment = datetime.fromtimestamp(int(now), UTC)
+    signature = Signer(webhook.secret).sign(delivery.message_id, moment, body)
+    return body.encode(), {
+        "content-type": "application/json",
+        "user-agent": f"actionvault-webhooks/{__version__}",
+        "webhook-id": delivery.message_id,
+        "webhook-timestamp": str(int(now)),
+        "webhook-signature": signature,
+    }
+
+
+class Dispatcher:
+    def __init__(
+        self,
+        store: SQLWebhookStore,
+        clock: Clock,
+        *,
+        policy: RetryPolicy,
+        check_target: TargetCheck,
+        timeout: float = 10.0,
+        concurrency: int = 16,
+        per_endpoint: int = 4,
+        poll_interval: float = 1.0,
+        notifications: AsyncIterator[tuple[str, str]] | None = None,
+        jitter: Callable[[], float] = random.random,
+    ) -> None:
+        self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self._store = store
+        self._clock = clock
+        self._policy = policy
+        self._check_target = check_target
+        self._timeout = timeout
+        self._concurrency = concurrency
+        self._per_endpoint = per_endpoint
+        self._poll_interval = poll_interval
+        self._notifications = notifications
+        self._jitter = jitter
+        # Outlasts the request and its recording, so that a live sender is rarely taken over
+        # (and if it is, the delivery is only sent twice, under one webhook-id).
+        self._lease = timeout + max(timeout, 5.0)
+        self._wake = asyncio.Event()
+        self._stopping = False
+        self._sending: dict[asyncio.Task[None], Delivery] = {}
+        self._per_webhook: dict[int, int] = {}
+        self._loops: list[asyncio.Task[None]] = []
+        # No redirects: a receiver could otherwise send the signed body to an address the
+        # target check refuses. Connections are pooled per endpoint across deliveries.
+        self._http = httpx.AsyncClient(
+            timeout=httpx.Timeout(timeout),
+            follow_redirects=False,
+            trust_env=False,
+            limits=httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency),
+        )
+
+    def work_available(self) -> None:
+        self._wake.set()
+
+    async def start(self) -> None:
+        self._loops = [asyncio.create_task(self._claim_loop(), name="actionvault-webhooks")]
+        if self._notifications is not None:
+            self._loops.append(
+                asyncio.create_task(self._listen(self._notifications), name="webhooks-listen")
+            )
+
+    async def stop(self, grace: float = 5.0) -> None:
+        """Stop claiming; deliveries not sent within `grace` go back to the outbox."""
+        self._stopping = True
+        self._wake.set()
+        for loop in self._loops:
+            loop.cancel()
+        for loop in self._loops:
+            with contextlib.suppress(asyncio.CancelledError):
+                await loop
+        if self._sending:
+            await asyncio.wait(list(self._sending), timeout=grace)
+        unfinished = dict(self._sending)
+        for task in unfinished:
+            task.cancel()
+        if unfinished:
+            # A request being cancelled can take a while to let go of its connection; its
+            # lease is released meanwhile (an attempt it still records is only one more).
+            await asyncio.wait(list(unfinished), timeout=1.0)
+            for delivery in unfinished.values():
+                with contextlib.suppress(Exception):
+                    await self._store.release(delivery.id, self.owner)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._http.aclose(), 2.0)
+
+    async def _listen(self, notifications: AsyncIterator[tuple[str, str]]) -> None:
+        async for _ in notifications:
+            self._wake.set()
+
+    async def _claim_loop(self) -> None:
+        # The flag as well as the cancel: before Python 3.12, wait_for can swallow a cancel
+        # that arrives as the event it waits for is set, and writes set it often.
+        while not self._stopping:
+            self._wake.clear()
+            try:
+                wait = await self._claim_some()
+            except Exception as exc:  # the database is away: try again after a pause
+                log.warning("claiming webhook deliveries failed (%s); retrying", exc)
+                wait = self._poll_interval
+            if wait > 0:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), wait)
+
+    async def _claim_some(self) -> float:
+        """Start what is due and there is room for; how long to wait before looking again."""
+        free = self._concurrency - len(self._sending)
+        if free <= 0:
+            return self._poll_interval  # a finishing delivery wakes the loop
+        now = self._clock()
+        due = await self._store.next_due()
+        if due is None or due > now:
+            return self._poll_interval if due is None else min(due - now, self._poll_interval)
+        busy = frozenset(w for w, n in self._per_webhook.items() if n >= self._per_endpoint)
+        wanted = min(free, _BATCH)
+        claimed = await self._store.claim(self.owner, wanted, now, self._lease, busy)
+        for delivery in claimed:
+            if self._per_webhook.get(delivery.webhook_id, 0) >= self._per_endpoint:
+                await self._store.release(delivery.id, self.owner)  # its endpoint is full
+                continue
+            self._per_webhook[delivery.webhook_id] = (
+                self._per_webhook.get(delivery.webhook_id, 0) + 1
+            )
+            task = asyncio.create_task(self._deliver(delivery))
+            self._sending[task] = delivery
+            task.add_done_callback(self._sent)
+        return 0 if len(claimed) == wanted else self._poll_interval
+
+    def _sent(self, task: asyncio.Task[None]) -> None:
+        delivery = self._sending.pop(task)
+        left = self._per_webhook.get(delivery.webhook_id, 1) - 1
+        if left > 0:
+            self._per_webhook[delivery.webhook_id] = left
+        else:
+            self._per_webhook.pop(delivery.webhook_id, None)
+        self._wake.set()
+
+    async def _deliver(self, delivery: Delivery) -> None:
+        try:
+            webhook = await self._store.get(delivery.webhook_id)
+            if webhook is None:
+                return  # deleted meanwhile, and its deliveries with it
+            event = await self._store.event(delivery.event_id)
+            attempt = await self._attempt(webhook, delivery, event)
+            await self._record(delivery, attempt)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            # The lease lapses and another attempt is made; nothing is lost.
+            log.exception("webhook delivery %d could not be recorded", delivery.id)
+
+    async def _attempt(
+        self, webhook: Webhook, delivery: Delivery, event: ExecutionEvent | None
+    ) -> Attempt:
+        if not webhook.enabled:
+            return Attempt(False, error="the webhook is disabled", give_up=True)
+        if event is None:
+            return Attempt(False, error="the event no longer exists", give_up=True)
+        try:
+            await self._check_target(webhook.url)  # again now: DNS may have changed
+        except TargetRefused as exc:
+            return Attempt(False, error=f"target refused: {exc}")
+        body, headers = signed_request(webhook, delivery, event, time.time())
+        started = time.monotonic()
+        try:
+            async with (
+                asyncio.timeout(self._timeout),
+                self._http.stream("POST", webhook.url, content=body, headers=headers) as reply,
+            ):
+                status = reply.status_code
+        except TimeoutError:
+            return Attempt(False, error=f"no answer within {self._timeout:g} s")
+        except httpx.HTTPError as exc:
+            return Attempt(False, error=f"{type(exc).__name__}: {exc}"[:500] or "request failed")
+        elapsed = (time.monotonic() - started) * 1000
+        if 200 <= status < 300:
+            return Attempt(True, status=status, response_ms=elapsed)
+        return Attempt(False, status=status, error=f"HTTP {status}", response_ms=elapsed)
+
+    async def _record(self, delivery: Delivery, attempt: Attempt) -> None:
+        now = self._clock()
+        next_at = None
+        if not attempt.succeeded and not attempt.give_up:
+            next_at = self._policy.next_attempt(
+                delivery.attempts + 1, delivery.window_start, now, self._jitter()
+            )
+        kept = await self._store.record_attempt(
+            delivery,
+            self.owner,
+            now,
+            next_attempt_at=next_at,
+            succeeded=attempt.succeeded,
+            status=attempt.status,
+            error=attempt.error,
+            response_ms=attempt.response_ms,
+        )
+        if not kept:
+            log.warning("webhook delivery %d: lease lost; the other sender's attempt counts",
+                        delivery.id)  # fmt: skip
+        elif not attempt.succeeded:
+            log.info("webhook delivery %d to webhook %d failed (%s)%s", delivery.id,
+                     delivery.webhook_id, attempt.error,
+                     "" if next_at is not None else "; giving up")  # fmt: skip
