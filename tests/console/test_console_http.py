@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import Awaitable, Callable
 
@@ -247,3 +248,60 @@ async def test_signing_out_ends_the_session(app: App) -> None:
     assert response.status_code == 303
     again = await app.client.get(f"{CONSOLE}/documents")
     assert again.status_code == 303
+
+
+async def test_an_administrator_registers_a_webhook_and_follows_its_deliveries(
+    app_factory: Callable[..., Awaitable[App]],
+) -> None:
+    from webhook_receiver import eventually, receiver
+
+    app = await app_factory(webhook_allow_private_targets=True)
+    token = await sign_in(app.client, ADMIN)
+    with receiver() as hooks:
+        created = await app.client.post(
+            f"{CONSOLE}/admin/webhooks",
+            data={"csrf_token": token, "url": hooks.url, "event_types": ["succeeded"]},
+        )
+        assert created.status_code == 200, created.text
+        secret = re.search(r'value="(whsec_[^"]+)"', created.text)
+        assert secret is not None, "the secret is shown once, on creation"
+        link = re.search(r"/admin/webhooks/(\d+)", created.text)
+        assert link is not None
+        webhook_id = link.group(1)
+        listed = await app.client.get(f"{CONSOLE}/admin/webhooks")
+        assert hooks.url in listed.text
+        assert secret.group(1) not in listed.text
+
+        alice = await app.login(ALICE)
+        started = await app.execute(
+            alice,
+            agent_name="test_agent__c",
+            action_name="echo__c",
+            document_id=str(app.seed.doc_a),
+        )
+        execution_id = started["actionResponse"]["executionId"]
+        await eventually(lambda: len(hooks.received) == 1, what="the delivery")
+        assert hooks.received[0].verified(secret.group(1))["data"]["executionId"] == execution_id
+
+        for _ in range(200):  # the receiver has it; the outcome is recorded just after
+            page = await app.client.get(f"{CONSOLE}/admin/webhooks/{webhook_id}")
+            if '<td class="state">succeeded</td>' in page.text:
+                break
+            await asyncio.sleep(0.05)
+        assert execution_id in page.text
+        assert '<td class="state">succeeded</td>' in page.text
+        delivery = re.search(r"/deliveries/(\d+)/redeliver", page.text)
+        assert delivery is not None
+        again = await app.client.post(
+            f"{CONSOLE}/admin/webhooks/{webhook_id}/deliveries/{delivery.group(1)}/redeliver",
+            data={"csrf_token": token},
+        )
+        assert again.status_code == 303
+        await eventually(lambda: len(hooks.received) == 2, what="the redelivery")
+        assert hooks.received[1].message_id == hooks.received[0].message_id
+
+
+async def test_a_writer_cannot_open_the_webhooks_page(app: App) -> None:
+    await sign_in(app.client, ALICE)
+    response = await app.client.get(f"{CONSOLE}/admin/webhooks")
+    assert response.status_code == 403

@@ -6,7 +6,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from actionvault.console import admin, agents, auth, chat, documents, executions
+from actionvault.console import admin, agents, auth, chat, documents, executions, webhooks
 from actionvault.console.web import PREFIX, PageFunction, error_page, page, redirect, static_file
 
 
@@ -59,6 +59,17 @@ ROUTES = [
     _post("/admin/users/{user_id}/active", admin.set_active, admin_only=True),
     _post("/admin/users/{user_id}/password", admin.reset_password, admin_only=True),
     _post("/admin/permission-sets", admin.save_permission_set, admin_only=True),
+    _get("/admin/webhooks", webhooks.webhooks_page, admin_only=True),
+    _post("/admin/webhooks", webhooks.create_webhook, admin_only=True),
+    _get("/admin/webhooks/{webhook_id}", webhooks.webhook_detail, admin_only=True),
+    _post("/admin/webhooks/{webhook_id}/enabled", webhooks.set_enabled, admin_only=True),
+    _post("/admin/webhooks/{webhook_id}/rotate-secret", webhooks.rotate_secret, admin_only=True),
+    _post("/admin/webhooks/{webhook_id}/delete", webhooks.delete_webhook, admin_only=True),
+    _post(
+        "/admin/webhooks/{webhook_id}/deliveries/{delivery_id}/redeliver",
+        webhooks.redeliver,
+        admin_only=True,
+    ),
     Route(f"{PREFIX}/{{rest:path}}", _not_found, methods=["GET", "POST"]),
 ]
 
