@@ -241,3 +241,32 @@ def test_a_document_with_more_passages_than_the_model_reads_is_answered_by_share
         KeywordEmbedder(),
     )
     assert "Keep the tablets cool." in reply
+
+
+class FaintlyAlikeEmbedder:
+    """A stand-in model that finds every passage only faintly like every question."""
+
+    def similarities(self, queries: list[str], texts: list[str]) -> list[list[float]]:
+        return [[0.15 for _ in texts] for _ in queries]
+
+
+CONTACTS = (
+    "Ostrela tablets\n\n"
+    "Storage\nKeep the blister in its carton.\n\n"
+    "Further help\nRing the Ostrela helpline on 0800 123 4567 on weekdays.\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Who should I phone if I am unsure?", "0800 123 4567"),
+        ("What colour are the tablets?", "does not appear to answer this question"),
+    ],
+)
+def test_a_question_asking_whom_to_contact_is_answered_by_a_passage_with_a_number(
+    question: str, expected: str
+) -> None:
+    document = DocumentText(version(CONTACTS), CONTACTS, CONTACTS, False)
+
+    assert expected in answer_question(document, question, FaintlyAlikeEmbedder())

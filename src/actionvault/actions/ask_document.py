@@ -181,11 +181,35 @@ def _shows_answer_form(question: str, passage: Passage) -> bool:
     return not unit or re.search(rf"\b{unit.group(1)}s?\b", passage.text, re.IGNORECASE) is not None
 
 
+#: "Who do I call?", "how can I contact ...": the answer is a way to reach someone, which a
+#: passage shows by a telephone number or an email address. Such questions share little meaning
+#: with a contact line ("contact Medical Information on 0800 ..."), so the floor is lower there.
+_CONTACT_QUESTION = re.compile(
+    r"\b(?:who|whom)\b.*\b(?:call|phone|ring|contact|ask|speak|talk|write)\b"
+    r"|\b(?:phone|telephone)\s+number\b|\bhow\s+(?:can|do|should)\s+\w+\s+(?:contact|reach)\b",
+    re.IGNORECASE,
+)
+_CONTACT = re.compile(r"\+?\d[\d ()-]{7,}\d|\b[\w.+-]+@[\w-]+\.[\w.]+\b")
+#: The floor for a passage that shows a contact, for a question asking for one.
+CONTACT_FLOOR = 0.1
+
+
+def _contact_first(ranked: Sequence[Ranked], question: str) -> tuple[list[Ranked], float]:
+    """For a question asking whom to contact, the passages that show a contact, when any does,
+    and the lower floor they are held to; otherwise the ranking and the usual floor."""
+    if _CONTACT_QUESTION.search(question):
+        contacts = [r for r in ranked if _CONTACT.search(r.passage.text)]
+        if contacts:
+            return contacts, CONTACT_FLOOR
+    return list(ranked), SIMILARITY_FLOOR
+
+
 def answers_by_meaning(ranked: Sequence[Ranked], question: str = "") -> list[Ranked]:
     """The best passages at or above the similarity floor, close to the best one, among those
-    that show the form the question's answer takes (a price, a count of weeks)."""
-    ranked = [r for r in ranked if _shows_answer_form(question, r.passage)]
-    if not ranked or ranked[0].score < SIMILARITY_FLOOR:
+    that show the form the question's answer takes (a price, a count of weeks, a contact)."""
+    shown = [r for r in ranked if _shows_answer_form(question, r.passage)]
+    ranked, floor = _contact_first(shown, question)
+    if not ranked or ranked[0].score < floor:
         return []
     best = ranked[0].score
     return [r for r in ranked[:_MAX_ANSWERS] if r.score >= best - SIMILARITY_MARGIN]
