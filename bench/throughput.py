@@ -10,6 +10,7 @@ not hide the server's on a two-core machine.
     python bench/throughput.py                       # 4,000 executions, 32 clients
     python bench/throughput.py --executions 100000   # the memory target
     python bench/throughput.py --database-url postgresql://... --worker-processes 2
+    python bench/throughput.py --webhook             # and every end delivered to a webhook
 
 On PostgreSQL the run gets a schema of its own (dropped afterwards), and with
 --worker-processes the API process runs no workers: each worker process runs `--workers`
@@ -29,6 +30,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 
 HERE = Path(__file__).parent
@@ -345,6 +347,12 @@ def main() -> None:
         f"Check's spelling and grammar on {VARIED_DOCUMENTS} varied documents of 300 words",
     )
     parser.add_argument(
+        "--webhook",
+        action="store_true",
+        help="register one webhook endpoint (a receiver on loopback that answers 204) for the "
+        "executions' ends, and count the deliveries' cost: the run ends when all have arrived",
+    )
+    parser.add_argument(
         "--observability",
         choices=["off", "metrics", "all", "compare"],
         default="off",
@@ -381,6 +389,87 @@ def observability_env(mode: str, data_dir: str) -> tuple[dict[str, str], OtlpSin
     sink = OtlpSink()
     env["ACTIONVAULT_OTLP_ENDPOINT"] = f"http://127.0.0.1:{sink.port}"
     return env, sink
+
+
+ADMIN = ("hooks@actionvault.bench", "hooks-password")
+
+
+def _serve_webhooks(port: int, received: Any, last_at: Any) -> None:
+    """The receiver's own process, so that it does not share the benchmark clients' GIL."""
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            self.send_response(204)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            with received.get_lock():
+                received.value += 1
+                last_at.value = time.perf_counter()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    ThreadingHTTPServer(("127.0.0.1", port), Handler).serve_forever()
+
+
+class WebhookSink:
+    """A webhook receiver on loopback, in a process of its own, that accepts every delivery at
+    once (204) and counts them."""
+
+    def __init__(self) -> None:
+        import multiprocessing
+
+        self._received = multiprocessing.Value("q", 0)
+        self._last_at = multiprocessing.Value("d", 0.0)
+        port = free_port()
+        self.url = f"http://127.0.0.1:{port}/hooks"
+        self._process = multiprocessing.Process(
+            target=_serve_webhooks, args=(port, self._received, self._last_at), daemon=True
+        )
+        self._process.start()
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise SystemExit("the webhook receiver did not start") from None
+                time.sleep(0.05)
+
+    @property
+    def received(self) -> int:
+        return int(self._received.value)
+
+    @property
+    def last_at(self) -> float:
+        return float(self._last_at.value)
+
+    def register(self, port: int) -> None:
+        """The webhook, registered by an administrator through the API."""
+        import urllib.request
+
+        base = f"http://127.0.0.1:{port}/api/v26.1"
+        form = urlencode({"username": ADMIN[0], "password": ADMIN[1]}).encode()
+        with urllib.request.urlopen(f"{base}/auth", form) as answer:
+            session = json.loads(answer.read())["sessionId"]
+        request = urllib.request.Request(
+            f"{base}/ext/webhooks",
+            data=json.dumps({"url": self.url}).encode(),
+            headers={"Authorization": session, "Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request) as answer:
+            body = json.loads(answer.read())
+        if body.get("responseStatus") != "SUCCESS":
+            raise SystemExit(f"the webhook was not registered: {body}")
+
+    def close(self) -> None:
+        self._process.terminate()
+        self._process.join(5)
 
 
 class OtlpSink:
@@ -420,6 +509,15 @@ def run(args: argparse.Namespace, mode: str) -> float:
         if args.database_url:
             env["ACTIONVAULT_DATABASE_URL"] = fresh_schema(args.database_url, schema)
         prepare(data_dir, env, args.action)
+        hooks = WebhookSink() if args.webhook else None
+        drained = 0.0
+        if hooks is not None:
+            env["ACTIONVAULT_WEBHOOK_ALLOW_PRIVATE_TARGETS"] = "true"
+            subprocess.run(
+                [sys.executable, "-m", "actionvault", "users", "add", ADMIN[0], "--admin",
+                 "--password", ADMIN[1], "--data-dir", data_dir],
+                env=env, check=True, stdout=subprocess.DEVNULL,
+            )  # fmt: skip
         port = free_port()
         common = ["--data-dir", data_dir, "--agents-dir", str(HERE / "agents")]
         api_workers = 0 if args.worker_processes else args.workers
@@ -442,6 +540,8 @@ def run(args: argparse.Namespace, mode: str) -> float:
                         raise SystemExit("the server did not start") from None
                     time.sleep(0.1)
             processes = [server, *workers]
+            if hooks is not None:
+                hooks.register(port)
             settle(processes)
             transactions_before = (
                 postgres_transactions(args.database_url) if args.database_url else 0
@@ -450,6 +550,14 @@ def run(args: argparse.Namespace, mode: str) -> float:
             cpu_before = sum(cpu_seconds(p.pid) for p in processes)
             database_before = postgres_cpu_seconds()
             results = run_clients(port, args)
+            if hooks is not None:
+                # Delivered in the background: the run is over when every end has arrived.
+                ended = time.perf_counter()
+                deadline = time.monotonic() + 120
+                while hooks.received < args.executions and time.monotonic() < deadline:
+                    time.sleep(0.05)
+                drained = max(hooks.last_at - ended, 0.0)
+                results["elapsed"] = [results["elapsed"][0] + drained]
             api_cpu = cpu_seconds(server.pid) - api_before
             cpu = sum(cpu_seconds(p.pid) for p in processes) - cpu_before
             database_cpu = postgres_cpu_seconds() - database_before
@@ -465,6 +573,8 @@ def run(args: argparse.Namespace, mode: str) -> float:
                 drop_schema(args.database_url, schema)
             if sink is not None:
                 sink.close()
+            if hooks is not None:
+                hooks.close()
     ms = 1000.0
     done = len(results["complete"])
     elapsed = results["elapsed"][0]
@@ -479,6 +589,11 @@ def run(args: argparse.Namespace, mode: str) -> float:
         f"in {elapsed:.1f} s ({database}, {topology}, observability {mode})"
     )
     print(f"  completed:   {done / elapsed:.0f} executions/s")
+    if hooks is not None:
+        print(
+            f"  webhook: {hooks.received} deliveries of {done} ends received, the last "
+            f"{drained:.2f} s after the last execution ended (counted in the time above)"
+        )
     for name in ("submit", "complete"):
         values = sorted(results[name])
         p99 = values[min(len(values) - 1, int(0.99 * len(values)))]

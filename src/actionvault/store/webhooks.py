@@ -8,6 +8,8 @@ changes nothing.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from actionvault.domain.events import ExecutionEvent
 from actionvault.domain.webhooks import (
     Delivery,
@@ -158,42 +160,17 @@ class SQLWebhookStore:
     async def release(self, delivery_id: int, owner: str) -> None:
         await self._db.execute("release_webhook_delivery", {"id": delivery_id, "owner": owner})
 
-    async def record_attempt(
-        self,
-        delivery: Delivery,
-        owner: str,
-        now: float,
-        *,
-        next_attempt_at: float | None,
-        succeeded: bool,
-        status: int | None,
-        error: str | None,
-        response_ms: float | None,
-    ) -> bool:
-        """The attempt's outcome: succeeded, due again at `next_attempt_at`, or failed for good
-        (None). False when this owner no longer held the lease."""
-        if succeeded:
-            state = DeliveryState.SUCCEEDED
-        elif next_attempt_at is not None:
-            state = DeliveryState.PENDING
-        else:
-            state = DeliveryState.FAILED
-        ended = state is not DeliveryState.PENDING
-        row = await self._db.fetch_one(
-            "record_webhook_attempt",
-            {
-                "id": delivery.id,
-                "owner": owner,
-                "state": state.value,
-                "next_attempt_at": next_attempt_at if next_attempt_at is not None else now,
-                "status": status,
-                "error": error[:500] if error else None,
-                "response_ms": response_ms,
-                "now": now,
-                "finished_at": now if ended else None,
-            },
-        )
-        return row is not None
+    async def record_attempts(self, owner: str, outcomes: list[Outcome]) -> list[int]:
+        """Each attempt's outcome, in one transaction: succeeded, due again at its
+        `next_attempt_at`, or failed for good (None). The ids of the deliveries this owner no
+        longer held the lease of (their outcome is not recorded)."""
+        lost = []
+        async with self._db.transaction() as tx:
+            for outcome in outcomes:
+                row = await tx.fetch_one("record_webhook_attempt", _outcome_params(owner, outcome))
+                if row is None:
+                    lost.append(outcome.delivery_id)
+        return lost
 
     async def next_due(self) -> float | None:
         """When the earliest pending delivery is due or a lease lapses; None: nothing to send."""
@@ -204,3 +181,39 @@ class SQLWebhookStore:
     async def event(self, event_id: int) -> ExecutionEvent | None:
         row = await self._db.fetch_one("event_by_id", {"id": event_id})
         return event_from_row(row) if row else None
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What one attempt came to, as the outbox records it."""
+
+    delivery_id: int
+    at: float
+    succeeded: bool
+    next_attempt_at: float | None = None
+    status: int | None = None
+    error: str | None = None
+    response_ms: float | None = None
+
+
+def _outcome_params(owner: str, outcome: Outcome) -> dict[str, object]:
+    if outcome.succeeded:
+        state = DeliveryState.SUCCEEDED
+    elif outcome.next_attempt_at is not None:
+        state = DeliveryState.PENDING
+    else:
+        state = DeliveryState.FAILED
+    ended = state is not DeliveryState.PENDING
+    return {
+        "id": outcome.delivery_id,
+        "owner": owner,
+        "state": state.value,
+        "next_attempt_at": outcome.next_attempt_at
+        if outcome.next_attempt_at is not None
+        else outcome.at,
+        "status": outcome.status,
+        "error": outcome.error[:500] if outcome.error else None,
+        "response_ms": outcome.response_ms,
+        "now": outcome.at,
+        "finished_at": outcome.at if ended else None,
+    }
