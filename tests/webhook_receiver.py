@@ -1,67 +1,120 @@
-"""A webhook receiver on loopback for the SDK and CLI suites: it records every POST and answers
-with the status it is told to."""
+"""A real HTTP webhook receiver on loopback, in a thread: it records what it is sent and answers
+with a status (and after a delay) the test chooses; it can be stopped and started again on the
+same port, as a receiver that goes down and comes back."""
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+from standardwebhooks import Webhook
+
+from live_server import free_port
 
 
 @dataclass(frozen=True)
 class Received:
     headers: dict[str, str]
     body: bytes
+    at: float
+
+    @property
+    def payload(self) -> dict[str, Any]:
+        value: dict[str, Any] = json.loads(self.body)
+        return value
+
+    @property
+    def message_id(self) -> str:
+        return self.headers["webhook-id"]
+
+    def verified(self, secret: str) -> dict[str, Any]:
+        """The payload, once the standardwebhooks library has verified its signature."""
+        value: dict[str, Any] = Webhook(secret).verify(self.body, self.headers)
+        return value
 
 
-@dataclass
 class Receiver:
-    url: str
-    status: int = 204
-    received: list[Received] = field(default_factory=list)
-    lock: threading.Lock = field(default_factory=threading.Lock)
+    def __init__(self, status: int = 200, delay: float = 0.0, port: int | None = None) -> None:
+        self.status = status
+        self.delay = delay
+        #: Answers for the next requests, before `status` applies again.
+        self.script: list[int] = []
+        self.received: list[Received] = []
+        self.port = port or free_port()
+        self._lock = threading.Lock()
+        self._server: ThreadingHTTPServer | None = None
 
-    def wait_for(
-        self, match: Callable[[Received], bool], *, count: int = 1, timeout: float = 20.0
-    ) -> list[Received]:
-        """The first `count` messages that `match`, once that many have come."""
-        deadline = time.monotonic() + timeout
-        while True:
-            with self.lock:
-                found = [r for r in self.received if match(r)]
-            if len(found) >= count:
-                return found[:count]
-            if time.monotonic() > deadline:
-                raise AssertionError(f"{len(found)} of {count} webhook messages came")
-            time.sleep(0.05)
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/hooks"
+
+    def start(self) -> None:
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            timeout = 5  # a read never waits for ever on a sender that stopped
+
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("content-length", "0")))
+                with receiver._lock:
+                    receiver.received.append(
+                        Received({k.lower(): v for k, v in self.headers.items()}, body, time.time())
+                    )
+                    status = receiver.script.pop(0) if receiver.script else receiver.status
+                if receiver.delay:
+                    time.sleep(receiver.delay)
+                self.send_response(status)
+                self.send_header("content-length", "0")
+                self.end_headers()
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
+        self._server.daemon_threads = True
+        # Stopping must not wait for answers in progress: an async test stops its receiver on
+        # the event loop, which may be the very sender those answers wait for.
+        self._server.block_on_close = False
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+
+    def of_type(self, event_type: str) -> list[Received]:
+        return [r for r in list(self.received) if r.payload["type"] == event_type]
 
 
 @contextmanager
-def webhook_receiver() -> Iterator[Receiver]:
-    """A ThreadingHTTPServer on 127.0.0.1 in a thread, for as long as the block lasts."""
-    receiver: Receiver
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            body = self.rfile.read(int(self.headers.get("content-length", "0")))
-            with receiver.lock:
-                receiver.received.append(Received(dict(self.headers.items()), body))
-            self.send_response(receiver.status)
-            self.end_headers()
-
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    receiver = Receiver(f"http://127.0.0.1:{server.server_address[1]}/hooks")
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+def receiver(status: int = 200, delay: float = 0.0) -> Iterator[Receiver]:
+    r = Receiver(status, delay)
+    r.start()
     try:
-        yield receiver
+        yield r
     finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+        r.stop()
+
+
+def wait_until(check: Callable[[], bool], within: float = 15.0, what: str = "") -> None:
+    deadline = time.monotonic() + within
+    while not check():
+        assert time.monotonic() < deadline, f"not within {within} s: {what}"
+        time.sleep(0.02)
+
+
+async def eventually(check: Callable[[], bool], within: float = 15.0, what: str = "") -> None:
+    """wait_until for async tests: the in-process server runs while this waits."""
+    import asyncio
+
+    deadline = time.monotonic() + within
+    while not check():
+        assert time.monotonic() < deadline, f"not within {within} s: {what}"
+        await asyncio.sleep(0.02)

@@ -8,7 +8,7 @@ import time
 
 from actionvault.client import Vault, verify_webhook
 from live_server import Cli, LiveServer
-from webhook_receiver import webhook_receiver
+from webhook_receiver import receiver, wait_until
 
 
 def test_create_show_update_rotate_and_delete(admin_cli: Cli) -> None:
@@ -68,15 +68,20 @@ def test_create_show_update_rotate_and_delete(admin_cli: Cli) -> None:
 
 
 def test_deliveries_and_redeliver(admin_cli: Cli, live_server: LiveServer) -> None:
-    with webhook_receiver() as receiver:
-        made = admin_cli("webhooks", "create", receiver.url, "--agent", "test_agent__c", "--json")
+    with receiver(status=204) as hooks:
+        made = admin_cli("webhooks", "create", hooks.url, "--agent", "test_agent__c", "--json")
         hook = json.loads(made.stdout)
         try:
             ran = admin_cli("run", "test_agent__c", "echo__c", "--document", "1", "--json")
             execution_id = json.loads(ran.stdout)["id"]
-            (message,) = receiver.wait_for(
-                lambda m: json.loads(m.body)["data"]["executionId"] == execution_id
+            wait_until(
+                lambda: any(
+                    m.payload["data"]["executionId"] == execution_id for m in hooks.received
+                ),
+                what="the message",
             )
+            (message,) = hooks.received
+            assert message.payload["data"]["executionId"] == execution_id
             verify_webhook(message.body, message.headers, hook["secret"])
             deadline = time.monotonic() + 20
             while True:
@@ -98,9 +103,9 @@ def test_deliveries_and_redeliver(admin_cli: Cli, live_server: LiveServer) -> No
             again = admin_cli("webhooks", "redeliver", str(hook["id"]), str(delivery["id"]))
             assert again.exit_code == 0, again.output
             assert again.stdout.startswith(f"Delivery {delivery['id']} of webhook {hook['id']} is ")
-            receiver.wait_for(
-                lambda m: m.headers["webhook-id"] == message.headers["webhook-id"], count=2
-            )
+            wait_until(lambda: len(hooks.received) == 2, what="the redelivery")
+            assert hooks.received[1].message_id == message.message_id
+            verify_webhook(hooks.received[1].body, hooks.received[1].headers, hook["secret"])
         finally:
             admin_cli("webhooks", "delete", str(hook["id"]))
 

@@ -4,9 +4,7 @@ registered is what gets signed messages, and the deliveries tell what happened t
 from __future__ import annotations
 
 import asyncio
-import json
 import time
-from collections.abc import Callable
 
 import pytest
 
@@ -20,14 +18,11 @@ from actionvault.client import (
     WebhookVerificationError,
     verify_webhook,
 )
-from webhook_receiver import Received, Receiver, webhook_receiver
+from webhook_receiver import Received, Receiver, eventually, receiver, wait_until
 
 
-def _for_execution(execution_id: str) -> Callable[[Received], bool]:
-    def match(message: Received) -> bool:
-        return bool(json.loads(message.body)["data"]["executionId"] == execution_id)
-
-    return match
+def _messages(hooks: Receiver, execution_id: str) -> list[Received]:
+    return [m for m in list(hooks.received) if m.payload["data"]["executionId"] == execution_id]
 
 
 def _settled(vault: Vault, webhook_id: int, count: int = 1) -> list[WebhookDelivery]:
@@ -41,9 +36,9 @@ def _settled(vault: Vault, webhook_id: int, count: int = 1) -> list[WebhookDeliv
 
 
 def test_a_webhook_receives_signed_messages_and_its_deliveries_say_so(vault: Vault) -> None:
-    with webhook_receiver() as receiver:
+    with receiver(status=204) as hooks:
         hook = vault.webhooks.create(
-            receiver.url,
+            hooks.url,
             event_types=["execution.succeeded"],
             agent="test_agent__c",
             description="sdk test",
@@ -52,7 +47,7 @@ def test_a_webhook_receives_signed_messages_and_its_deliveries_say_so(vault: Vau
         assert hook.secret is not None
         assert hook.secret.startswith("whsec_")
         assert (hook.url, hook.event_types, hook.agent) == (
-            receiver.url,
+            hooks.url,
             ("succeeded",),
             "test_agent__c",
         )
@@ -60,7 +55,7 @@ def test_a_webhook_receives_signed_messages_and_its_deliveries_say_so(vault: Vau
         assert hook.description == "sdk test"
         assert hook.created_at
         try:
-            _deliver_verify_rotate_and_redeliver(vault, hook, receiver)
+            _deliver_verify_rotate_and_redeliver(vault, hook, hooks)
         finally:
             vault.webhooks.delete(hook.id)
     with pytest.raises(InvalidData):
@@ -68,12 +63,13 @@ def test_a_webhook_receives_signed_messages_and_its_deliveries_say_so(vault: Vau
     assert hook.id not in [w.id for w in vault.webhooks.list()]
 
 
-def _deliver_verify_rotate_and_redeliver(vault: Vault, hook: Webhook, receiver: Receiver) -> None:
+def _deliver_verify_rotate_and_redeliver(vault: Vault, hook: Webhook, hooks: Receiver) -> None:
     assert hook.secret is not None
     execution = vault.actions.run(
         agent="test_agent__c", action="echo__c", document_id=1, timeout=30
     )
-    (message,) = receiver.wait_for(_for_execution(execution.id))
+    wait_until(lambda: bool(_messages(hooks, execution.id)), what="the message")
+    (message,) = _messages(hooks, execution.id)
     payload = verify_webhook(message.body, message.headers, hook.secret)
     assert payload["type"] == "execution.succeeded"
     (delivery,) = _settled(vault, hook.id)
@@ -98,7 +94,8 @@ def _deliver_verify_rotate_and_redeliver(vault: Vault, hook: Webhook, receiver: 
     again = vault.webhooks.redeliver(hook.id, delivery.id)
     assert again.id == delivery.id
     assert again.state in ("pending", "delivering", "succeeded")
-    first, second = receiver.wait_for(_for_execution(execution.id), count=2)
+    wait_until(lambda: len(_messages(hooks, execution.id)) == 2, what="the redelivery")
+    first, second = _messages(hooks, execution.id)
     assert second.headers["webhook-id"] == first.headers["webhook-id"]
     assert (
         verify_webhook(second.body, second.headers, rotated.secret)["data"]["id"]
@@ -108,7 +105,7 @@ def _deliver_verify_rotate_and_redeliver(vault: Vault, hook: Webhook, receiver: 
         verify_webhook(second.body, second.headers, hook.secret)
 
     changed = vault.webhooks.update(hook.id, enabled=False, agent=None)
-    assert (changed.enabled, changed.agent, changed.url) == (False, None, receiver.url)
+    assert (changed.enabled, changed.agent, changed.url) == (False, None, hooks.url)
     assert changed.event_types == ("succeeded",)
     assert changed.description == "sdk test"
     renamed = vault.webhooks.update(hook.id, description="renamed", event_types=["failed"])
@@ -145,8 +142,8 @@ def test_a_writer_may_not_touch_webhooks(vault: Vault, writer: Vault) -> None:
 
 
 async def test_the_async_twin_does_the_same(async_vault: AsyncVault) -> None:
-    with webhook_receiver() as receiver:
-        hook = await async_vault.webhooks.create(receiver.url, agent="test_agent__c")
+    with receiver(status=204) as hooks:
+        hook = await async_vault.webhooks.create(hooks.url, agent="test_agent__c")
         try:
             assert hook.secret
             assert hook.event_types == ("cancelled", "failed", "succeeded")
@@ -154,7 +151,8 @@ async def test_the_async_twin_does_the_same(async_vault: AsyncVault) -> None:
             execution = await async_vault.actions.run(
                 agent="test_agent__c", action="echo__c", document_id=1, timeout=30
             )
-            (message,) = receiver.wait_for(_for_execution(execution.id))
+            await eventually(lambda: bool(_messages(hooks, execution.id)), what="the message")
+            (message,) = _messages(hooks, execution.id)
             verify_webhook(message.body, message.headers, hook.secret)
             deliveries = await async_vault.webhooks.deliveries(hook.id, limit=10)
             while not deliveries[0].done:  # a redelivery waits until the send has ended
@@ -166,8 +164,8 @@ async def test_the_async_twin_does_the_same(async_vault: AsyncVault) -> None:
             rotated = await async_vault.webhooks.rotate_secret(hook.id)
             assert rotated.secret
             assert rotated.secret != hook.secret
-            updated = await async_vault.webhooks.update(hook.id, url=receiver.url + "/2")
-            assert updated.url == receiver.url + "/2"
+            updated = await async_vault.webhooks.update(hook.id, url=hooks.url + "/2")
+            assert updated.url == hooks.url + "/2"
             assert (await async_vault.webhooks.retrieve(hook.id)).secret is None
         finally:
             await async_vault.webhooks.delete(hook.id)
