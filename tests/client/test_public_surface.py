@@ -23,6 +23,7 @@ from actionvault.client.resources import (
     Executions,
 )
 from actionvault.client.streams import AsyncEvents, Events
+from actionvault.client.webhooks import AsyncWebhooks, Webhooks
 
 EXPORTED = [
     "DEFAULT_API_VERSION",
@@ -63,6 +64,8 @@ EXPORTED = [
     "Vault",
     "VaultError",
     "WaitTimeout",
+    "Webhook",
+    "WebhookDelivery",
     "WebhookVerificationError",
     "verify_webhook",
 ]
@@ -97,6 +100,7 @@ def _surface(cls: type) -> dict[str, list[tuple[str, object, object]]]:
         (Agents, AsyncAgents),
         (Actions, AsyncActions),
         (Executions, AsyncExecutions),
+        (Webhooks, AsyncWebhooks),
     ],
 )
 def test_the_async_twin_has_the_same_verbs_with_the_same_parameters(
@@ -140,6 +144,7 @@ def test_a_client_shows_only_its_resources_verbs_and_settings(cls: type) -> None
         "session_id",
         "timeout",
         "wait",
+        "webhooks",
     }
 
 

@@ -10,6 +10,7 @@ from actionvault.cli.events import events
 from actionvault.cli.mcp import mcp
 from actionvault.cli.remote import actions, agents, cancel, login, logout, run, status
 from actionvault.cli.server import demo, migrate, serve, worker
+from actionvault.cli.webhooks import webhooks
 
 __all__ = ["main"]
 
@@ -38,6 +39,7 @@ main.add_command(run)
 main.add_command(status)
 main.add_command(cancel)
 main.add_command(events)
+main.add_command(webhooks)
 main.add_command(users)
 main.add_command(permission_set)
 main.add_command(audit)

@@ -51,6 +51,7 @@ from actionvault.client.models import (
     Output,
     Session,
 )
+from actionvault.client.webhook_models import Webhook, WebhookDelivery
 from actionvault.client.webhook_signatures import WebhookVerificationError, verify_webhook
 
 __all__ = [
@@ -92,6 +93,8 @@ __all__ = [
     "Vault",
     "VaultError",
     "WaitTimeout",
+    "Webhook",
+    "WebhookDelivery",
     "WebhookVerificationError",
     "verify_webhook",
 ]

@@ -33,6 +33,7 @@ from actionvault.client._flows import DEFAULT_POLL_INTERVAL, DEFAULT_WAIT_TIMEOU
 from actionvault.client.models import Execution, Session
 from actionvault.client.resources import AsyncActions, AsyncAgents, AsyncExecutions
 from actionvault.client.streams import AsyncEvents
+from actionvault.client.webhooks import AsyncWebhooks
 
 T = TypeVar("T")
 
@@ -73,6 +74,7 @@ class AsyncVault(BaseVault):
         self.actions = AsyncActions(self)
         self.events = AsyncEvents(self)
         self.executions = AsyncExecutions(self)
+        self.webhooks = AsyncWebhooks(self)
 
     async def login(self) -> Session:
         return await self._run(_flows.login(self))

@@ -33,6 +33,7 @@ from actionvault.client._flows import DEFAULT_POLL_INTERVAL, DEFAULT_WAIT_TIMEOU
 from actionvault.client.models import Execution, Session
 from actionvault.client.resources import Actions, Agents, Executions
 from actionvault.client.streams import Events
+from actionvault.client.webhooks import Webhooks
 
 T = TypeVar("T")
 
@@ -78,6 +79,7 @@ class Vault(BaseVault):
         self.actions = Actions(self)
         self.events = Events(self)
         self.executions = Executions(self)
+        self.webhooks = Webhooks(self)
 
     def login(self) -> Session:
         """Log in now rather than on first use, e.g. to check credentials or keep the id."""
