@@ -10,7 +10,7 @@ after its lease lapses, under the same `webhook-id`.
 
 A delivery costs an execution's worth of work, so the path is kept short: requests go through
 httpcore (httpx's own transport, a third of httpx's cost per request), outcomes are recorded
-a batch per transaction, and webhooks are read at most once a second.
+a batch per transaction.
 """
 
 from __future__ import annotations
@@ -42,9 +42,6 @@ log = logging.getLogger(__name__)
 #: Checks a target URL where it resolves now; raises TargetRefused.
 TargetCheck = Callable[[str], Awaitable[None]]
 _BATCH = 8
-#: How long a webhook read from the store is used before it is read again: a change (disabled,
-#: a new secret, a new URL) reaches the deliveries within this.
-_WEBHOOK_SECONDS = 1.0
 #: Outcomes wait at most this long, or for this many more, to be recorded in one transaction.
 _RECORD_SECONDS = 0.02
 _RECORD_BATCH = 64
@@ -125,7 +122,6 @@ class Dispatcher:
         self._http = httpcore.AsyncConnectionPool(
             max_connections=concurrency, max_keepalive_connections=concurrency
         )
-        self._webhooks: dict[int, tuple[float, Webhook | None]] = {}
         self._outcomes: list[tuple[Outcome, Delivery, Attempt]] = []
         self._flushing: asyncio.Task[None] | None = None
 
@@ -234,7 +230,8 @@ class Dispatcher:
 
     async def _deliver(self, delivery: Delivery) -> None:
         try:
-            webhook = await self._webhook(delivery.webhook_id)
+            # Read at every attempt: a new secret or URL counts from the next attempt on.
+            webhook = await self._store.get(delivery.webhook_id)
             if webhook is None:
                 return  # deleted meanwhile, and its deliveries with it
             event = await self._store.event(delivery.event_id)
@@ -288,17 +285,6 @@ class Dispatcher:
         if 200 <= status < 300:
             return Attempt(True, status=status, response_ms=elapsed)
         return Attempt(False, status=status, error=f"HTTP {status}", response_ms=elapsed)
-
-    async def _webhook(self, webhook_id: int) -> Webhook | None:
-        now = time.monotonic()
-        cached = self._webhooks.get(webhook_id)
-        if cached is not None and now - cached[0] < _WEBHOOK_SECONDS:
-            return cached[1]
-        webhook = await self._store.get(webhook_id)
-        if len(self._webhooks) > 1000:
-            self._webhooks.clear()
-        self._webhooks[webhook_id] = (now, webhook)
-        return webhook
 
     def _record(self, delivery: Delivery, attempt: Attempt) -> None:
         """Queue the outcome; a batch is written together, shortly or once it is full."""
