@@ -270,3 +270,25 @@ def test_a_question_asking_whom_to_contact_is_answered_by_a_passage_with_a_numbe
     document = DocumentText(version(CONTACTS), CONTACTS, CONTACTS, False)
 
     assert expected in answer_question(document, question, FaintlyAlikeEmbedder())
+
+
+class RecordingEmbedder(KeywordEmbedder):
+    """The keyword model, keeping the questions it was asked."""
+
+    def __init__(self) -> None:
+        self.queries: list[str] = []
+
+    def similarities(self, queries: list[str], texts: list[str]) -> list[list[float]]:
+        self.queries.extend(queries)
+        return super().similarities(queries, texts)
+
+
+def test_an_everyday_phrase_is_searched_with_the_word_the_document_uses() -> None:
+    model = RecordingEmbedder()
+    reply = answer_question(
+        DocumentText(version(LEAFLET), LEAFLET, LEAFLET, False),
+        "We are trying to conceive. Is that a problem?",
+        model,
+    )
+    assert model.queries == ["We are trying to conceive. Is that a problem? (pregnancy)"]
+    assert "[Section: Pregnancy]" in reply

@@ -17,6 +17,7 @@ from actionvault.actions.context import ActionContext, require_document_text
 from actionvault.domain.executions import ActionOutput
 from actionvault.errors import ActionFailed
 from actionvault.text.html import DocumentText
+from actionvault.text.lay_terms import with_document_words
 from actionvault.text.outline import Heading, outline_of, sentences_of
 from actionvault.text.passages import (
     Passage,
@@ -147,7 +148,11 @@ def rank_by_meaning(
 ) -> list[Ranked]:
     """Passages ranked by similarity to the question, best first: the mean of the whole
     passage's similarity and its best sentence's, so a passage about the subject that also
-    says the one thing asked wins. A Ranked's coverage holds that similarity."""
+    says the one thing asked wins. A Ranked's coverage holds that similarity.
+
+    The question is read with the document-side words of its everyday phrases added
+    ("expecting" brings "pregnancy"), since leaflets name things clinically.
+    """
     candidates = [p for p in passages if not _is_title(p)]
     views = [_views(p) for p in candidates]
     if sum(map(len, views)) > MAX_EMBEDDED_TEXTS:
@@ -155,7 +160,7 @@ def rank_by_meaning(
     flat = [view for group in views for view in group]
     if not flat:
         return []
-    row = embedder.similarities([question], flat)[0]
+    row = embedder.similarities([with_document_words(question)], flat)[0]
     ranked, position = [], 0
     for passage, group in zip(candidates, views, strict=True):
         scores = row[position : position + len(group)]
