@@ -108,6 +108,8 @@ class EventFeed:
         self._readers = 0
         self._listening = False
         self._looking: asyncio.Task[None] | None = None
+        self._again = False
+        self._stale = False
         self._task: asyncio.Task[None] | None = None
         self._listener: asyncio.Task[None] | None = None
 
@@ -116,15 +118,26 @@ class EventFeed:
         return self._latest
 
     def poke(self) -> None:
-        """This process committed a write that may have added events: look now (once, however
-        many writes come before the look)."""
-        if self._task is None or not self._readers or self._looking is not None:
+        """Events may have been written (this process committed a write, or a notification
+        came): look, once however many pokes come meanwhile, and only while a stream waits;
+        with none waiting, the next stream to wait looks first."""
+        if self._task is None:
+            return
+        if not self._readers:
+            self._stale = True
+            return
+        if self._looking is not None:
+            self._again = True
             return
         self._looking = asyncio.get_running_loop().create_task(self._look())
 
     async def _look(self) -> None:
         try:
-            await self._refresh()
+            while True:
+                self._again = False
+                await self._refresh()
+                if not self._again:
+                    return
         finally:
             self._looking = None
 
@@ -138,7 +151,7 @@ class EventFeed:
 
             async def listen() -> None:
                 async for _ in notifications:
-                    await self._refresh()
+                    self.poke()
 
             self._listener = asyncio.create_task(listen(), name="event-feed-listen")
 
@@ -152,6 +165,9 @@ class EventFeed:
 
     async def wait(self, seen: int, within: float) -> bool:
         """Until an event past `seen` may exist (True) or `within` seconds pass (False)."""
+        if self._stale:
+            self._stale = False
+            await self._refresh()
         if self._latest > seen:
             return True
         self._readers += 1
