@@ -187,7 +187,8 @@ class EverythingAlikeEmbedder:
 PRICED = (
     "Calmeno capsules\n\n"
     "Supply\nEach pack holds 28 capsules, enough for four weeks.\n\n"
-    "Price\nA pack costs £12.40 on prescription.\n"
+    "Price\nA pack costs £12.40 on prescription.\n\n"
+    "Who can take it\nAdults aged 18 years and over.\n"
 )
 
 
@@ -197,6 +198,7 @@ PRICED = (
         ("What does a month's supply cost?", "£12.40"),
         ("How many weeks does a pack last?", "four weeks"),
         ("How many years can it be stored?", "does not appear to answer this question"),
+        ("How many years does a course last?", "does not appear to answer this question"),
     ],
 )
 def test_a_price_or_a_count_of_units_is_answered_only_by_a_passage_that_states_one(

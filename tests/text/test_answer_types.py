@@ -10,6 +10,7 @@ from actionvault.text.answer_types import (
     question_age,
     restates_enquiry,
     states_purpose,
+    without_ages,
 )
 
 
@@ -56,3 +57,9 @@ def test_a_passage_restating_the_readers_enquiry() -> None:
     assert restates_enquiry("Your enquiry", "Whether the cream can be used on the face.")
     assert restates_enquiry(None, "You asked whether the tablets can be halved.")
     assert not restates_enquiry("Summary", "The tablets can be halved along the score line.")
+
+
+def test_ages_are_taken_out_of_a_passage_so_they_do_not_read_as_spans_of_time() -> None:
+    text = without_ages("For adults aged 40 years and older; children under 6 years of age.")
+    assert "years" not in text
+    assert "years" in without_ages("The tablets keep for 3 years unopened.")

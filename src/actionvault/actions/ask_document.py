@@ -22,6 +22,7 @@ from actionvault.text.answer_types import (
     question_age,
     restates_enquiry,
     states_purpose,
+    without_ages,
 )
 from actionvault.text.html import DocumentText
 from actionvault.text.lay_terms import with_document_words
@@ -212,7 +213,8 @@ def _shows_answer_form(question: str, passage: Passage) -> bool:
     if _PRICE_QUESTION.search(question) and not _PRICE.search(passage.text):
         return False
     unit = _COUNTED_UNIT.search(question)
-    return not unit or re.search(rf"\b{unit.group(1)}s?\b", passage.text, re.IGNORECASE) is not None
+    span = rf"\b{unit.group(1)}s?\b" if unit else ""
+    return not unit or re.search(span, without_ages(passage.text), re.IGNORECASE) is not None
 
 
 #: "Who do I call?", "how can I contact ...": the answer is a way to reach someone, which a

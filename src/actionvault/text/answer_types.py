@@ -61,6 +61,21 @@ def fits_age(age: int, passage: str) -> bool | None:
     return any(age < limit for limit in uppers) or any(age >= limit for limit in lowers)
 
 
+_AGE_MENTION = re.compile(
+    rf"\baged? (?:under |over |below )?\d{{1,3}}(?: {_YEARS})?"
+    r"|\b\d{1,3} (?:years?|yrs?) (?:of age|old)\b",
+    re.IGNORECASE,
+)
+
+
+def without_ages(passage: str) -> str:
+    """The passage with its age limits and ages taken out, so "adults aged 50 years and
+    older" does not read as a span of years when a question asks how many years."""
+    for pattern in (_UPPER_LIMITS, _LOWER_LIMITS, _AGE_MENTION):
+        passage = pattern.sub(" ", passage)
+    return passage
+
+
 #: "What is it for?", "which disease is it meant for?", "what does it treat?": the answer is the
 #: medicine's purpose, which documents state as an indication or a use.
 _PURPOSE_QUESTION = re.compile(
