@@ -187,7 +187,8 @@ class EverythingAlikeEmbedder:
 PRICED = (
     "Calmeno capsules\n\n"
     "Supply\nEach pack holds 28 capsules, enough for four weeks.\n\n"
-    "Price\nA pack costs £12.40 on prescription.\n"
+    "Price\nA pack costs £12.40 on prescription.\n\n"
+    "Who can take it\nAdults aged 18 years and over.\n"
 )
 
 
@@ -197,6 +198,7 @@ PRICED = (
         ("What does a month's supply cost?", "£12.40"),
         ("How many weeks does a pack last?", "four weeks"),
         ("How many years can it be stored?", "does not appear to answer this question"),
+        ("How many years does a course last?", "does not appear to answer this question"),
     ],
 )
 def test_a_price_or_a_count_of_units_is_answered_only_by_a_passage_that_states_one(
@@ -292,3 +294,44 @@ def test_an_everyday_phrase_is_searched_with_the_word_the_document_uses() -> Non
     )
     assert model.queries == ["We are trying to conceive. Is that a problem? (pregnancy)"]
     assert "[Section: Pregnancy]" in reply
+
+
+class FirstPassageFavouredEmbedder:
+    """A stand-in model that finds the first passage a little closer to any question than the
+    others, as the real model often finds a nearby passage on the same subject."""
+
+    def similarities(self, queries: list[str], texts: list[str]) -> list[list[float]]:
+        return [[0.5 if "Dosing" in t or "asked" in t else 0.4 for t in texts] for _ in queries]
+
+
+AGES = (
+    "Restora caplets\n\n"
+    "Dosing\nAdults and children 14 years and over: take 1 caplet at night.\n\n"
+    "Warnings\nDo not give to children under 14 years of age.\n\n"
+    "Purpose\nUsed for the relief of occasional restlessness.\n"
+)
+ENQUIRY = (
+    "Restora letter\n\n"
+    "Your question\nYou asked whether Restora caplets can be chewed.\n\n"
+    "Answer\nThe caplets may be chewed or swallowed whole.\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "question", "expected"),
+    [
+        (AGES, "Can my 8-year-old have one?", "[Section: Warnings]"),
+        (AGES, "I'm 40, how many do I take?", "[Section: Dosing]"),
+        (AGES, "Which condition is it meant for?", "[Section: Purpose]"),
+        (ENQUIRY, "Is it fine to bite them?", "[Section: Answer]"),
+    ],
+)
+def test_among_close_passages_the_one_holding_the_asked_for_kind_of_answer_is_cited_first(
+    text: str, question: str, expected: str
+) -> None:
+    reply = answer_question(
+        DocumentText(version(text), text, text, False), question, FirstPassageFavouredEmbedder()
+    )
+    first = reply.split("\n\n")[1]
+    assert expected in first
+    assert "You asked" not in reply
