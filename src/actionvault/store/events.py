@@ -110,6 +110,7 @@ class EventFeed:
         self._looking: asyncio.Task[None] | None = None
         self._again = False
         self._stale = False
+        self._beginning = asyncio.Lock()
         self._task: asyncio.Task[None] | None = None
         self._listener: asyncio.Task[None] | None = None
 
@@ -142,8 +143,12 @@ class EventFeed:
             self._looking = None
 
     async def start(self) -> None:
-        self._latest = await self._events.latest_id()
+        """Follow this process's writes now; listen and poll only once a stream first waits,
+        so that processes that serve no stream (workers) add no listener to the database."""
         self._db.on_write(self.poke)
+
+    async def _begin(self) -> None:
+        self._latest = max(self._latest, await self._events.latest_id())
         notifications = self._db.listen(EVENTS_CHANNEL)
         self._listening = notifications is not None
         self._task = asyncio.create_task(self._poll(), name="event-feed-poll")
@@ -165,6 +170,10 @@ class EventFeed:
 
     async def wait(self, seen: int, within: float) -> bool:
         """Until an event past `seen` may exist (True) or `within` seconds pass (False)."""
+        if self._task is None:
+            async with self._beginning:
+                if self._task is None:
+                    await self._begin()
         if self._stale:
             self._stale = False
             await self._refresh()
