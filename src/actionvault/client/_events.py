@@ -84,6 +84,18 @@ def _event(message: StreamEvent) -> ExecutionEvent | None:
     return ExecutionEvent._from_wire(data) if isinstance(data, dict) else None
 
 
+def _next(handle: StreamHandle) -> Flow[ExecutionEvent | Heartbeat | None]:
+    """The stream's next event, or a heartbeat; None when the server ended the stream.
+    Messages that are not events are passed over; transport failures raise."""
+    while True:
+        item = yield NextEvent(handle)
+        if item is None or isinstance(item, Heartbeat):
+            return item
+        event = _event(item)
+        if event is not None:
+            return event
+
+
 def wait_for_end(
     core: BaseVault,
     execution: Execution,
@@ -110,16 +122,13 @@ def wait_for_end(
         ended = False
         while not ended:
             try:
-                item = yield NextEvent(handle)
+                event = yield from _next(handle)
             except httpx.RequestError:
-                item = None  # dropped, or the read timed out: resume (after the deadline check)
+                event = None  # dropped, or the read timed out: resume (after the deadline check)
             _check_deadline(execution, deadline, timeout)
-            if item is None:
-                break
-            if isinstance(item, Heartbeat):
-                continue
-            event = _event(item)
             if event is None:
+                break
+            if isinstance(event, Heartbeat):
                 continue
             dropped = 0
             last_id = event.id
@@ -177,17 +186,14 @@ def stream(
         finished = False
         while True:
             try:
-                item = yield NextEvent(handle)
+                event = yield from _next(handle)
             except httpx.RequestError as exc:
                 failures = yield from _back_off(core, failures, exc)
                 break
-            if item is None:
+            if event is None:
                 finished = execution_id is not None
                 break
-            if isinstance(item, Heartbeat):
-                continue
-            event = _event(item)
-            if event is None:
+            if isinstance(event, Heartbeat):
                 continue
             failures = 0
             last_id = event.id

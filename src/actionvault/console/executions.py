@@ -178,8 +178,7 @@ async def change_stream(page: Page) -> Response:
     execution_id = page.request.query_params.get("execution")
     latest = await events.latest_id()
     if execution_id:
-        await events.check_execution(page.user, execution_id)
-        changes = events.of_execution(page.user, execution_id, latest)
+        changes = await events.of_execution(page.user, execution_id, latest)
     else:
         changes = events.everything(events.visible_filter(page.user), latest)
 

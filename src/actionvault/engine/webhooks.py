@@ -110,7 +110,7 @@ class Dispatcher:
         self._timeouts = {"connect": timeout, "read": timeout, "write": timeout, "pool": timeout}
         self._wake = asyncio.Event()
         self._more_due = False
-        self._room = False  # woken because slots came free, not by news of work
+        # Set when slots came free (a claim is worth making at once), not by news of work.
         self._freed = asyncio.Event()
         self._stopping = False
         self._sending: dict[asyncio.Task[None], Delivery] = {}
@@ -156,6 +156,9 @@ class Dispatcher:
             for delivery in unfinished.values():
                 with contextlib.suppress(Exception):
                     await self._store.release(delivery.id, self.owner)
+        # The outcomes still queued are recorded before the store closes.
+        while self._flushing is not None:
+            await self._flushing
         await self._flush()
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._http.aclose(), 2.0)
@@ -177,15 +180,14 @@ class Dispatcher:
             if wait > 0:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), wait)
-                if self._wake.is_set() and not self._room:
+                if self._wake.is_set() and not self._freed.is_set():
                     # Woken by news of work (on SQLite, by any write of this process, its
                     # own claims included): gather what else arrives before looking, so that
                     # a busy server claims a batch now and then rather than after every write;
                     # slots coming free end the wait at once.
-                    self._freed.clear()
                     with contextlib.suppress(TimeoutError):
                         await asyncio.wait_for(self._freed.wait(), _GATHER_SECONDS)
-                self._room = False
+                self._freed.clear()
 
     async def _claim_some(self) -> float:
         """Start what is due and there is room for; how long to wait before looking again."""
@@ -224,7 +226,6 @@ class Dispatcher:
             self._per_webhook.pop(delivery.webhook_id, None)
         # Claim again once half an endpoint's slots are free, so that a claim takes several.
         if left <= self._per_endpoint // 2:
-            self._room = True
             self._wake.set()
             self._freed.set()
 

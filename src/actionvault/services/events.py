@@ -47,19 +47,19 @@ class EventService:
     ) -> AsyncIterator[ExecutionEvent | None]:
         """The execution's events past `after`, then as they happen, until its last one.
 
-        Raises (before the first event) as a status call would when the caller may not see
-        the execution; call `check` first to fail before a response has started.
+        Raises at once, as a status call would, when the caller may not see the execution:
+        before a transport has started its response, so that the refusal can be an envelope.
         """
         execution = await self._executions.status(principal, execution_id=execution_id)
-        which = EventFilter(execution_number=execution.number)
+        return self._until_last(after, EventFilter(execution_number=execution.number))
+
+    async def _until_last(
+        self, after: int, which: EventFilter
+    ) -> AsyncIterator[ExecutionEvent | None]:
         async for event in self._follow(after, which):
             yield event
             if event is not None and event.type.terminal:
                 return
-
-    async def check_execution(self, principal: Principal, execution_id: str) -> None:
-        """Raise as a status call would if the caller may not see this execution."""
-        await self._executions.status(principal, execution_id=execution_id)
 
     def visible_filter(
         self,
@@ -81,9 +81,7 @@ class EventService:
         self, which: EventFilter, after: int | None = None
     ) -> AsyncIterator[ExecutionEvent | None]:
         """Every event `which` lets through, past `after` (from now when None)."""
-        start = self._feed.latest if after is None else after
-        if after is None:
-            start = max(start, await self._events.latest_id())
+        start = after if after is not None else await self._events.latest_id()
         async for event in self._follow(start, which):
             yield event
 

@@ -63,8 +63,7 @@ async def execution_events(context: RequestContext) -> StreamingResponse:
     events = context.services.events
     after = _resume_point(context) or 0
     # Refused before the response starts, so that the refusal is an envelope.
-    await events.check_execution(context.user, execution_id)
-    return _stream(events.of_execution(context.user, execution_id, after))
+    return _stream(await events.of_execution(context.user, execution_id, after))
 
 
 def _types(context: RequestContext) -> frozenset[EventType] | None:
