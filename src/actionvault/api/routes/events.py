@@ -66,27 +66,34 @@ async def execution_events(context: RequestContext) -> StreamingResponse:
     return _stream(await events.of_execution(context.user, execution_id, after))
 
 
+def _listed(context: RequestContext, name: str) -> list[str]:
+    """The values of a query parameter given once or more, each comma-separated."""
+    return [
+        part.strip()
+        for raw in context.request.query_params.getlist(name)
+        for part in raw.split(",")
+        if part.strip()
+    ]
+
+
 def _types(context: RequestContext) -> frozenset[EventType] | None:
-    query = context.request.query_params
+    types, states = _listed(context, "type"), _listed(context, "state")
+    if not types and not states:
+        return None
     wanted: set[EventType] = set()
-    asked = False
-    for raw in query.getlist("type"):
-        for name in filter(None, (part.strip() for part in raw.split(","))):
-            asked = True
-            try:
-                wanted.add(EventType(name.lower()))
-            except ValueError:
-                kinds = ", ".join(t.value for t in EventType)
-                raise InvalidData.for_parameter("type", name, f"use one of {kinds}") from None
-    for raw in query.getlist("state"):
-        for name in filter(None, (part.strip() for part in raw.split(","))):
-            asked = True
-            found = EVENT_TYPES_BY_STATUS.get(name.upper())
-            if found is None:
-                states = ", ".join(EVENT_TYPES_BY_STATUS)
-                raise InvalidData.for_parameter("state", name, f"use one of {states}")
-            wanted |= found
-    return frozenset(wanted) if asked else None
+    for name in types:
+        try:
+            wanted.add(EventType(name.lower()))
+        except ValueError:
+            kinds = ", ".join(t.value for t in EventType)
+            raise InvalidData.for_parameter("type", name, f"use one of {kinds}") from None
+    for name in states:
+        found = EVENT_TYPES_BY_STATUS.get(name.upper())
+        if found is None:
+            states_known = ", ".join(EVENT_TYPES_BY_STATUS)
+            raise InvalidData.for_parameter("state", name, f"use one of {states_known}")
+        wanted |= found
+    return frozenset(wanted)
 
 
 async def all_events(context: RequestContext) -> StreamingResponse:
