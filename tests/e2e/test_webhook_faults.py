@@ -77,6 +77,9 @@ def test_deliveries_of_a_killed_server_are_sent_by_the_next_one(
         "ACTIONVAULT_WEBHOOK_RETRY_BASE": "0.2",
         "ACTIONVAULT_POLL_INTERVAL": "0.1",
         "ACTIONVAULT_LEASE_SECONDS": "1",
+        # Two at a time to the slow receiver: the kill finds some sent, some under way, some
+        # not yet claimed.
+        "ACTIONVAULT_WEBHOOK_ENDPOINT_CONCURRENCY": "2",
     }
     with receiver(delay=0.4) as hooks:
         with (

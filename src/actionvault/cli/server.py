@@ -7,6 +7,7 @@ import contextlib
 import os
 import signal
 import socket
+from collections.abc import Coroutine
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -256,9 +257,19 @@ def worker(**options: Any) -> None:
             await stop.wait()
 
     try:
-        asyncio.run(run())
+        _run_on_fastest_loop(run())
     except DefinitionError as exc:
         raise click.ClickException(f"invalid agent definition: {exc}") from exc
+
+
+def _run_on_fastest_loop(main: Coroutine[Any, Any, None]) -> None:
+    """uvloop where it is installed (as uvicorn chooses for `serve`), asyncio's loop otherwise."""
+    try:
+        import uvloop
+    except ImportError:
+        asyncio.run(main)
+    else:
+        uvloop.run(main)
 
 
 @click.command()

@@ -9,6 +9,7 @@ be, how long to wait before the next attempt, what a payload holds.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -71,8 +72,10 @@ class TargetRefused(ValueError):
     """Why a URL may not receive webhooks; the message says what to change."""
 
 
+@functools.lru_cache(maxsize=1024)
 def check_target_url(url: str) -> tuple[str, int]:
-    """The host and port of an http(s) URL fit to be a target, or TargetRefused."""
+    """The host and port of an http(s) URL fit to be a target, or TargetRefused. Kept per URL:
+    every attempt checks its webhook's URL again."""
     if len(url) > MAX_URL_LENGTH:
         raise TargetRefused(f"the URL is longer than {MAX_URL_LENGTH} characters")
     try:

@@ -8,40 +8,41 @@ claims the loop only reads when the next delivery is due, so an idle server writ
 Delivery is at least once: a process killed after sending but before recording sends again
 after its lease lapses, under the same `webhook-id`.
 
-A delivery costs an execution's worth of work, so the path is kept short: requests go through
-httpcore (httpx's own transport, a third of httpx's cost per request), outcomes are recorded
-a batch per transaction.
+A delivery is made as often as an execution ends, so its path is kept short: a claim reads
+its batch's webhooks and events in one statement, requests go through a client made for them
+(`webhook_client`), and outcomes are recorded a batch per transaction.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
+import functools
 import logging
 import os
 import random
 import socket
 import time
 import uuid
+from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-import httpcore
+import orjson
 from standardwebhooks import Webhook as Signer
 
-from actionvault import __version__
 from actionvault.domain.events import ExecutionEvent
 from actionvault.domain.webhooks import Delivery, RetryPolicy, TargetRefused, Webhook, payload
+from actionvault.engine.webhook_client import DeliveryClient, DeliveryError
 from actionvault.ports import Clock
-from actionvault.store.webhooks import Outcome, SQLWebhookStore
+from actionvault.store.webhooks import Message, Outcome, SQLWebhookStore
 
 log = logging.getLogger(__name__)
 
 #: Checks a target URL where it resolves now; raises TargetRefused.
 TargetCheck = Callable[[str], Awaitable[None]]
-_BATCH = 8
+_BATCH = 32
 #: Outcomes wait at most this long, or for this many more, to be recorded in one transaction.
 _RECORD_SECONDS = 0.02
 _RECORD_BATCH = 64
@@ -62,20 +63,25 @@ class Attempt:
     give_up: bool = False  # no point retrying (the webhook was disabled)
 
 
+@functools.lru_cache(maxsize=256)
+def _signer(secret: str) -> Signer:
+    """The signer of a secret, kept: making one decodes the secret every time."""
+    return Signer(secret)
+
+
 def signed_request(
     webhook: Webhook, delivery: Delivery, event: ExecutionEvent, now: float
-) -> tuple[bytes, dict[str, str]]:
+) -> tuple[bytes, list[tuple[str, str]]]:
     """The body and headers of a delivery, signed as Standard Webhooks says."""
-    body = json.dumps(payload(event), separators=(",", ":"), ensure_ascii=False)
+    body = orjson.dumps(payload(event))
     moment = datetime.fromtimestamp(int(now), UTC)
-    signature = Signer(webhook.secret).sign(delivery.message_id, moment, body)
-    return body.encode(), {
-        "content-type": "application/json",
-        "user-agent": f"actionvault-webhooks/{__version__}",
-        "webhook-id": delivery.message_id,
-        "webhook-timestamp": str(int(now)),
-        "webhook-signature": signature,
-    }
+    signature = _signer(webhook.secret).sign(delivery.message_id, moment, body.decode())
+    return body, [
+        ("content-type", "application/json"),
+        ("webhook-id", delivery.message_id),
+        ("webhook-timestamp", str(int(now))),
+        ("webhook-signature", signature),
+    ]
 
 
 class Dispatcher:
@@ -87,8 +93,8 @@ class Dispatcher:
         policy: RetryPolicy,
         check_target: TargetCheck,
         timeout: float = 10.0,
-        concurrency: int = 16,
-        per_endpoint: int = 4,
+        concurrency: int = 32,
+        per_endpoint: int = 8,
         poll_interval: float = 1.0,
         notifications: AsyncIterator[tuple[str, str]] | None = None,
         jitter: Callable[[], float] = random.random,
@@ -104,23 +110,25 @@ class Dispatcher:
         self._poll_interval = poll_interval
         self._notifications = notifications
         self._jitter = jitter
-        # Outlasts the request and its recording, so that a live sender is rarely taken over
-        # (and if it is, the delivery is only sent twice, under one webhook-id).
-        self._lease = timeout + max(timeout, 5.0)
-        self._timeouts = {"connect": timeout, "read": timeout, "write": timeout, "pool": timeout}
+        # Outlasts a wait for a slot (at most one request's time: an endpoint holds no more
+        # waiting than it has slots), the request and its recording, so that a live sender is
+        # rarely taken over (and if it is, the delivery is only sent twice, under one webhook-id).
+        self._lease = 2 * timeout + max(timeout, 5.0)
         self._wake = asyncio.Event()
         self._more_due = False
         # Set when slots came free (a claim is worth making at once), not by news of work.
         self._freed = asyncio.Event()
         self._stopping = False
         self._sending: dict[asyncio.Task[None], Delivery] = {}
-        self._per_webhook: dict[int, int] = {}
+        # Per endpoint: deliveries being sent, and claimed ones waiting for one of its slots.
+        # A claim takes up to a full set of slots' worth for an endpoint whose waiting line is
+        # empty, so the next batch is at hand as soon as a request ends.
+        self._active: dict[int, int] = {}
+        self._waiting: dict[int, deque[Message]] = {}
         self._loops: list[asyncio.Task[None]] = []
-        # httpcore follows no redirects (a receiver could otherwise send the signed body to an
-        # address the target check refuses) and reads no proxy settings from the environment.
-        # Connections are pooled per endpoint across deliveries.
-        self._http = httpcore.AsyncConnectionPool(
-            max_connections=concurrency, max_keepalive_connections=concurrency
+        # Connections are kept per endpoint across deliveries, as many as may be in use at once.
+        self._http = DeliveryClient(
+            timeout=timeout, keep_per_origin=per_endpoint, max_answer_bytes=_MAX_ANSWER_BYTES
         )
         self._outcomes: list[tuple[Outcome, Delivery, Attempt]] = []
         self._flushing: asyncio.Task[None] | None = None
@@ -144,6 +152,11 @@ class Dispatcher:
         for loop in self._loops:
             with contextlib.suppress(asyncio.CancelledError):
                 await loop
+        waiting = [m.delivery for line in self._waiting.values() for m in line]
+        self._waiting.clear()
+        for delivery in waiting:  # never started: due again at once, elsewhere or later
+            with contextlib.suppress(Exception):
+                await self._store.release(delivery.id, self.owner)
         if self._sending:
             await asyncio.wait(list(self._sending), timeout=grace)
         unfinished = dict(self._sending)
@@ -190,8 +203,9 @@ class Dispatcher:
                 self._freed.clear()
 
     async def _claim_some(self) -> float:
-        """Start what is due and there is room for; how long to wait before looking again."""
-        free = self._concurrency - len(self._sending)
+        """Claim what is due and there is room for; how long to wait before looking again."""
+        held = len(self._sending) + sum(len(line) for line in self._waiting.values())
+        free = self._concurrency - held
         if free <= 0:
             return self._poll_interval  # a finishing delivery wakes the loop
         now = self._clock()
@@ -199,58 +213,67 @@ class Dispatcher:
             due = await self._store.next_due()
             if due is None or due > now:
                 return self._poll_interval if due is None else min(due - now, self._poll_interval)
-        busy = frozenset(w for w, n in self._per_webhook.items() if n >= self._per_endpoint)
-        # No more than one endpoint can take at once: more would mostly be handed back.
+        # An endpoint whose waiting line is not empty takes no more; one batch can go to a
+        # single endpoint, so it is no larger than an endpoint's slots.
+        busy = frozenset(self._waiting)
         wanted = min(free, _BATCH, self._per_endpoint)
         claimed = await self._store.claim(self.owner, wanted, now, self._lease, busy)
-        for delivery in claimed:
-            if self._per_webhook.get(delivery.webhook_id, 0) >= self._per_endpoint:
-                await self._store.release(delivery.id, self.owner)  # its endpoint is full
-                continue
-            self._per_webhook[delivery.webhook_id] = (
-                self._per_webhook.get(delivery.webhook_id, 0) + 1
-            )
-            task = asyncio.create_task(self._deliver(delivery))
-            self._sending[task] = delivery
-            task.add_done_callback(self._sent)
-        # A full batch: more may be due, so the next look claims without asking first.
-        self._more_due = len(claimed) == wanted
+        for message in claimed:
+            webhook_id = message.delivery.webhook_id
+            if self._active.get(webhook_id, 0) < self._per_endpoint:
+                self._send(message)
+            else:
+                self._waiting.setdefault(webhook_id, deque()).append(message)
+        # A full batch: more may be due, so the next look claims without asking first;
+        # unless every endpoint it went to has a waiting line now, and a claim would only look
+        # past their deliveries (a slot coming free there wakes the loop).
+        self._more_due = len(claimed) == wanted and any(
+            m.delivery.webhook_id not in self._waiting for m in claimed
+        )
         return 0 if self._more_due else self._poll_interval
 
-    def _sent(self, task: asyncio.Task[None]) -> None:
-        delivery = self._sending.pop(task)
-        left = self._per_webhook.get(delivery.webhook_id, 1) - 1
-        if left > 0:
-            self._per_webhook[delivery.webhook_id] = left
-        else:
-            self._per_webhook.pop(delivery.webhook_id, None)
-        # Claim again once half an endpoint's slots are free, so that a claim takes several.
-        if left <= self._per_endpoint // 2:
-            self._wake.set()
-            self._freed.set()
+    def _send(self, message: Message) -> None:
+        webhook_id = message.delivery.webhook_id
+        self._active[webhook_id] = self._active.get(webhook_id, 0) + 1
+        task = asyncio.create_task(self._deliver(message))
+        self._sending[task] = message.delivery
+        task.add_done_callback(self._sent)
 
-    async def _deliver(self, delivery: Delivery) -> None:
+    def _sent(self, task: asyncio.Task[None]) -> None:
+        webhook_id = self._sending.pop(task).webhook_id
+        left = self._active[webhook_id] - 1
+        if left > 0:
+            self._active[webhook_id] = left
+        else:
+            del self._active[webhook_id]
+        line = self._waiting.get(webhook_id)
+        if line and not self._stopping:
+            self._send(line.popleft())  # its slot, at once, with no claim in between
+            if not line:
+                del self._waiting[webhook_id]
+                # The endpoint's line ran dry: claim its next batch while its slots are busy.
+                self._wake.set()
+                self._freed.set()
+        elif not self._waiting:
+            # Room at an endpoint that has no line is no hurry: the next claim comes with the
+            # next news of work, gathered, so that it takes a batch rather than one or two.
+            self._wake.set()
+
+    async def _deliver(self, message: Message) -> None:
         try:
-            # Read at every attempt: a new secret or URL counts from the next attempt on.
-            webhook = await self._store.get(delivery.webhook_id)
-            if webhook is None:
-                return  # deleted meanwhile, and its deliveries with it
-            event = await self._store.event(delivery.event_id)
-            attempt = await self._attempt(webhook, delivery, event)
-            self._record(delivery, attempt)
+            attempt = await self._attempt(message.webhook, message.delivery, message.event)
+            self._record(message.delivery, attempt)
         except asyncio.CancelledError:
             raise
         except Exception:
             # The lease lapses and another attempt is made; nothing is lost.
-            log.exception("webhook delivery %d could not be recorded", delivery.id)
+            log.exception("webhook delivery %d could not be recorded", message.delivery.id)
 
     async def _attempt(
-        self, webhook: Webhook, delivery: Delivery, event: ExecutionEvent | None
+        self, webhook: Webhook, delivery: Delivery, event: ExecutionEvent
     ) -> Attempt:
         if not webhook.enabled:
             return Attempt(False, error="the webhook is disabled", give_up=True)
-        if event is None:
-            return Attempt(False, error="the event no longer exists", give_up=True)
         try:
             await self._check_target(webhook.url)  # again now: DNS may have changed
         except TargetRefused as exc:
@@ -258,30 +281,11 @@ class Dispatcher:
         body, headers = signed_request(webhook, delivery, event, time.time())
         started = time.monotonic()
         try:
-            async with (
-                asyncio.timeout(self._timeout),
-                self._http.stream(
-                    "POST",
-                    webhook.url,
-                    content=body,
-                    headers=list(headers.items()),
-                    extensions={"timeout": self._timeouts},
-                ) as reply,
-            ):
-                status = reply.status
-                # Read the answer (so that the connection is kept for the next delivery), but
-                # not without end: past a bound the connection is dropped instead.
-                received = 0
-                async for chunk in reply.aiter_stream():
-                    received += len(chunk)
-                    if received > _MAX_ANSWER_BYTES:
-                        break
+            status = await self._http.post(webhook.url, body, headers)
         except TimeoutError:
             return Attempt(False, error=f"no answer within {self._timeout:g} s")
-        except (httpcore.TimeoutException, httpcore.NetworkError, httpcore.ProtocolError) as exc:
-            return Attempt(False, error=f"{type(exc).__name__}: {exc}"[:500] or "request failed")
-        except httpcore.UnsupportedProtocol as exc:
-            return Attempt(False, error=f"unsupported URL: {exc}"[:500])
+        except DeliveryError as exc:
+            return Attempt(False, error=str(exc)[:500])
         elapsed = (time.monotonic() - started) * 1000
         if 200 <= status < 300:
             return Attempt(True, status=status, response_ms=elapsed)

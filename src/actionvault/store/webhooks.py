@@ -8,6 +8,7 @@ changes nothing.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 from actionvault.domain.events import ExecutionEvent
@@ -143,8 +144,9 @@ class SQLWebhookStore:
 
     async def claim(
         self, owner: str, limit: int, now: float, lease_seconds: float, busy: frozenset[int]
-    ) -> list[Delivery]:
-        """Up to `limit` due deliveries, leased to `owner`, none to the `busy` endpoints."""
+    ) -> list[Message]:
+        """Up to `limit` due deliveries, leased to `owner`, none to the `busy` endpoints, each
+        with what it sends: two statements for the whole batch."""
         rows = await self._db.fetch_all(
             "claim_webhook_deliveries",
             {
@@ -155,7 +157,16 @@ class SQLWebhookStore:
                 "busy": f",{','.join(str(i) for i in sorted(busy))},",
             },
         )
-        return sorted((delivery_from_row(r) for r in rows), key=lambda d: d.id)
+        if not rows:
+            return []
+        claimed = {row["id"]: delivery_from_row(row) for row in rows}
+        found = await self._db.fetch_all("webhook_messages", {"ids": json.dumps(list(claimed))})
+        # A delivery whose webhook was deleted meanwhile went with it: nothing to send.
+        messages = [
+            Message(claimed[row["delivery_id"]], _webhook_of(row), event_from_row(row))
+            for row in found
+        ]
+        return sorted(messages, key=lambda m: m.delivery.id)
 
     async def release(self, delivery_id: int, owner: str) -> None:
         await self._db.execute("release_webhook_delivery", {"id": delivery_id, "owner": owner})
@@ -178,9 +189,19 @@ class SQLWebhookStore:
         times = [t for t in (row or {}).values() if t is not None]
         return min(times) if times else None
 
-    async def event(self, event_id: int) -> ExecutionEvent | None:
-        row = await self._db.fetch_one("event_by_id", {"id": event_id})
-        return event_from_row(row) if row else None
+
+def _webhook_of(row: Row) -> Webhook:
+    """The webhook in a row of `webhook_messages`, its columns prefixed `webhook_`."""
+    return webhook_from_row({k[8:]: v for k, v in row.items() if k.startswith("webhook_")})
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """A claimed delivery, with the webhook and the event it sends."""
+
+    delivery: Delivery
+    webhook: Webhook
+    event: ExecutionEvent
 
 
 @dataclass(frozen=True, slots=True)

@@ -534,6 +534,27 @@ WHERE id IN (
 )
 RETURNING *;
 
+-- What a batch of claimed deliveries sends, in one read: each one's webhook (read at every
+-- attempt, so a new secret or URL counts from the next one on) and its event.
+-- name: webhook_messages_of_deliveries
+SELECT d.id AS delivery_id,
+       w.id AS webhook_id, w.url AS webhook_url, w.secret AS webhook_secret,
+       w.event_types AS webhook_event_types, w.agent_name AS webhook_agent_name,
+       w.enabled AS webhook_enabled, w.description AS webhook_description,
+       w.created_at AS webhook_created_at, w.updated_at AS webhook_updated_at,
+       e.id, e.execution_id, e.user_id, e.type, e.attempt, e.at, e.detail,
+       x.agent_name, x.action_name, x.external_id, x.chat_id, x.document_id, x.major, x.minor,
+       x.object_name, x.object_type, x.record_id
+FROM webhook_deliveries d
+JOIN webhooks w ON w.id = d.webhook_id
+JOIN execution_events e ON e.id = d.event_id
+JOIN executions x ON x.id = e.execution_id;
+
+-- :ids is a JSON array of delivery ids.
+-- name: webhook_messages
+{{webhook_messages_of_deliveries}}
+WHERE d.id IN (SELECT value FROM json_each(:ids));
+
 -- Claimed but not sent (its endpoint had no free slot here): due again, no attempt counted.
 -- name: release_webhook_delivery
 UPDATE webhook_deliveries SET state = 'pending', lease_owner = NULL, lease_expires_at = NULL

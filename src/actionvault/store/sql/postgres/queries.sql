@@ -94,3 +94,7 @@ UPDATE webhook_deliveries
 SET state = 'delivering', lease_owner = :owner, lease_expires_at = :lease_expires_at
 WHERE id IN (SELECT id FROM due UNION ALL SELECT id FROM lapsed)
 RETURNING *;
+
+-- name: webhook_messages
+{{webhook_messages_of_deliveries}}
+WHERE d.id IN (SELECT CAST(jsonb_array_elements_text(CAST(:ids AS jsonb)) AS bigint));
