@@ -172,16 +172,15 @@ class SQLWebhookStore:
         await self._db.execute("release_webhook_delivery", {"id": delivery_id, "owner": owner})
 
     async def record_attempts(self, owner: str, outcomes: list[Outcome]) -> list[int]:
-        """Each attempt's outcome, in one transaction: succeeded, due again at its
+        """Each attempt's outcome, in one statement: succeeded, due again at its
         `next_attempt_at`, or failed for good (None). The ids of the deliveries this owner no
         longer held the lease of (their outcome is not recorded)."""
-        lost = []
-        async with self._db.transaction() as tx:
-            for outcome in outcomes:
-                row = await tx.fetch_one("record_webhook_attempt", _outcome_params(owner, outcome))
-                if row is None:
-                    lost.append(outcome.delivery_id)
-        return lost
+        rows = await self._db.fetch_all(
+            "record_webhook_attempts",
+            {"owner": owner, "outcomes": json.dumps([_outcome_fields(o) for o in outcomes])},
+        )
+        recorded = {row["id"] for row in rows}
+        return [o.delivery_id for o in outcomes if o.delivery_id not in recorded]
 
     async def next_due(self) -> float | None:
         """When the earliest pending delivery is due or a lease lapses; None: nothing to send."""
@@ -217,7 +216,7 @@ class Outcome:
     response_ms: float | None = None
 
 
-def _outcome_params(owner: str, outcome: Outcome) -> dict[str, object]:
+def _outcome_fields(outcome: Outcome) -> dict[str, object]:
     if outcome.succeeded:
         state = DeliveryState.SUCCEEDED
     elif outcome.next_attempt_at is not None:
@@ -227,7 +226,6 @@ def _outcome_params(owner: str, outcome: Outcome) -> dict[str, object]:
     ended = state is not DeliveryState.PENDING
     return {
         "id": outcome.delivery_id,
-        "owner": owner,
         "state": state.value,
         "next_attempt_at": outcome.next_attempt_at
         if outcome.next_attempt_at is not None
@@ -235,6 +233,6 @@ def _outcome_params(owner: str, outcome: Outcome) -> dict[str, object]:
         "status": outcome.status,
         "error": outcome.error[:500] if outcome.error else None,
         "response_ms": outcome.response_ms,
-        "now": outcome.at,
+        "at": outcome.at,
         "finished_at": outcome.at if ended else None,
     }

@@ -561,21 +561,27 @@ UPDATE webhook_deliveries SET state = 'pending', lease_owner = NULL, lease_expir
 WHERE id = :id AND lease_owner = :owner AND state = 'delivering';
 
 -- Only while this sender still holds the lease: a sender whose lease lapsed and was taken over
--- records nothing (the other's attempt counts).
--- name: record_webhook_attempt
+-- records nothing (the other's attempt counts). :outcomes is a JSON array, one object per
+-- attempt; a batch of them is one statement.
+-- name: record_webhook_attempts
 UPDATE webhook_deliveries
-SET state = :state, attempts = attempts + 1, next_attempt_at = :next_attempt_at,
-    lease_owner = NULL, lease_expires_at = NULL, last_status = :status, last_error = :error,
-    last_response_ms = :response_ms, last_attempt_at = :now, finished_at = :finished_at
-WHERE id = :id AND lease_owner = :owner AND state = 'delivering'
-RETURNING id;
-
--- name: event_by_id
-SELECT e.id, e.execution_id, e.user_id, e.type, e.attempt, e.at, e.detail,
-       x.agent_name, x.action_name, x.external_id, x.chat_id, x.document_id, x.major, x.minor,
-       x.object_name, x.object_type, x.record_id
-FROM execution_events e JOIN executions x ON x.id = e.execution_id
-WHERE e.id = :id;
+SET state = o.state, attempts = attempts + 1, next_attempt_at = o.next_attempt_at,
+    lease_owner = NULL, lease_expires_at = NULL, last_status = o.status, last_error = o.error,
+    last_response_ms = o.response_ms, last_attempt_at = o.at, finished_at = o.finished_at
+FROM (SELECT json_extract(value, '$.id') AS id,
+             json_extract(value, '$.state') AS state,
+             json_extract(value, '$.next_attempt_at') AS next_attempt_at,
+             json_extract(value, '$.status') AS status,
+             json_extract(value, '$.error') AS error,
+             json_extract(value, '$.response_ms') AS response_ms,
+             json_extract(value, '$.at') AS at,
+             json_extract(value, '$.finished_at') AS finished_at
+      FROM json_each(:outcomes)) AS o
+-- The unary + keeps SQLite from reading every delivery being sent through the state index and
+-- matching each against the whole batch: it looks each one of the batch up by its id instead.
+WHERE webhook_deliveries.id = o.id AND webhook_deliveries.lease_owner = :owner
+  AND +webhook_deliveries.state = 'delivering'
+RETURNING webhook_deliveries.id;
 
 -- When the dispatchers next have something to claim: a read, so an idle server writes nothing.
 -- name: next_webhook_delivery_due

@@ -98,3 +98,15 @@ RETURNING *;
 -- name: webhook_messages
 {{webhook_messages_of_deliveries}}
 WHERE d.id IN (SELECT CAST(jsonb_array_elements_text(CAST(:ids AS jsonb)) AS bigint));
+
+-- name: record_webhook_attempts
+UPDATE webhook_deliveries
+SET state = o.state, attempts = attempts + 1, next_attempt_at = o.next_attempt_at,
+    lease_owner = NULL, lease_expires_at = NULL, last_status = o.status, last_error = o.error,
+    last_response_ms = o.response_ms, last_attempt_at = o.at, finished_at = o.finished_at
+FROM jsonb_to_recordset(CAST(:outcomes AS jsonb)) AS o(
+    id bigint, state text, next_attempt_at double precision, status integer, error text,
+    response_ms double precision, at double precision, finished_at double precision)
+WHERE webhook_deliveries.id = o.id AND webhook_deliveries.lease_owner = :owner
+  AND webhook_deliveries.state = 'delivering'
+RETURNING webhook_deliveries.id;
