@@ -37,6 +37,7 @@ EXPORTED = [
     "CancelReceipt",
     "ClientError",
     "ConnectionFailed",
+    "DeliveryAttempt",
     "ErrorDetail",
     "Execution",
     "ExecutionCancelled",

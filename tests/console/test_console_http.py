@@ -299,6 +299,13 @@ async def test_an_administrator_registers_a_webhook_and_follows_its_deliveries(
         assert again.status_code == 303
         await eventually(lambda: len(hooks.received) == 2, what="the redelivery")
         assert hooks.received[1].message_id == hooks.received[0].message_id
+        for _ in range(200):  # both attempts listed, each with the receiver's answer
+            page = await app.client.get(f"{CONSOLE}/admin/webhooks/{webhook_id}")
+            if "<summary>2</summary>" in page.text:
+                break
+            await asyncio.sleep(0.05)
+        assert "<summary>2</summary>" in page.text
+        assert page.text.count("HTTP 200 (") == 3  # the last answer, and each attempt's
 
 
 async def test_a_writer_cannot_open_the_webhooks_page(app: App) -> None:

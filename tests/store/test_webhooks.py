@@ -157,3 +157,21 @@ async def test_a_batch_of_outcomes_is_recorded_at_once_and_a_lost_lease_records_
     # The other dispatcher's lease still holds: its attempt is the one that will count.
     assert found[lost.delivery.id].state is DeliveryState.DELIVERING
     assert found[lost.delivery.id].attempts == 0
+
+
+async def test_a_delivery_keeps_its_latest_twenty_attempts(stores: Stores) -> None:
+    webhook = await add_webhook(stores)
+    await end_executions(stores, 1)
+    now = time.time() + 1
+    for attempt in range(1, 26):
+        [claimed] = await stores.webhooks.claim("d1", 1, now, 30, frozenset())
+        failed = Outcome(claimed.delivery.id, now, False, next_attempt_at=now, status=500 + attempt,
+                         error=f"HTTP {500 + attempt}")  # fmt: skip
+        assert await stores.webhooks.record_attempts("d1", [failed]) == []
+        now += 1
+    [delivery] = await stores.webhooks.deliveries(webhook.id, state=None, after=0, limit=10)
+    assert delivery.attempts == 25
+    assert [r.attempt for r in delivery.history] == list(range(6, 26))
+    assert delivery.history[-1].status == 525
+    assert delivery.history[-1].error == "HTTP 525"
+    assert delivery.history[0].response_ms is None

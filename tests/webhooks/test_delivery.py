@@ -107,6 +107,10 @@ async def test_a_receiver_answering_500_gets_the_same_message_again_until_it_acc
             assert time.monotonic() < deadline, found
         assert found[0]["attempts"] == 3
         assert found[0]["lastStatusCode"] == 200
+        log = found[0]["attemptLog"]
+        assert [(a["attempt"], a["statusCode"]) for a in log] == [(1, 500), (2, 503), (3, 200)]
+        assert [a["error"] for a in log] == ["HTTP 500", "HTTP 503", None]
+        assert all(a["at"] and a["responseMs"] is not None for a in log)
 
 
 async def test_a_receiver_that_is_down_gets_its_deliveries_once_it_is_back(
@@ -123,6 +127,9 @@ async def test_a_receiver_that_is_down_gets_its_deliveries_once_it_is_back(
         pending = await deliveries(app, webhook["id"])
         assert time.monotonic() < deadline, pending
     assert pending[0]["state"] in ("pending", "delivering")
+    refused = pending[0]["attemptLog"][0]
+    assert refused["statusCode"] is None
+    assert "connection refused" in refused["error"]
     assert pending[0]["lastError"]
     hooks.start()
     try:

@@ -51,7 +51,7 @@ from actionvault.client.models import (
     Output,
     Session,
 )
-from actionvault.client.webhook_models import Webhook, WebhookDelivery
+from actionvault.client.webhook_models import DeliveryAttempt, Webhook, WebhookDelivery
 from actionvault.client.webhook_signatures import WebhookVerificationError, verify_webhook
 
 __all__ = [
@@ -66,6 +66,7 @@ __all__ = [
     "CancelReceipt",
     "ClientError",
     "ConnectionFailed",
+    "DeliveryAttempt",
     "ErrorDetail",
     "Execution",
     "ExecutionCancelled",

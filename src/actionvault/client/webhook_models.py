@@ -1,5 +1,5 @@
-"""What the webhook endpoints answer: `Webhook` and `WebhookDelivery`, read as `models` reads
-the rest of the API."""
+"""What the webhook endpoints answer: `Webhook`, `WebhookDelivery` and its `DeliveryAttempt`s,
+read as `models` reads the rest of the API."""
 
 from __future__ import annotations
 
@@ -44,12 +44,36 @@ class Webhook:
 
 
 @dataclass(frozen=True, slots=True)
+class DeliveryAttempt:
+    """One attempt of a delivery: the receiver's `status_code`, or the `error` that left it
+    without one (refused connection, timeout...)."""
+
+    attempt: int
+    at: str | None
+    status_code: int | None
+    error: str | None
+    response_ms: float | None
+
+    @classmethod
+    def _from_wire(cls, data: Mapping[str, Any]) -> DeliveryAttempt:
+        response_ms = data.get("responseMs")
+        return cls(
+            attempt=_int(data, "attempt") or 0,
+            at=_str(data, "at"),
+            status_code=_int(data, "statusCode"),
+            error=_str(data, "error"),
+            response_ms=float(response_ms) if isinstance(response_ms, int | float) else None,
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class WebhookDelivery:
     """One event's delivery to one webhook, with what its last attempt got.
 
     `state` is pending, delivering, succeeded or failed; `message_id` is the `webhook-id`
     header of every attempt (a receiver skips ids it has processed). `next_attempt_at` is None
-    once the delivery is finished.
+    once the delivery is finished. `attempt_log` holds its latest attempts (up to 20), oldest
+    first.
     """
 
     id: int
@@ -65,6 +89,7 @@ class WebhookDelivery:
     last_response_ms: float | None = None
     created_at: str | None = None
     finished_at: str | None = None
+    attempt_log: tuple[DeliveryAttempt, ...] = ()
 
     @property
     def done(self) -> bool:
@@ -88,4 +113,9 @@ class WebhookDelivery:
             last_response_ms=float(response_ms) if isinstance(response_ms, int | float) else None,
             created_at=_str(data, "createdAt"),
             finished_at=_str(data, "finishedAt"),
+            attempt_log=tuple(
+                DeliveryAttempt._from_wire(entry)
+                for entry in _list(data, "attemptLog")
+                if isinstance(entry, Mapping)
+            ),
         )

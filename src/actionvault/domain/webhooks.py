@@ -46,6 +46,17 @@ class Webhook:
 
 
 @dataclass(frozen=True, slots=True)
+class AttemptRecord:
+    """One attempt of a delivery: the receiver's status, or why there was none."""
+
+    attempt: int
+    at: float
+    status: int | None
+    error: str | None
+    response_ms: float | None
+
+
+@dataclass(frozen=True, slots=True)
 class Delivery:
     id: int
     webhook_id: int
@@ -61,6 +72,8 @@ class Delivery:
     last_response_ms: float | None = None
     last_attempt_at: float | None = None
     finished_at: float | None = None
+    #: The latest attempts, oldest first (at most the last 20).
+    history: tuple[AttemptRecord, ...] = ()
 
     @property
     def message_id(self) -> str:

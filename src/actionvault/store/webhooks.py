@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from actionvault.domain.events import ExecutionEvent
 from actionvault.domain.webhooks import (
+    AttemptRecord,
     Delivery,
     DeliveryState,
     Webhook,
@@ -56,6 +57,20 @@ def delivery_from_row(row: Row) -> Delivery:
         last_response_ms=row["last_response_ms"],
         last_attempt_at=row["last_attempt_at"],
         finished_at=row["finished_at"],
+        history=_history(row.get("attempt_log")),
+    )
+
+
+def _history(log: str | None) -> tuple[AttemptRecord, ...]:
+    return tuple(
+        AttemptRecord(
+            attempt=int(entry["attempt"]),
+            at=float(entry["at"]),
+            status=entry.get("status"),
+            error=entry.get("error"),
+            response_ms=entry.get("responseMs"),
+        )
+        for entry in json.loads(log or "[]")
     )
 
 

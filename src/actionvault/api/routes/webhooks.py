@@ -60,6 +60,18 @@ def delivery_wire(delivery: Delivery) -> dict[str, Any]:
         ),
         "createdAt": _time(delivery.created_at),
         "finishedAt": _time(delivery.finished_at),
+        "attemptLog": [
+            {
+                "attempt": record.attempt,
+                "at": _time(record.at),
+                "statusCode": record.status,
+                "error": record.error,
+                "responseMs": (
+                    round(record.response_ms, 1) if record.response_ms is not None else None
+                ),
+            }
+            for record in delivery.history
+        ],
     }
 
 

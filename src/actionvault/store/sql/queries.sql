@@ -567,7 +567,13 @@ WHERE id = :id AND lease_owner = :owner AND state = 'delivering';
 UPDATE webhook_deliveries
 SET state = o.state, attempts = attempts + 1, next_attempt_at = o.next_attempt_at,
     lease_owner = NULL, lease_expires_at = NULL, last_status = o.status, last_error = o.error,
-    last_response_ms = o.response_ms, last_attempt_at = o.at, finished_at = o.finished_at
+    last_response_ms = o.response_ms, last_attempt_at = o.at, finished_at = o.finished_at,
+    attempt_log = json_insert(
+        CASE WHEN json_array_length(coalesce(attempt_log, '[]')) >= 20
+             THEN json_remove(attempt_log, '$[0]') ELSE coalesce(attempt_log, '[]') END,
+        '$[#]',
+        json_object('attempt', attempts + 1, 'at', o.at, 'status', o.status, 'error', o.error,
+                    'responseMs', o.response_ms))
 FROM (SELECT json_extract(value, '$.id') AS id,
              json_extract(value, '$.state') AS state,
              json_extract(value, '$.next_attempt_at') AS next_attempt_at,

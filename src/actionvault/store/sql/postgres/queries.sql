@@ -103,7 +103,14 @@ WHERE d.id IN (SELECT CAST(jsonb_array_elements_text(CAST(:ids AS jsonb)) AS big
 UPDATE webhook_deliveries
 SET state = o.state, attempts = attempts + 1, next_attempt_at = o.next_attempt_at,
     lease_owner = NULL, lease_expires_at = NULL, last_status = o.status, last_error = o.error,
-    last_response_ms = o.response_ms, last_attempt_at = o.at, finished_at = o.finished_at
+    last_response_ms = o.response_ms, last_attempt_at = o.at, finished_at = o.finished_at,
+    attempt_log = CAST(
+        (CASE WHEN jsonb_array_length(CAST(coalesce(attempt_log, '[]') AS jsonb)) >= 20
+              THEN CAST(attempt_log AS jsonb) - 0
+              ELSE CAST(coalesce(attempt_log, '[]') AS jsonb) END)
+        || jsonb_build_array(jsonb_build_object(
+            'attempt', attempts + 1, 'at', o.at, 'status', o.status, 'error', o.error,
+            'responseMs', o.response_ms)) AS text)
 FROM jsonb_to_recordset(CAST(:outcomes AS jsonb)) AS o(
     id bigint, state text, next_attempt_at double precision, status integer, error text,
     response_ms double precision, at double precision, finished_at double precision)
