@@ -30,6 +30,23 @@ def found(text: str, category: str) -> list[tuple[str, str]]:
         ("Follow the principals of good prescribing.", [("principals", "principles")]),
         ("Ask your pharmacist for advise before travelling.", [("advise", "advice")]),
         ("Let out a breathe, then press the canister.", [("breathe", "breath")]),
+        ("You should of taken the last dose yesterday.", [("of", "have")]),
+        ("If your not sure, ask your pharmacist.", [("your", "you're")]),
+        ("Your welcome to call the helpline.", [("Your", "You're")]),
+        ("Give the tablets to they're carer.", [("they're", "their")]),
+        ("Patients who's kidneys are weak need a lower dose.", [("who's", "whose")]),
+        ("Wash your hands and than apply the gel.", [("than", "then")]),
+        ("The trial was lead by two hospitals.", [("lead", "led")]),
+        ("Do not use a pen that has past its expiry date.", [("past", "passed")]),
+        ("The cream dose not stain clothes.", [("dose", "does")]),
+        ("Take a does of 5 mL.", [("does", "dose")]),
+        ("Keep the pen away form the heat.", [("form", "from")]),
+        ("Men with an enlarged prostrate should see a doctor.", [("prostrate", "prostate")]),
+        ("The principle investigator signed the report.", [("principle", "principal")]),
+        ("The app compliments your current treatment.", [("compliments", "complements")]),
+        ("Rinse out a lose filling at once.", [("lose", "loose")]),
+        ("Sit upright if you cannot breath.", [("breath", "breathe")]),
+        ("Report any side affects of the vaccine.", [("affects", "effects")]),
     ],
 )
 def test_a_confusable_word_is_flagged_where_the_other_word_fits(
@@ -47,6 +64,17 @@ def test_a_confusable_word_is_flagged_where_the_other_word_fits(
         "The weather was cold, and side effects were mild.",
         "A loose stool is common. Then take the next dose.",
         "The principal investigator gave advice on how to breathe.",
+        "You should have taken it; most of them could of course stop.",
+        "Your doctor is not sure; your due date and your free sample are in the letter.",
+        "They're taking it with food. A patient who's taking warfarin is at risk.",
+        "It works better than placebo, and than that it lasts longer.",
+        "Lead can harm children; the tablets lead to weight loss in some.",
+        "In the past year, patients have past experience of the pen.",
+        "The dose does not change, and it does of course work.",
+        "A different form of the medicine is available; the form is free.",
+        "Lie prostrate on the floor. The principle of the test is simple.",
+        "Staff complimented the nurse on her care of the ward.",
+        "Do not lose the cap. Breathe out, then take a breath.",
         "The changes had an effect on sleep and may affect mood.",
     ],
 )
@@ -154,3 +182,47 @@ def test_its_as_it_is_or_it_has_is_accepted(text: str) -> None:
 def test_witch_before_a_verb_is_the_relative_which() -> None:
     assert found("Report a rash, witch may be serious.", "confusable") == [("witch", "which")]
     assert found("The witch in the play laughed.", "confusable") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("It contain lactose.", [("contain", "contains")]),
+        ("She have diabetes.", [("have", "has")]),
+        ("If it don't work, call us.", [("don't", "doesn't")]),
+        ("They takes the dose at night.", [("takes", "take")]),
+        ("We has no data on this.", [("has", "have")]),
+        ("You was right to call.", [("was", "were")]),
+        ("Each of the tablets contain 5 mg.", [("contain", "contains")]),
+        ("One of the patients were admitted.", [("were", "was")]),
+        ("Neither tablet contain gluten.", [("contain", "contains")]),
+        ("Everyone need to read the leaflet.", [("need", "needs")]),
+        ("Both doses was well tolerated.", [("was", "were")]),
+        ("There is many reasons to stop.", [("is", "are")]),
+        ("There was two cases of rash.", [("was", "were")]),
+    ],
+)
+def test_a_subject_whose_number_is_in_its_form_gets_a_verb_of_that_number(
+    text: str, expected: list[tuple[str, str]]
+) -> None:
+    assert found(text, "agreement") == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Does it have side effects? Why does he need this?",
+        "Let it dry before use, and help him take the dose.",
+        "Take it with water. Make sure it works.",
+        "He need not worry. If it were cold, keep it inside.",
+        "Each morning take one tablet. Each day take the dose with food.",
+        "Both of them have diabetes. Both tablets contain lactose.",
+        "There is one tablet left. There was a rise in two patients.",
+        "One or two tablets are enough. One of the tablets is white.",
+        "I was told to stop. If you were taking it, stop.",
+        "Everyone has a role. Neither of us is sure.",
+        "She takes it at night. It takes a week to work.",
+    ],
+)
+def test_subjects_of_a_known_number_with_the_right_verb_are_not_flagged(text: str) -> None:
+    assert found(text, "agreement") == []

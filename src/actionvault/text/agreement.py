@@ -347,3 +347,152 @@ def _subject_is_plural(
     if len(head_words) == 1 or any(w in {"most", "least", "more", "less"} for w in head_words):
         return None  # "The most common are ..." names no noun
     return False
+
+
+# Subjects whose number their form gives away, checked against the verb that follows them.
+_THIRD_SINGULAR = frozenset(["he", "she", "it"])
+_NOT_THIRD_SINGULAR = frozenset(["i", "we", "they", "you"])
+# "were" is left alone: "if it were" is the subjunctive.
+_BASE_TO_THIRD = {"have": "has", "do": "does", "don't": "doesn't", "are": "is"}
+_THIRD_TO_BASE = {"has": "have", "does": "do", "doesn't": "don't", "is": "are", "was": "were"}
+# Verbs seen after a pronoun in leaflets and letters, checked in their base and -s forms.
+_COMMON_VERBS = _LEXICAL_VERBS | frozenset(
+    ["take", "make", "feel", "look", "get", "go", "come", "give", "use", "keep", "know", "want",
+     "like", "think", "say", "ask", "tell", "start", "happen"]
+)  # fmt: skip
+# Before a pronoun, words that make what follows a question or a bare infinitive ("does it
+# work", "let it dry", "help him sleep"), where the base form is right.
+_BARE_VERB_BEFORE = MODALS | frozenset(
+    ["doesn't", "didn't", "don't", "let", "lets", "make", "makes", "made", "help", "helps",
+     "helped", "have", "has", "had", "watch", "see", "saw", "hear", "feel", "felt", "notice"]
+)  # fmt: skip
+# Subjects that are singular whatever follows them ("each of the tablets contains").
+_SINGULAR_SUBJECTS = frozenset(
+    ["each", "everyone", "everybody", "someone", "somebody", "nobody", "neither", "either", "one"]
+)
+_PERSONS = frozenset(["everyone", "everybody", "someone", "somebody", "nobody"])
+# After "each", a time ("each morning take one") opens an instruction, not a subject.
+_TIMES = frozenset(
+    ["day", "morning", "afternoon", "evening", "night", "week", "month", "year", "time", "hour"]
+)
+_PLURAL_TO_SINGULAR = {"are": "is", "were": "was", "have": "has", "do": "does", "don't": "doesn't"}
+_SINGULAR_TO_PLURAL = {v: k for k, v in _PLURAL_TO_SINGULAR.items()}
+# After "there is", words that count more than one ("there is many reasons").
+_MANY = frozenset(
+    ["many", "several", "few", "numerous", "various", "multiple", "two", "three", "four", "five",
+     "six", "seven", "eight", "nine", "ten"]
+)  # fmt: skip
+_CLAUSE_BREAK = frozenset(',;:()[]\u2013\u2014\n.!?"')
+
+
+def _third_form(verb: str) -> str:
+    return verb + ("es" if verb.endswith(("s", "sh", "ch", "o", "x")) else "s")
+
+
+def _base_form(verb: str) -> str:
+    """The base of an -s form of a common verb ("takes": "take"), or ""."""
+    for cut in (1, 2):
+        if verb.endswith("s") and verb[:-cut] in _COMMON_VERBS and _third_form(verb[:-cut]) == verb:
+            return verb[:-cut]
+    return ""
+
+
+def find_closed_subject_errors(
+    text: str, tokens: Sequence[Token], protected: ProtectedSpans
+) -> Iterator[Finding]:
+    """Subjects whose number is in their very form: personal pronouns ("it contain", "they
+    takes", "he don't"), "each" and its like ("each of the tablets contain", "one of the
+    patients were"), "both" ("both doses was"), and "there is" before a count ("there is many
+    reasons"). The verb checked is the next word, or the first after an "of" phrase."""
+    lowered = [t.text.lower().replace("\u2019", "'") for t in tokens]
+    count = len(tokens)
+
+    def joined(index: int) -> bool:
+        if not 0 < index < count:
+            return False
+        return not any(
+            c in _CLAUSE_BREAK for c in text[tokens[index - 1].end : tokens[index].start]
+        )
+
+    def starts_clause(index: int) -> bool:
+        return not joined(index) or lowered[index - 1] in SUBORDINATORS | COORDINATORS
+
+    for index, word in enumerate(lowered[:-1]):
+        if not joined(index + 1):
+            continue
+        verb_at, suggestion = index + 1, ""
+        verb = lowered[verb_at]
+        if word in _THIRD_SINGULAR | _NOT_THIRD_SINGULAR:
+            if joined(index) and lowered[index - 1] in _BARE_VERB_BEFORE:
+                continue
+            if word == "it" and not starts_clause(index):
+                continue  # "it" may be an object ("take it with water")
+            if word in _THIRD_SINGULAR:
+                if verb in _BASE_TO_THIRD:
+                    suggestion = _BASE_TO_THIRD[verb]
+                elif verb in _COMMON_VERBS and not (
+                    verb == "need" and lowered[verb_at + 1 : verb_at + 2] == ["not"]
+                ):
+                    suggestion = _third_form(verb)
+            elif starts_clause(index):
+                if word == "i":
+                    suggestion = "am" if verb == "is" else ""
+                elif verb in _THIRD_TO_BASE:
+                    suggestion = _THIRD_TO_BASE[verb]
+                else:
+                    suggestion = _base_form(verb)
+        elif word in _SINGULAR_SUBJECTS | {"both"} and starts_clause(index):
+            found = _verb_after_subject(lowered, index, joined)
+            if found is None:
+                continue
+            verb_at, verb = found, lowered[found]
+            if word == "both":
+                suggestion = _SINGULAR_TO_PLURAL.get(verb, "")
+            elif verb in _PLURAL_TO_SINGULAR:
+                suggestion = _PLURAL_TO_SINGULAR[verb]
+            elif verb in _COMMON_VERBS and joined(verb_at + 1):
+                suggestion = _third_form(verb)
+        elif (
+            word in ("is", "was")
+            and lowered[index - 1 : index] == ["there"]
+            and joined(index)
+            and verb in _MANY
+        ):
+            verb_at, suggestion = index, "are" if word == "is" else "were"
+        if not suggestion:
+            continue
+        token = tokens[verb_at]
+        if protected.overlaps(token.start, token.end):
+            continue
+        if token.text[:1].isupper():
+            suggestion = suggestion[:1].upper() + suggestion[1:]
+        yield Finding(token.start, token.text, suggestion, "agreement")
+
+
+def _verb_after_subject(
+    lowered: Sequence[str], index: int, joined: Callable[[int], bool]
+) -> int | None:
+    """Where the verb of a subject starting at `index` stands: after an "of" phrase of up to
+    three words ("one of the patients was") or one noun ("each tablet contains"); None when the
+    words that follow are not such a subject."""
+    position = index + 1
+    checked = _PLURAL_TO_SINGULAR.keys() | _SINGULAR_TO_PLURAL.keys()
+    if lowered[index] in _PERSONS:
+        return position  # "everyone needs": the verb comes at once
+    if lowered[position] == "of":
+        for position in range(index + 2, min(index + 6, len(lowered))):
+            if not joined(position):
+                return None
+            if lowered[position] in checked or (
+                position > index + 3 and lowered[position] in _COMMON_VERBS
+            ):
+                return position
+        return None
+    noun = lowered[position]
+    if not noun.isalpha() or noun in _TIMES or noun in {"or", "and", "to", "another", "other"}:
+        return None
+    if position + 1 < len(lowered) and joined(position + 1):
+        following = lowered[position + 1]
+        if following in checked or following in _COMMON_VERBS:
+            return position + 1
+    return None

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator, Sequence
 
 from actionvault.text.grammar import Finding
 from actionvault.text.segments import ProtectedSpans, Token
-from actionvault.text.wordclasses import DETERMINERS, MODALS, PREPOSITIONS
+from actionvault.text.wordclasses import DETERMINERS, MODALS, PREPOSITIONS, SUBORDINATORS
 
 _SUBJECT_STARTS = frozenset(
     [
@@ -149,6 +149,133 @@ _ITS_PREDICATES = frozenset(
 )
 
 
+# Rules of one shape: a word, the words before and after it that leave no doubt, and the word
+# that fits there. Each reads only its neighbours in the same clause.
+_PERFECT_MODALS = frozenset(["should", "could", "would", "must", "might", "may"])
+_PARTICIPLES = frozenset(
+    ["been", "had", "done", "gone", "taken", "known", "seen", "got", "given", "made", "told",
+     "eaten", "drunk", "begun", "forgotten", "written", "thought"]
+)  # fmt: skip
+# What follows "you're" when it is "you are": a state, not a thing owned.
+_YOU_ARE_STATES = frozenset(
+    ["not", "welcome", "able", "unable", "likely", "unlikely", "sure", "unsure", "allergic",
+     "aware", "unaware", "going"]
+)  # fmt: skip
+_PERFECT_AUXILIARIES = frozenset(
+    ["was", "were", "has", "have", "had", "been", "is", "are", "be", "being"]
+)
+_AWAY_FROM = frozenset(
+    ["away", "apart", "far", "removed", "derived", "obtained", "comes", "came", "coming",
+     "suffer", "suffers", "suffered", "suffering", "recover", "recovers", "recovered",
+     "recovering", "protect", "protects", "protected", "prevent", "prevents", "escape", "taken"]
+)  # fmt: skip
+_PROSTATE_NOUNS = frozenset(
+    ["cancer", "cancers", "gland", "glands", "problem", "problems", "enlargement", "biopsy",
+     "exam", "examination", "surgery", "health", "specific", "tissue", "size", "symptoms"]
+)  # fmt: skip
+_PRINCIPAL_NOUNS = frozenset(
+    ["investigator", "investigators", "cause", "causes", "reason", "reasons", "aim", "aims",
+     "component", "components", "ingredient", "site", "author", "objective", "endpoint",
+     "risk", "concern", "source"]
+)  # fmt: skip
+_COMPLEMENTED = frozenset(
+    ["therapy", "therapies", "treatment", "treatments", "diet", "regimen", "medication",
+     "medications", "medicine", "medicines", "care", "exercise", "lifestyle", "routine"]
+)  # fmt: skip
+_BREATHING_WAYS = frozenset(
+    ["in", "out", "deeply", "normally", "easily", "properly", "slowly", "through", "freely"]
+)
+_THEN_AFTER = frozenset(["and", "since", "until", "till"])
+_PAIRED_WORDS = frozenset(
+    ["of", "your", "they're", "who's", "than", "lead", "past", "dose", "does", "form",
+     "prostrate", "principle", "compliment", "compliments", "complimented", "complimenting",
+     "lose"]
+)  # fmt: skip
+
+
+def _paired_suggestion(
+    current: str,
+    index: int,
+    word: Callable[[int], str],
+    joined: Callable[[int], bool],
+    clause_end_after: Callable[[int], bool],
+) -> str:
+    """The word that fits where `current` stands, for the rules of one shape; "" if none."""
+    before, after = word(index - 1), word(index + 1)
+    previous_joined, next_joined = joined(index), joined(index + 1)
+    if current == "of":
+        # "should of taken": the perfect after a modal is "have", never "of".
+        return (
+            "have"
+            if previous_joined and next_joined and before in _PERFECT_MODALS
+            and after in _PARTICIPLES
+            else ""
+        )  # fmt: skip
+    if current == "your":
+        # "your welcome", "if your not sure": "you are" before a state, at a clause's start.
+        opens = not previous_joined or before in SUBORDINATORS | {"and", "but", "so", "because"}
+        return "you're" if next_joined and opens and after in _YOU_ARE_STATES else ""
+    if current in ("they're", "who's"):
+        # "they're doctor will", "who's kidneys are": a thing owned, then its verb; not a
+        # participle ("who's taking warfarin is" is "who is taking").
+        if after.endswith(("ing", "ed")):
+            return ""
+        possessive = "their" if current == "they're" else "whose"
+        return possessive if _is_possessive_its(index, word, joined) else ""
+    if current == "than":
+        # "and than", "since than": time, not comparison, when nothing compares before it.
+        if not (previous_joined and before in _THEN_AFTER):
+            return ""
+        earlier = {word(i) for i in range(max(0, index - 6), index)}
+        return "then" if not earlier & _COMPARATIVES else ""
+    if current == "lead":
+        # "has lead to", "was lead by": the past participle is "led".
+        return (
+            "led"
+            if previous_joined and next_joined and before in _PERFECT_AUXILIARIES
+            and after in ("to", "by")
+            else ""
+        )  # fmt: skip
+    if current == "past":
+        if next_joined and after == "away":
+            return "passed"
+        return (
+            "passed"
+            if previous_joined and next_joined and before in ("has", "have", "had")
+            and after in ("its", "the", "their", "your", "through")
+            else ""
+        )  # fmt: skip
+    if current == "dose":
+        return "does" if next_joined and after == "not" else ""
+    if current == "does":
+        return "dose" if previous_joined and before in ("a", "the") and after == "of" else ""
+    if current == "form":
+        # "away form the", "protects form infection": after these, only "from" follows.
+        return (
+            "from"
+            if previous_joined and next_joined and before in _AWAY_FROM
+            and (after in DETERMINERS or after.isalpha())
+            and after not in ("of", "and", "or")
+            else ""
+        )  # fmt: skip
+    if current == "prostrate":
+        fits = (next_joined and after in _PROSTATE_NOUNS) or (
+            previous_joined and before in ("enlarged", "your", "the", "his")
+        )
+        return "prostate" if fits else ""
+    if current == "principle":
+        return "principal" if next_joined and after in _PRINCIPAL_NOUNS else ""
+    if current.startswith("compliment"):
+        ahead = [
+            word(index + k) for k in range(1, 4) if all(joined(index + j) for j in range(1, k + 1))
+        ]
+        return current.replace("compliment", "complement") if set(ahead) & _COMPLEMENTED else ""
+    if current == "lose":
+        # "a lose tooth": after an article, an adjective; the verb never stands there.
+        return "loose" if previous_joined and before in ("a", "an") else ""
+    return ""
+
+
 _CONFUSABLE_WORDS = frozenset(
     [
         "its",
@@ -172,6 +299,7 @@ _CONFUSABLE_WORDS = frozenset(
         "whose",
         "it's",
         "witch",
+        *_PAIRED_WORDS,
     ]
 )
 # Subject pronouns: the word after one (or after one and an adverb) is a verb ("we advise").
@@ -316,10 +444,12 @@ def find_confusables(
             )
         ):
             suggestion = "affect" if current == "effect" else "affects"
-        elif (
-            current in ("affect", "affects")
-            and previous_joined
-            and (before in {"an", "the", "no", "positive", "negative", "adverse", "side", "any"})
+        elif current in ("affect", "affects") and (
+            (
+                previous_joined
+                and before in {"an", "the", "no", "positive", "negative", "adverse", "side", "any"}
+            )
+            or (current == "affects" and next_joined and after == "of")
         ):
             suggestion = "effect" if current == "affect" else "effects"
         elif current == "then" and previous_joined:
@@ -366,7 +496,7 @@ def find_confusables(
             current == "breath"
             and previous_joined
             and before in MODALS
-            and after in {"in", "out", "deeply", "normally"}
+            and (after in _BREATHING_WAYS or clause_end_after(index))
         ):
             suggestion = "breathe"
         elif current == "except" and previous_joined and before in MODALS - {"not"}:
@@ -390,6 +520,8 @@ def find_confusables(
             )
         ):
             suggestion = "advise"
+        elif current in _PAIRED_WORDS:
+            suggestion = _paired_suggestion(current, index, word, joined, clause_end_after)
         if not suggestion or protected.overlaps(token.start, token.end):
             continue
         if token.text[0].isupper():

@@ -24,7 +24,7 @@ from importlib import resources
 from spellchecker import SpellChecker
 
 from actionvault.text import MAX_FINDINGS
-from actionvault.text.agreement import find_agreement_errors
+from actionvault.text.agreement import find_agreement_errors, find_closed_subject_errors
 from actionvault.text.confusables import find_confusables
 from actionvault.text.edits import (
     consonants,
@@ -241,6 +241,7 @@ class Proofreader:
         findings.update(find_capitalisation_errors(text, sentences, tokens, protected))
         findings.update(find_confusables(text, tokens, protected))
         findings.update(find_agreement_errors(text, tokens, protected, is_word))
+        findings.update(find_closed_subject_errors(text, tokens, protected))
         index = SentenceIndex(text, sentences)
         ordered = sorted(findings, key=lambda f: (f.offset, CATEGORIES.index(f.category), f.text))
         kept = ordered[:MAX_FINDINGS]
