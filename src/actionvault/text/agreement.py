@@ -57,6 +57,12 @@ _LEXICAL_VERBS = frozenset(
         "allow",
     ]
 )
+# Words that open an object: after a base-form verb they show it is a finite verb whose subject
+# came before ("the pack contain 28 tablets"), not an infinitive.
+_OBJECT_STARTS = frozenset(
+    ["you", "it", "them", "us", "the", "your", "their", "a", "an", "this", "these", "our",
+     "his", "her", "its", "some", "no", "any", "two", "three", "four"]
+)  # fmt: skip
 _IRREGULAR_PLURALS = frozenset(["people", "children", "women", "men", "teeth", "feet", "mice"])
 # Either number is accepted with these (the set's editors and style guides agree).
 _EITHER_NUMBER = frozenset(
@@ -184,7 +190,7 @@ def _verb_number(word: str, after: str) -> bool | None:
         return False
     if word.endswith("s") and word[:-1] in _LEXICAL_VERBS:
         return True
-    if word in _LEXICAL_VERBS and after in {"you", "it", "them", "us", "the", "your", "their"}:
+    if word in _LEXICAL_VERBS and (after in _OBJECT_STARTS or after.isdigit()):
         return False
     return None
 

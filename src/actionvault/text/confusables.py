@@ -186,10 +186,30 @@ _BREATHING_WAYS = frozenset(
     ["in", "out", "deeply", "normally", "easily", "properly", "slowly", "through", "freely"]
 )
 _THEN_AFTER = frozenset(["and", "since", "until", "till"])
+_TOO_AFTER_VERBS = frozenset(
+    ["take", "taking", "took", "drink", "drinking", "eat", "eating", "use", "using", "is", "are",
+     "was", "were", "be", "been", "get", "gets", "getting", "become", "becomes", "feel", "feels"]
+)  # fmt: skip
+# Degrees that "too" gives ("is too high", "taking too much"); "to" never stands before them.
+_TOO_DEGREES = frozenset(
+    ["much", "many", "high", "low", "strong", "weak", "hot", "cold", "late", "early", "often",
+     "soon", "fast", "slow", "quickly", "young", "old", "big", "small", "large", "heavy", "tired"]
+)  # fmt: skip
+_WHERE_QUESTIONS = frozenset(["can", "do", "does", "is", "should", "could", "did"])
+_WEATHER_WORDS = frozenset(
+    ["hot", "cold", "warm", "wet", "bad", "good", "sunny", "humid", "dry", "windy", "freezing"]
+)
+_LIE_POSITIONS = frozenset(["down", "flat", "still", "back"])
+_ADVERSE_NOUNS = frozenset(
+    ["effect", "effects", "event", "events", "reaction", "reactions", "outcome", "outcomes",
+     "drug"]
+)  # fmt: skip
+_FULL_MODALS = MODALS - {"to", "not", "does", "did", "do"}
 _PAIRED_WORDS = frozenset(
     ["of", "your", "they're", "who's", "than", "lead", "past", "dose", "does", "form",
      "prostrate", "principle", "compliment", "compliments", "complimented", "complimenting",
-     "lose"]
+     "lose", "to", "were", "where", "whether", "lay", "dependant", "illicit", "council",
+     "devise", "device", "averse", "palpations", "loss"]
 )  # fmt: skip
 
 
@@ -273,9 +293,69 @@ def _paired_suggestion(
     if current == "lose":
         # "a lose tooth": after an article, an adjective; the verb never stands there.
         return "loose" if previous_joined and before in ("a", "an") else ""
+    return _more_paired_suggestion(current, index, word, joined, clause_end_after)
+
+
+def _more_paired_suggestion(
+    current: str,
+    index: int,
+    word: Callable[[int], str],
+    joined: Callable[[int], bool],
+    clause_end_after: Callable[[int], bool],
+) -> str:
+    before, after = word(index - 1), word(index + 1)
+    previous_joined, next_joined = joined(index), joined(index + 1)
+    if current == "to":
+        # "taking to much", "is to high": a degree, which only "too" gives.
+        degree = (
+            previous_joined and next_joined and before in _TOO_AFTER_VERBS
+            and after in _TOO_DEGREES
+        )  # fmt: skip
+        ends = clause_end_after(index + 1) or word(index + 2) in ("for", "to", "of", "and")
+        fits = after in ("much", "many") and before not in ("is", "are", "was", "were")
+        return "too" if degree and (ends or fits) else ""
+    if current == "were":
+        # "Were can I get ...": a question about a place opens with "where".
+        opens = not previous_joined
+        return "where" if opens and next_joined and after in _WHERE_QUESTIONS else ""
+    if current == "where":
+        return "were" if previous_joined and before in ("we", "they") and next_joined else ""
+    if current == "whether":
+        return "weather" if previous_joined and before in _WEATHER_WORDS | {"the"} else ""
+    if current == "lay":
+        # "lay down for ten minutes": nothing is laid, so the verb is "lie".
+        rests = next_joined and after in _LIE_POSITIONS
+        return (
+            "lie"
+            if rests
+            and (clause_end_after(index + 1) or word(index + 2) in PREPOSITIONS | {"until"})
+            else ""
+        )
+    if current == "dependant":
+        return "dependent" if next_joined and after in ("on", "upon") else ""
+    if current == "illicit":
+        return "elicit" if next_joined and after in ("a", "an", "the") else ""
+    if current == "council":
+        return "counsel" if previous_joined and before in MODALS - {"not"} else ""
+    if current == "devise":
+        return "device" if previous_joined and before in DETERMINERS else ""
+    if current == "device":
+        return (
+            "devise"
+            if previous_joined and before == "to" and next_joined and after in DETERMINERS
+            else ""
+        )
+    if current == "averse":
+        return "adverse" if next_joined and after in _ADVERSE_NOUNS else ""
+    if current == "palpations":
+        return "palpitations" if previous_joined and before == "heart" else ""
+    if current == "loss":
+        return "lose" if previous_joined and before in _FULL_MODALS else ""
     return ""
 
 
+# After "its", words no possessive can stand before ("its a good idea", "its been a year").
+_ITS_CLAUSE_STARTS = frozenset(["a", "an", "the", "been", "going", "no"])
 _CONFUSABLE_WORDS = frozenset(
     [
         "its",
@@ -379,12 +459,19 @@ def find_confusables(
         before, after = word(index - 1), word(index + 1)
         previous_joined, next_joined = joined(index), index + 1 < count and joined(index + 1)
         suggestion = ""
-        if current == "its" and next_joined and after in _ITS_PREDICATES:
+        if current == "its" and next_joined and after in _ITS_PREDICATES | _ITS_CLAUSE_STARTS:
             suggestion = "it's"
         elif current == "its" and after.endswith("ed") and index + 1 < count:
             suggestion = "it's" if clause_end_after(index + 1) and before == "until" else ""
-        elif current == "their" and next_joined and after in _BE_FORMS:
-            suggestion = "there"
+        elif (
+            current == "their"
+            and next_joined
+            and (
+                after in _BE_FORMS
+                or (after in MODALS and joined(index + 2) and word(index + 2) == "be")
+            )
+        ):
+            suggestion = "there"  # "their are", "their will be"
         elif (
             current == "there"
             and previous_joined
