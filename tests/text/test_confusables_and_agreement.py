@@ -226,6 +226,11 @@ def test_witch_before_a_verb_is_the_relative_which() -> None:
         ("There was two cases of rash.", [("was", "were")]),
         ("The pack contain 28 tablets.", [("contain", "contains")]),
         ("Your child need two doses.", [("need", "needs")]),
+        ("The tablets doesn't dissolve in water.", [("doesn't", "don't")]),
+        ("The side effects wasn't serious.", [("wasn't", "weren't")]),
+        ("The tablet don\u2019t dissolve.", [("don\u2019t", "doesn't")]),
+        ("She haven't called.", [("haven't", "hasn't")]),
+        ("There's two strengths of the tablet.", [("There's", "There are")]),
     ],
 )
 def test_a_subject_whose_number_is_in_its_form_gets_a_verb_of_that_number(
@@ -248,6 +253,9 @@ def test_a_subject_whose_number_is_in_its_form_gets_a_verb_of_that_number(
         "I was told to stop. If you were taking it, stop.",
         "Everyone has a role. Neither of us is sure.",
         "She takes it at night. It takes a week to work.",
+        "Don't take it with milk. If you don't feel better, call us.",
+        "Patients who don't respond need a review. Children don't need it.",
+        "There's one tablet left. The results weren't clear. Isn't it time?",
     ],
 )
 def test_subjects_of_a_known_number_with_the_right_verb_are_not_flagged(text: str) -> None:

@@ -17,7 +17,16 @@ from actionvault.text.wordclasses import (
     SUBORDINATORS,
 )
 
-_SINGULAR_VERBS = {"is": "are", "was": "were", "has": "have", "does": "do"}
+_SINGULAR_VERBS = {
+    "is": "are",
+    "was": "were",
+    "has": "have",
+    "does": "do",
+    "isn't": "aren't",
+    "wasn't": "weren't",
+    "hasn't": "haven't",
+    "doesn't": "don't",
+}
 _PLURAL_VERBS = {plural: singular for singular, plural in _SINGULAR_VERBS.items()}
 # Lexical verbs whose -s form is checked; a base form after a singular subject is checked only
 # when an object follows it ("a meeting suit you").
@@ -207,7 +216,7 @@ def find_agreement_errors(
     """A clause's subject read up to its first verb: compound subjects ("A and B") and plural
     heads are plural, the head being the last word before any prepositional phrase ("the
     results of the analysis"); a verb of the other number is flagged."""
-    lowered = [t.text.lower() for t in tokens]
+    lowered = [t.text.lower().replace("\u2019", "'") for t in tokens]
     start: int | None = 0  # None while inside code, a table or figures
     for index in range(len(tokens) + 1):
         last = index == len(tokens)
@@ -359,8 +368,14 @@ def _subject_is_plural(
 _THIRD_SINGULAR = frozenset(["he", "she", "it"])
 _NOT_THIRD_SINGULAR = frozenset(["i", "we", "they", "you"])
 # "were" is left alone: "if it were" is the subjunctive.
-_BASE_TO_THIRD = {"have": "has", "do": "does", "don't": "doesn't", "are": "is"}
-_THIRD_TO_BASE = {"has": "have", "does": "do", "doesn't": "don't", "is": "are", "was": "were"}
+_BASE_TO_THIRD = {
+    "have": "has", "do": "does", "don't": "doesn't", "are": "is", "aren't": "isn't",
+    "haven't": "hasn't",
+}  # fmt: skip
+_THIRD_TO_BASE = {
+    "has": "have", "does": "do", "doesn't": "don't", "is": "are", "was": "were",
+    "isn't": "aren't", "wasn't": "weren't", "hasn't": "haven't",
+}  # fmt: skip
 # Verbs seen after a pronoun in leaflets and letters, checked in their base and -s forms.
 _COMMON_VERBS = _LEXICAL_VERBS | frozenset(
     ["take", "make", "feel", "look", "get", "go", "come", "give", "use", "keep", "know", "want",
@@ -381,7 +396,10 @@ _PERSONS = frozenset(["everyone", "everybody", "someone", "somebody", "nobody"])
 _TIMES = frozenset(
     ["day", "morning", "afternoon", "evening", "night", "week", "month", "year", "time", "hour"]
 )
-_PLURAL_TO_SINGULAR = {"are": "is", "were": "was", "have": "has", "do": "does", "don't": "doesn't"}
+_PLURAL_TO_SINGULAR = {
+    "are": "is", "were": "was", "have": "has", "do": "does", "don't": "doesn't",
+    "aren't": "isn't", "weren't": "wasn't", "haven't": "hasn't",
+}  # fmt: skip
 _SINGULAR_TO_PLURAL = {v: k for k, v in _PLURAL_TO_SINGULAR.items()}
 # After "there is", words that count more than one ("there is many reasons").
 _MANY = frozenset(
@@ -465,6 +483,8 @@ def find_closed_subject_errors(
             and verb in _MANY
         ):
             verb_at, suggestion = index, "are" if word == "is" else "were"
+        elif word == "there's" and verb in _MANY:
+            verb_at, suggestion = index, "there are"
         if not suggestion:
             continue
         token = tokens[verb_at]
