@@ -99,8 +99,10 @@ class _Connection(asyncio.Protocol):
         try:
             self._parser.feed_data(data)
         except httptools.HttpParserUpgrade:
+            self.reusable = False
             self._finish(DeliveryError("the receiver switched protocols"))
         except httptools.HttpParserError as exc:
+            self.reusable = False  # even after a whole answer: what follows it is not HTTP
             self._finish(DeliveryError(f"invalid HTTP answer: {exc}"))
 
     def connection_lost(self, exc: Exception | None) -> None:
