@@ -209,3 +209,24 @@ async def test_a_slow_receiver_delays_neither_another_receiver_nor_executions(
         await eventually(lambda: len(fast.received) >= 3, within=3.0, what="the fast receiver")
         assert time.monotonic() - started < 3.0, "executions and the fast receiver waited"
         assert len(slow.received) <= 2, "the slow receiver holds at most its own slots"
+
+
+async def test_deliveries_claimed_but_waiting_for_a_slot_go_back_to_the_outbox_at_shutdown(
+    app_factory: AppFactory,
+) -> None:
+    app = await app_factory(**{**_FAST, "webhook_timeout": 10.0}, webhook_endpoint_concurrency=1)
+    with receiver(delay=3.0) as slow:
+        webhook = await register(app, slow.url)
+        for _ in range(3):
+            await run(app)
+        # One request under way to the slow receiver, one claimed delivery waiting for its slot.
+        await eventually(lambda: len(slow.received) == 1, what="the first delivery under way")
+        dispatcher = app.runtime.dispatcher
+        assert dispatcher is not None
+        await dispatcher.stop(grace=0.1)
+        found = await deliveries(app, webhook["id"])
+    assert len(found) == 3
+    assert all(d["state"] == "pending" for d in found), found
+    # The two never sent count no attempt; the one cut short counts none either.
+    assert all(d["attempts"] == 0 for d in found), found
+    assert len(slow.received) == 1
