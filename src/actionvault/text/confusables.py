@@ -303,6 +303,9 @@ def _more_paired_suggestion(
     joined: Callable[[int], bool],
     clause_end_after: Callable[[int], bool],
 ) -> str:
+    """The rest of the rules of one shape, kept apart so that each function reads at a glance:
+    "to" for "too", "were"/"where", "whether" for "weather", "lay" for "lie", and pairs of
+    words that sound or look alike in clinical writing."""
     before, after = word(index - 1), word(index + 1)
     previous_joined, next_joined = joined(index), joined(index + 1)
     if current == "to":
