@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
 
 import pytest
 
@@ -18,14 +17,6 @@ from actionvault.domain.executions import (
 from actionvault.ports import QueueFull
 from actionvault.store import Stores, open_stores
 from support import run_sql_at
-
-
-@pytest.fixture
-async def stores(database_url: str) -> AsyncIterator[Stores]:
-    opened = await open_stores(database_url)
-    await opened.users.add_user(username="u@test.example", password_hash="x", now=time.time())
-    yield opened
-    await opened.database.close()
 
 
 async def add(stores: Stores, count: int, external: str | None = None) -> list[int]:

@@ -9,7 +9,7 @@ operation.
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 
 import pytest
 
@@ -21,18 +21,10 @@ from actionvault.domain.executions import (
     NewExecution,
     Target,
 )
-from actionvault.store import Stores, open_stores
+from actionvault.store import Stores
 
 WORKER = "worker-1"
 Operation = Callable[[Stores, Execution], Awaitable[object]]
-
-
-@pytest.fixture
-async def stores(database_url: str) -> AsyncIterator[Stores]:
-    opened = await open_stores(database_url)
-    await opened.users.add_user(username="u@test.example", password_hash="x", now=time.time())
-    yield opened
-    await opened.database.close()
 
 
 async def _new(stores: Stores) -> Execution:

@@ -5,9 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
-
-import pytest
 
 from actionvault.domain.events import EventType
 from actionvault.domain.executions import ExecutionState, NewExecution, Target
@@ -16,14 +13,6 @@ from actionvault.store import Stores, open_stores
 from actionvault.store.webhooks import Outcome
 
 ENDS = frozenset({EventType.SUCCEEDED, EventType.FAILED, EventType.CANCELLED})
-
-
-@pytest.fixture
-async def stores(database_url: str) -> AsyncIterator[Stores]:
-    opened = await open_stores(database_url)
-    await opened.users.add_user(username="u@test.example", password_hash="x", now=time.time())
-    yield opened
-    await opened.database.close()
 
 
 async def add_webhook(stores: Stores, url: str = "https://hooks.example.com/a") -> Webhook:
