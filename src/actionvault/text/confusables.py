@@ -3,7 +3,8 @@ judged by the words around them: a finding only where the context leaves no doub
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Container, Iterator, Sequence
+from dataclasses import dataclass
 
 from actionvault.text.grammar import Finding
 from actionvault.text.segments import ProtectedSpans, Token
@@ -205,156 +206,178 @@ _ADVERSE_NOUNS = frozenset(
      "drug"]
 )  # fmt: skip
 _FULL_MODALS = MODALS - {"to", "not", "does", "did", "do"}
-_PAIRED_WORDS = frozenset(
-    ["of", "your", "they're", "who's", "than", "lead", "past", "dose", "does", "form",
-     "prostrate", "principle", "compliment", "compliments", "complimented", "complimenting",
-     "lose", "to", "were", "where", "whether", "lay", "dependant", "illicit", "council",
-     "devise", "device", "averse", "palpations", "loss"]
-)  # fmt: skip
 
 
-def _paired_suggestion(
-    current: str,
-    index: int,
-    word: Callable[[int], str],
-    joined: Callable[[int], bool],
-    clause_end_after: Callable[[int], bool],
-) -> str:
-    """The word that fits where `current` stands, for the rules of one shape; "" if none."""
-    before, after = word(index - 1), word(index + 1)
-    previous_joined, next_joined = joined(index), joined(index + 1)
-    if current == "of":
-        # "should of taken": the perfect after a modal is "have", never "of".
+@dataclass(frozen=True, slots=True)
+class _Near:
+    """A word's neighbours in its clause, as the rules of one shape read them."""
+
+    current: str
+    index: int
+    word: Callable[[int], str]
+    joined: Callable[[int], bool]
+    clause_end_after: Callable[[int], bool]
+
+    @property
+    def before(self) -> str:
+        return self.word(self.index - 1)
+
+    @property
+    def after(self) -> str:
+        return self.word(self.index + 1)
+
+    @property
+    def previous_joined(self) -> bool:
+        return self.joined(self.index)
+
+    @property
+    def next_joined(self) -> bool:
+        return self.joined(self.index + 1)
+
+    def between(self, before: Container[str], after: Container[str]) -> bool:
+        """Joined to a word of `before` on its left and of `after` on its right."""
         return (
-            "have"
-            if previous_joined and next_joined and before in _PERFECT_MODALS
-            and after in _PARTICIPLES
-            else ""
+            self.previous_joined and self.next_joined and self.before in before
+            and self.after in after
         )  # fmt: skip
-    if current == "your":
-        # "your welcome", "if your not sure": "you are" before a state, at a clause's start.
-        opens = not previous_joined or before in SUBORDINATORS | {"and", "but", "so", "because"}
-        return "you're" if next_joined and opens and after in _YOU_ARE_STATES else ""
-    if current in ("they're", "who's"):
-        # "they're doctor will", "who's kidneys are": a thing owned, then its verb; not a
-        # participle ("who's taking warfarin is" is "who is taking").
-        if after.endswith(("ing", "ed")):
-            return ""
-        possessive = "their" if current == "they're" else "whose"
-        return possessive if _is_possessive_its(index, word, joined) else ""
-    if current == "than":
-        # "and than", "since than": time, not comparison, when nothing compares before it.
-        if not (previous_joined and before in _THEN_AFTER):
-            return ""
-        earlier = {word(i) for i in range(max(0, index - 6), index)}
-        return "then" if not earlier & _COMPARATIVES else ""
-    if current == "lead":
-        # "has lead to", "was lead by": the past participle is "led".
-        return (
-            "led"
-            if previous_joined and next_joined and before in _PERFECT_AUXILIARIES
-            and after in ("to", "by")
-            else ""
-        )  # fmt: skip
-    if current == "past":
-        if next_joined and after == "away":
-            return "passed"
-        return (
-            "passed"
-            if previous_joined and next_joined and before in ("has", "have", "had")
-            and after in ("its", "the", "their", "your", "through")
-            else ""
-        )  # fmt: skip
-    if current == "dose":
-        return "does" if next_joined and after == "not" else ""
-    if current == "does":
-        return "dose" if previous_joined and before in ("a", "the") and after == "of" else ""
-    if current == "form":
-        # "away form the", "protects form infection": after these, only "from" follows.
-        return (
-            "from"
-            if previous_joined and next_joined and before in _AWAY_FROM
-            and (after in DETERMINERS or after.isalpha())
-            and after not in ("of", "and", "or")
-            else ""
-        )  # fmt: skip
-    if current == "prostrate":
-        fits = (next_joined and after in _PROSTATE_NOUNS) or (
-            previous_joined and before in ("enlarged", "your", "the", "his")
-        )
-        return "prostate" if fits else ""
-    if current == "principle":
-        return "principal" if next_joined and after in _PRINCIPAL_NOUNS else ""
-    if current.startswith("compliment"):
-        ahead = [
-            word(index + k) for k in range(1, 4) if all(joined(index + j) for j in range(1, k + 1))
-        ]
-        return current.replace("compliment", "complement") if set(ahead) & _COMPLEMENTED else ""
-    if current == "lose":
-        # "a lose tooth": after an article, an adjective; the verb never stands there.
-        return "loose" if previous_joined and before in ("a", "an") else ""
-    return _more_paired_suggestion(current, index, word, joined, clause_end_after)
 
 
-def _more_paired_suggestion(
-    current: str,
-    index: int,
-    word: Callable[[int], str],
-    joined: Callable[[int], bool],
-    clause_end_after: Callable[[int], bool],
-) -> str:
-    """The rest of the rules of one shape, kept apart so that each function reads at a glance:
-    "to" for "too", "were"/"where", "whether" for "weather", "lay" for "lie", and pairs of
-    words that sound or look alike in clinical writing."""
-    before, after = word(index - 1), word(index + 1)
-    previous_joined, next_joined = joined(index), joined(index + 1)
-    if current == "to":
-        # "taking to much", "is to high": a degree, which only "too" gives.
-        degree = (
-            previous_joined and next_joined and before in _TOO_AFTER_VERBS
-            and after in _TOO_DEGREES
-        )  # fmt: skip
-        ends = clause_end_after(index + 1) or word(index + 2) in ("for", "to", "of", "and")
-        fits = after in ("much", "many") and before not in ("is", "are", "was", "were")
-        return "too" if degree and (ends or fits) else ""
-    if current == "were":
-        # "Were can I get ...": a question about a place opens with "where".
-        opens = not previous_joined
-        return "where" if opens and next_joined and after in _WHERE_QUESTIONS else ""
-    if current == "where":
-        return "were" if previous_joined and before in ("we", "they") and next_joined else ""
-    if current == "whether":
-        return "weather" if previous_joined and before in _WEATHER_WORDS | {"the"} else ""
-    if current == "lay":
-        # "lay down for ten minutes": nothing is laid, so the verb is "lie".
-        rests = next_joined and after in _LIE_POSITIONS
-        return (
-            "lie"
-            if rests
-            and (clause_end_after(index + 1) or word(index + 2) in PREPOSITIONS | {"until"})
-            else ""
-        )
-    if current == "dependant":
-        return "dependent" if next_joined and after in ("on", "upon") else ""
-    if current == "illicit":
-        return "elicit" if next_joined and after in ("a", "an", "the") else ""
-    if current == "council":
-        return "counsel" if previous_joined and before in MODALS - {"not"} else ""
-    if current == "devise":
-        return "device" if previous_joined and before in DETERMINERS else ""
-    if current == "device":
-        return (
-            "devise"
-            if previous_joined and before == "to" and next_joined and after in DETERMINERS
-            else ""
-        )
-    if current == "averse":
-        return "adverse" if next_joined and after in _ADVERSE_NOUNS else ""
-    if current == "palpations":
-        return "palpitations" if previous_joined and before == "heart" else ""
-    if current == "loss":
-        return "lose" if previous_joined and before in _FULL_MODALS else ""
-    return ""
+def _of(n: _Near) -> str:
+    # "should of taken": the perfect after a modal is "have", never "of".
+    return "have" if n.between(_PERFECT_MODALS, _PARTICIPLES) else ""
+
+
+def _your(n: _Near) -> str:
+    # "your welcome", "if your not sure": "you are" before a state, at a clause's start.
+    opens = not n.previous_joined or n.before in SUBORDINATORS | {"and", "but", "so", "because"}
+    return "you're" if n.next_joined and opens and n.after in _YOU_ARE_STATES else ""
+
+
+def _possessive(n: _Near) -> str:
+    # "they're doctor will", "who's kidneys are": a thing owned, then its verb; not a
+    # participle ("who's taking warfarin is" is "who is taking").
+    if n.after.endswith(("ing", "ed")) or not _is_possessive_its(n.index, n.word, n.joined):
+        return ""
+    return "their" if n.current == "they're" else "whose"
+
+
+def _than(n: _Near) -> str:
+    # "and than", "since than": time, not comparison, when nothing compares before it.
+    if not (n.previous_joined and n.before in _THEN_AFTER):
+        return ""
+    earlier = {n.word(i) for i in range(max(0, n.index - 6), n.index)}
+    return "then" if not earlier & _COMPARATIVES else ""
+
+
+def _lead(n: _Near) -> str:
+    # "has lead to", "was lead by": the past participle is "led".
+    return "led" if n.between(_PERFECT_AUXILIARIES, ("to", "by")) else ""
+
+
+def _past(n: _Near) -> str:
+    away = n.next_joined and n.after == "away"
+    perfect = n.between(("has", "have", "had"), ("its", "the", "their", "your", "through"))
+    return "passed" if away or perfect else ""
+
+
+def _form(n: _Near) -> str:
+    # "away form the", "protects form infection": after these, only "from" follows.
+    fits = n.between(_AWAY_FROM, _ANY_WORD) and n.after.isalpha()
+    return "from" if fits and n.after not in ("of", "and", "or") else ""
+
+
+def _prostrate(n: _Near) -> str:
+    fits = (n.next_joined and n.after in _PROSTATE_NOUNS) or (
+        n.previous_joined and n.before in ("enlarged", "your", "the", "his")
+    )
+    return "prostate" if fits else ""
+
+
+def _compliment(n: _Near) -> str:
+    ahead = set()
+    for k in range(1, 4):
+        if not n.joined(n.index + k):
+            break
+        ahead.add(n.word(n.index + k))
+    return n.current.replace("compliment", "complement") if ahead & _COMPLEMENTED else ""
+
+
+def _to(n: _Near) -> str:
+    # "taking to much", "is to high": a degree, which only "too" gives.
+    if not n.between(_TOO_AFTER_VERBS, _TOO_DEGREES):
+        return ""
+    ends = n.clause_end_after(n.index + 1) or n.word(n.index + 2) in ("for", "to", "of", "and")
+    counted = n.after in ("much", "many") and n.before not in ("is", "are", "was", "were")
+    return "too" if ends or counted else ""
+
+
+def _were(n: _Near) -> str:
+    # "Were can I get ...": a question about a place opens with "where".
+    asks = not n.previous_joined and n.next_joined and n.after in _WHERE_QUESTIONS
+    return "where" if asks else ""
+
+
+def _lay(n: _Near) -> str:
+    # "lay down for ten minutes": nothing is laid, so the verb is "lie".
+    if not (n.next_joined and n.after in _LIE_POSITIONS):
+        return ""
+    rests = n.clause_end_after(n.index + 1) or n.word(n.index + 2) in PREPOSITIONS | {"until"}
+    return "lie" if rests else ""
+
+
+def _after_word(words: Collection[str], suggestion: str) -> Callable[[_Near], str]:
+    """The rule "`suggestion` where the next word is one of `words`"."""
+    return lambda n: suggestion if n.next_joined and n.after in words else ""
+
+
+def _before_word(words: Collection[str], suggestion: str) -> Callable[[_Near], str]:
+    """The rule "`suggestion` where the word before is one of `words`"."""
+    return lambda n: suggestion if n.previous_joined and n.before in words else ""
+
+
+class _AnyWord:
+    """Any word at all, for a rule that reads one side only."""
+
+    def __contains__(self, _: object) -> bool:
+        return True
+
+
+_ANY_WORD = _AnyWord()
+#: The rules of one shape, by the word they read.
+_PAIRED_RULES: dict[str, Callable[[_Near], str]] = {
+    "of": _of,
+    "your": _your,
+    "they're": _possessive,
+    "who's": _possessive,
+    "than": _than,
+    "lead": _lead,
+    "past": _past,
+    "dose": _after_word(("not",), "does"),
+    "does": lambda n: "dose" if n.between(("a", "the"), ("of",)) else "",
+    "form": _form,
+    "prostrate": _prostrate,
+    "principle": _after_word(_PRINCIPAL_NOUNS, "principal"),
+    "compliment": _compliment,
+    "compliments": _compliment,
+    "complimented": _compliment,
+    "complimenting": _compliment,
+    # "a lose tooth": after an article, an adjective; the verb never stands there.
+    "lose": _before_word(("a", "an"), "loose"),
+    "to": _to,
+    "were": _were,
+    "where": lambda n: "were" if n.between(("we", "they"), _ANY_WORD) else "",
+    "whether": _before_word(_WEATHER_WORDS | {"the"}, "weather"),
+    "lay": _lay,
+    "dependant": _after_word(("on", "upon"), "dependent"),
+    "illicit": _after_word(("a", "an", "the"), "elicit"),
+    "council": _before_word(MODALS - {"not"}, "counsel"),
+    "devise": _before_word(DETERMINERS, "device"),
+    "device": lambda n: "devise" if n.between(("to",), DETERMINERS) else "",
+    "averse": _after_word(_ADVERSE_NOUNS, "adverse"),
+    "palpations": _before_word(("heart",), "palpitations"),
+    "loss": _before_word(_FULL_MODALS, "lose"),
+}
+_PAIRED_WORDS = frozenset(_PAIRED_RULES)
 
 
 # After "its", words no possessive can stand before ("its a good idea", "its been a year").
@@ -611,7 +634,8 @@ def find_confusables(
         ):
             suggestion = "advise"
         elif current in _PAIRED_WORDS:
-            suggestion = _paired_suggestion(current, index, word, joined, clause_end_after)
+            near = _Near(current, index, word, joined, clause_end_after)
+            suggestion = _PAIRED_RULES[current](near)
         if not suggestion or protected.overlaps(token.start, token.end):
             continue
         if token.text[0].isupper():
