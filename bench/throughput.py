@@ -11,6 +11,7 @@ not hide the server's on a two-core machine.
     python bench/throughput.py --executions 100000   # the memory target
     python bench/throughput.py --database-url postgresql://... --worker-processes 2
     python bench/throughput.py --webhook             # and every end delivered to a webhook
+    python bench/throughput.py --webhook-cost 3      # without and with it, in turn, and the cost
 
 On PostgreSQL the run gets a schema of its own (dropped afterwards), and with
 --worker-processes the API process runs no workers: each worker process runs `--workers`
@@ -353,6 +354,13 @@ def main() -> None:
         "executions' ends, and count the deliveries' cost: the run ends when all have arrived",
     )
     parser.add_argument(
+        "--webhook-cost",
+        type=int,
+        metavar="ROUNDS",
+        help="without and with the webhook in turn, ROUNDS times each, in this one run, and "
+        "what the webhook costs: the median throughputs' difference",
+    )
+    parser.add_argument(
         "--observability",
         choices=["off", "metrics", "all", "compare"],
         default="off",
@@ -361,6 +369,9 @@ def main() -> None:
         "sink; compare: off and all in turn, twice, and the cost of all",
     )
     args = parser.parse_args()
+    if args.webhook_cost:
+        webhook_cost(args)
+        return
     if args.observability != "compare":
         run(args, args.observability)
         return
@@ -373,6 +384,24 @@ def main() -> None:
         f"observability off: {' '.join(f'{r:.0f}' for r in rates['off'])} executions/s; "
         f"metrics and tracing on: {' '.join(f'{r:.0f}' for r in rates['all'])} executions/s; "
         f"cost {(1 - on / off) * 100:.1f} % of the throughput"
+    )
+
+
+def webhook_cost(args: argparse.Namespace) -> None:
+    """Rounds of the same run without and with one webhook, interleaved so that the machine's
+    drift falls on both alike; the cost is the median's difference."""
+    rates: dict[bool, list[float]] = {False: [], True: []}
+    mode = "off" if args.observability == "compare" else args.observability
+    for _ in range(args.webhook_cost):
+        for webhook in (False, True):
+            print(f"--- {'with' if webhook else 'without'} the webhook")
+            rates[webhook].append(run(argparse.Namespace(**{**vars(args), "webhook": webhook}),
+                                      mode))  # fmt: skip
+    without, with_ = statistics.median(rates[False]), statistics.median(rates[True])
+    print(
+        f"without a webhook: {' / '.join(f'{r:.0f}' for r in rates[False])} executions/s; "
+        f"with one: {' / '.join(f'{r:.0f}' for r in rates[True])} executions/s; "
+        f"the webhook costs {(1 - with_ / without) * 100:.1f} % of the median throughput"
     )
 
 
