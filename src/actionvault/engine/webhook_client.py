@@ -176,7 +176,7 @@ class DeliveryClient:
         *,
         timeout: float = 10.0,
         keep_per_origin: int = 4,
-        max_answer_bytes: int = 64 * 1024,
+        max_answer_bytes: int = 64 * 1024,  # only the status matters
         ssl_context: ssl.SSLContext | None = None,
     ) -> None:
         self._timeout = timeout

@@ -48,8 +48,6 @@ _RECORD_SECONDS = 0.02
 _RECORD_BATCH = 64
 #: How long a woken dispatcher waits for more before it claims.
 _GATHER_SECONDS = 0.01
-#: How much of a receiver's answer is read; only its status matters.
-_MAX_ANSWER_BYTES = 64 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,9 +125,7 @@ class Dispatcher:
         self._waiting: dict[int, deque[Message]] = {}
         self._loops: list[asyncio.Task[None]] = []
         # Connections are kept per endpoint across deliveries, as many as may be in use at once.
-        self._http = DeliveryClient(
-            timeout=timeout, keep_per_origin=per_endpoint, max_answer_bytes=_MAX_ANSWER_BYTES
-        )
+        self._http = DeliveryClient(timeout=timeout, keep_per_origin=per_endpoint)
         self._outcomes: list[tuple[Outcome, Delivery, Attempt]] = []
         self._flushing: asyncio.Task[None] | None = None
 

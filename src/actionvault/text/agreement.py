@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 
 from actionvault.text.grammar import Finding
-from actionvault.text.segments import ProtectedSpans, Token
+from actionvault.text.segments import ProtectedSpans, Token, folded_words, same_clause
 from actionvault.text.wordclasses import (
     CLAUSE_OPENERS,
     COORDINATORS,
@@ -207,7 +207,7 @@ def _verb_number(word: str, after: str) -> bool | None:
 def _agree(word: str, singular: bool) -> str:
     if word in _SINGULAR_VERBS or word in _PLURAL_VERBS:
         return _SINGULAR_VERBS.get(word) or _PLURAL_VERBS[word]
-    return word + "s" if singular else word[:-1]
+    return _third_form(word) if singular else word[:-1]
 
 
 def find_agreement_errors(
@@ -216,7 +216,7 @@ def find_agreement_errors(
     """A clause's subject read up to its first verb: compound subjects ("A and B") and plural
     heads are plural, the head being the last word before any prepositional phrase ("the
     results of the analysis"); a verb of the other number is flagged."""
-    lowered = [t.text.lower().replace("\u2019", "'") for t in tokens]
+    lowered = folded_words(tokens)
     start: int | None = 0  # None while inside code, a table or figures
     for index in range(len(tokens) + 1):
         last = index == len(tokens)
@@ -367,15 +367,8 @@ def _subject_is_plural(
 # Subjects whose number their form gives away, checked against the verb that follows them.
 _THIRD_SINGULAR = frozenset(["he", "she", "it"])
 _NOT_THIRD_SINGULAR = frozenset(["i", "we", "they", "you"])
-# "were" is left alone: "if it were" is the subjunctive.
-_BASE_TO_THIRD = {
-    "have": "has", "do": "does", "don't": "doesn't", "are": "is", "aren't": "isn't",
-    "haven't": "hasn't",
-}  # fmt: skip
-_THIRD_TO_BASE = {
-    "has": "have", "does": "do", "doesn't": "don't", "is": "are", "was": "were",
-    "isn't": "aren't", "wasn't": "weren't", "hasn't": "haven't",
-}  # fmt: skip
+# "were" is left alone after he, she and it: "if it were" is the subjunctive.
+_BASE_TO_THIRD = {k: v for k, v in _PLURAL_VERBS.items() if not k.startswith("were")}
 # Verbs seen after a pronoun in leaflets and letters, checked in their base and -s forms.
 _COMMON_VERBS = _LEXICAL_VERBS | frozenset(
     ["take", "make", "feel", "look", "get", "go", "come", "give", "use", "keep", "know", "want",
@@ -396,17 +389,11 @@ _PERSONS = frozenset(["everyone", "everybody", "someone", "somebody", "nobody"])
 _TIMES = frozenset(
     ["day", "morning", "afternoon", "evening", "night", "week", "month", "year", "time", "hour"]
 )
-_PLURAL_TO_SINGULAR = {
-    "are": "is", "were": "was", "have": "has", "do": "does", "don't": "doesn't",
-    "aren't": "isn't", "weren't": "wasn't", "haven't": "hasn't",
-}  # fmt: skip
-_SINGULAR_TO_PLURAL = {v: k for k, v in _PLURAL_TO_SINGULAR.items()}
 # After "there is", words that count more than one ("there is many reasons").
 _MANY = frozenset(
     ["many", "several", "few", "numerous", "various", "multiple", "two", "three", "four", "five",
      "six", "seven", "eight", "nine", "ten"]
 )  # fmt: skip
-_CLAUSE_BREAK = frozenset(',;:()[]\u2013\u2014\n.!?"')
 
 
 def _third_form(verb: str) -> str:
@@ -428,15 +415,10 @@ def find_closed_subject_errors(
     takes", "he don't"), "each" and its like ("each of the tablets contain", "one of the
     patients were"), "both" ("both doses was"), and "there is" before a count ("there is many
     reasons"). The verb checked is the next word, or the first after an "of" phrase."""
-    lowered = [t.text.lower().replace("\u2019", "'") for t in tokens]
-    count = len(tokens)
+    lowered = folded_words(tokens)
 
     def joined(index: int) -> bool:
-        if not 0 < index < count:
-            return False
-        return not any(
-            c in _CLAUSE_BREAK for c in text[tokens[index - 1].end : tokens[index].start]
-        )
+        return same_clause(text, tokens, index)
 
     def starts_clause(index: int) -> bool:
         return not joined(index) or lowered[index - 1] in SUBORDINATORS | COORDINATORS
@@ -461,8 +443,8 @@ def find_closed_subject_errors(
             elif starts_clause(index):
                 if word == "i":
                     suggestion = "am" if verb == "is" else ""
-                elif verb in _THIRD_TO_BASE:
-                    suggestion = _THIRD_TO_BASE[verb]
+                elif verb in _SINGULAR_VERBS:
+                    suggestion = _SINGULAR_VERBS[verb]
                 else:
                     suggestion = _base_form(verb)
         elif word in _SINGULAR_SUBJECTS | {"both"} and starts_clause(index):
@@ -471,9 +453,9 @@ def find_closed_subject_errors(
                 continue
             verb_at, verb = found, lowered[found]
             if word == "both":
-                suggestion = _SINGULAR_TO_PLURAL.get(verb, "")
-            elif verb in _PLURAL_TO_SINGULAR:
-                suggestion = _PLURAL_TO_SINGULAR[verb]
+                suggestion = _SINGULAR_VERBS.get(verb, "")
+            elif verb in _PLURAL_VERBS:
+                suggestion = _PLURAL_VERBS[verb]
             elif verb in _COMMON_VERBS and joined(verb_at + 1):
                 suggestion = _third_form(verb)
         elif (
@@ -502,7 +484,7 @@ def _verb_after_subject(
     three words ("one of the patients was") or one noun ("each tablet contains"); None when the
     words that follow are not such a subject."""
     position = index + 1
-    checked = _PLURAL_TO_SINGULAR.keys() | _SINGULAR_TO_PLURAL.keys()
+    checked = _PLURAL_VERBS.keys() | _SINGULAR_VERBS.keys()
     if lowered[index] in _PERSONS:
         return position  # "everyone needs": the verb comes at once
     if lowered[position] == "of":

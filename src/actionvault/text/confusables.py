@@ -7,7 +7,7 @@ from collections.abc import Callable, Collection, Container, Iterator, Sequence
 from dataclasses import dataclass
 
 from actionvault.text.grammar import Finding
-from actionvault.text.segments import ProtectedSpans, Token
+from actionvault.text.segments import ProtectedSpans, Token, folded_words, same_clause
 from actionvault.text.wordclasses import DETERMINERS, MODALS, PREPOSITIONS, SUBORDINATORS
 
 _SUBJECT_STARTS = frozenset(
@@ -455,24 +455,17 @@ def _is_possessive_its(
     )
 
 
-def _gap_breaks(gap: str) -> bool:
-    return any(c in gap for c in ',;:()[]\u2013\u2014\n.!?"')
-
-
 def find_confusables(
     text: str, tokens: Sequence[Token], protected: ProtectedSpans
 ) -> Iterator[Finding]:
-    lowered = [t.text.lower().replace("\u2019", "'") for t in tokens]
+    lowered = folded_words(tokens)
     count = len(tokens)
 
     def word(index: int) -> str:
         return lowered[index] if 0 <= index < count else ""
 
     def joined(index: int) -> bool:
-        """Whether token `index` follows the one before it in the same clause."""
-        return 0 < index < count and not _gap_breaks(
-            text[tokens[index - 1].end : tokens[index].start]
-        )
+        return same_clause(text, tokens, index)
 
     def clause_end_after(index: int) -> bool:
         following = text[tokens[index].end : tokens[index].end + 1]

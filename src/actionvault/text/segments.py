@@ -57,6 +57,25 @@ class Sentence:
     capital_expected: bool
 
 
+#: Marks that end or interrupt a clause: words on either side of one are not read together.
+_CLAUSE_BREAKS = frozenset(',;:()[]\u2013\u2014\n.!?"')
+
+
+def folded_words(tokens: Sequence[Token]) -> list[str]:
+    """The tokens as the grammar rules compare them: lower case, with a typographic
+    apostrophe made plain ("Don\u2019t" and "don't" are one word)."""
+    return [t.text.lower().replace("\u2019", "'") for t in tokens]
+
+
+def same_clause(text: str, tokens: Sequence[Token], index: int) -> bool:
+    """Whether token `index` follows the one before it within one clause: no mark that ends or
+    interrupts a clause stands between them."""
+    if not 0 < index < len(tokens):
+        return False
+    gap = text[tokens[index - 1].end : tokens[index].start]
+    return not any(c in _CLAUSE_BREAKS for c in gap)
+
+
 def tokenize(text: str) -> list[Token]:
     return [Token(m.group(), m.start()) for m in WORD_RE.finditer(text)]
 
