@@ -75,6 +75,19 @@ def free_port() -> int:
         return port
 
 
+def wait_for_port(port: int, within: float, what: str) -> None:
+    """Until something accepts connections on the loopback port; exits after `within` s."""
+    deadline = time.monotonic() + within
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise SystemExit(f"{what} did not start") from None
+            time.sleep(0.05)
+
+
 def rss_mb(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -472,15 +485,7 @@ class WebhookSink:
             target=_serve_webhooks, args=(port, self._received, self._last_at), daemon=True
         )
         self._process.start()
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise SystemExit("the webhook receiver did not start") from None
-                time.sleep(0.05)
+        wait_for_port(port, 10, "the webhook receiver")
 
     @property
     def pid(self) -> int:
@@ -575,15 +580,7 @@ def run(args: argparse.Namespace, mode: str) -> float:
                           "--concurrency", str(args.workers)]  # fmt: skip
         workers = [subprocess.Popen(worker_command, env=env) for _ in range(args.worker_processes)]
         try:
-            deadline = time.monotonic() + 30
-            while True:
-                try:
-                    socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                    break
-                except OSError:
-                    if time.monotonic() > deadline:
-                        raise SystemExit("the server did not start") from None
-                    time.sleep(0.1)
+            wait_for_port(port, 30, "the server")
             processes = [server, *workers]
             if hooks is not None:
                 hooks.register(port)
