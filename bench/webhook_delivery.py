@@ -2,9 +2,9 @@
 
 `bench/throughput.py --webhook` shows what deliveries cost a busy server, mixed with everything
 else it does. This isolates the dispatcher: a fresh database (SQLite, or a PostgreSQL schema of
-its own with --database-url) gets one webhook and --deliveries ended executions, whose
-`succeeded` events the outbox trigger turns into pending deliveries; then one dispatcher, as a
-worker process runs it, sends them all to a receiver on loopback (a process of its own that
+its own with --database-url) gets one webhook and --deliveries ended executions; then one
+dispatcher, as a worker process runs it, reads their events from the log, writes the
+deliveries they owe and sends them all to a receiver on loopback (a process of its own that
 answers 204) while the benchmark measures this process's CPU and the wall time until the last
 one is recorded as succeeded.
 
@@ -31,8 +31,7 @@ from actionvault.domain.webhooks import RetryPolicy  # noqa: E402
 from actionvault.engine.webhooks import Dispatcher  # noqa: E402
 from actionvault.services.webhooks import TargetGuard  # noqa: E402
 from actionvault.settings import Settings  # noqa: E402
-from actionvault.store import open_database  # noqa: E402
-from actionvault.store.webhooks import SQLWebhookStore  # noqa: E402
+from actionvault.store import open_stores  # noqa: E402
 
 _SETUP = [
     "INSERT INTO users (username, password_hash, credentials_changed_at, created_at) "
@@ -40,8 +39,8 @@ _SETUP = [
     "INSERT INTO webhooks (url, secret, event_types, created_at, updated_at) VALUES "
     "(%(url)s, 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', ',succeeded,', 0, 0)",
 ]
-#: Executions queued, then ended in one statement: the triggers write their events and the
-#: webhook's deliveries as they do for the server's own writes.
+#: Executions queued, then ended in one statement: the triggers write their events as they do
+#: for the server's own writes.
 _EXECUTIONS = [
     "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < %(count)s) "
     "INSERT INTO executions (user_id, agent_name, action_name, document_id, state, "
@@ -94,10 +93,10 @@ async def run(args: argparse.Namespace) -> None:
             else f"sqlite:///{data_dir}/bench.db"
         )
         hooks = WebhookSink()
-        db = await open_database(url)
+        stores = await open_stores(url)
+        db, store = stores.database, stores.webhooks
         try:
             fill(url, hooks.url, args.deliveries)
-            store = SQLWebhookStore(db)
             dispatcher = Dispatcher(
                 store,
                 time.time,

@@ -41,7 +41,7 @@ from actionvault.services.users import UserService
 from actionvault.services.webhooks import TargetGuard, WebhookService
 from actionvault.settings import Settings
 from actionvault.store import Stores, open_stores
-from actionvault.store.events import EventFeed
+from actionvault.store.events import EVENTS_CHANNEL, EventFeed
 from actionvault.store.webhooks import DELIVERIES_CHANNEL
 
 
@@ -307,7 +307,7 @@ class Runtime:
             concurrency=settings.webhook_concurrency,
             per_endpoint=settings.webhook_endpoint_concurrency,
             poll_interval=settings.poll_interval,
-            notifications=db.listen(DELIVERIES_CHANNEL),
+            notifications=db.listen(EVENTS_CHANNEL, DELIVERIES_CHANNEL),
         )
         db.on_write(dispatcher.work_available)  # SQLite: this process's events, at once
         await dispatcher.start()

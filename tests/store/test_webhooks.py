@@ -1,27 +1,34 @@
-"""The webhook outbox's contract, on every backend: deliveries written with their events, claimed
-in batches with what they send, each by one dispatcher, and their attempts recorded together."""
+"""The webhook outbox's contract, on every backend: deliveries written from the event log by the
+claims that read it, each event's once, claimed in batches with what they send, each by one
+dispatcher, and their attempts recorded together."""
 
 from __future__ import annotations
 
 import asyncio
 import time
+from dataclasses import replace
+
+import pytest
 
 from actionvault.domain.events import EventType
 from actionvault.domain.executions import ExecutionState, NewExecution, Target
 from actionvault.domain.webhooks import DeliveryState, Webhook
 from actionvault.store import Stores, open_stores
+from actionvault.store import webhooks as webhook_store
 from actionvault.store.webhooks import Outcome
 
 ENDS = frozenset({EventType.SUCCEEDED, EventType.FAILED, EventType.CANCELLED})
 
 
-async def add_webhook(stores: Stores, url: str = "https://hooks.example.com/a") -> Webhook:
+async def add_webhook(
+    stores: Stores, url: str = "https://hooks.example.com/a", agent_name: str | None = None
+) -> Webhook:
     webhook = Webhook(
         id=0,
         url=url,
         secret="whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
         event_types=ENDS,
-        agent_name=None,
+        agent_name=agent_name,
         enabled=True,
         description="",
         created_at=0,
@@ -30,14 +37,14 @@ async def add_webhook(stores: Stores, url: str = "https://hooks.example.com/a") 
     return await stores.webhooks.add(webhook, time.time())
 
 
-async def end_executions(stores: Stores, count: int) -> list[int]:
+async def end_executions(stores: Stores, count: int, agent_name: str = "a__c") -> list[int]:
     """Executions run to their end by a worker, as the engine does: each owes its deliveries."""
     numbers = []
     for _ in range(count):
         created = await stores.executions.create(
             NewExecution(
                 user_id=1,
-                agent_name="a__c",
+                agent_name=agent_name,
                 action_name="b__c",
                 target=Target(document_id=7, major=0, minor=1),
             ),
@@ -55,7 +62,7 @@ async def test_a_claim_hands_out_each_due_delivery_with_its_webhook_and_event(
 ) -> None:
     webhook = await add_webhook(stores)
     numbers = await end_executions(stores, 3)
-    messages = await stores.webhooks.claim("d1", 10, time.time() + 1, 30, frozenset())
+    messages = (await stores.webhooks.claim("d1", 10, time.time() + 1, 30, frozenset())).messages
     assert [m.delivery.execution_number for m in messages] == numbers
     for message in messages:
         assert message.webhook.url == webhook.url
@@ -66,19 +73,107 @@ async def test_a_claim_hands_out_each_due_delivery_with_its_webhook_and_event(
         assert message.event.target.document_id == 7
         assert message.event.agent_name == "a__c"
     # Leased: nobody else gets them while the lease holds.
-    assert await stores.webhooks.claim("d2", 10, time.time() + 1, 30, frozenset()) == []
+    assert (await stores.webhooks.claim("d2", 10, time.time() + 1, 30, frozenset())).messages == []
+
+
+async def claim_everything(stores: Stores, owner: str, limit: int = 10) -> list[int]:
+    """Claims until the log is read and nothing is due: the execution numbers claimed."""
+    numbers: list[int] = []
+    while True:
+        claim = await stores.webhooks.claim(owner, limit, time.time() + 1, 30, frozenset())
+        numbers += [m.delivery.execution_number for m in claim.messages]
+        if not claim.messages and not claim.log_behind:
+            return numbers
+
+
+async def test_ending_executions_writes_no_delivery_until_a_claim_reads_the_log(
+    stores: Stores,
+) -> None:
+    webhook = await add_webhook(stores)
+    numbers = await end_executions(stores, 2)
+    # The executions' own transactions leave the outbox alone.
+    assert await stores.webhooks.deliveries(webhook.id, state=None, after=0, limit=10) == []
+    assert sorted(await claim_everything(stores, "d1")) == numbers
+    # Read once: another claim writes them again for nobody.
+    assert await claim_everything(stores, "d2") == []
+    written = await stores.webhooks.deliveries(webhook.id, state=None, after=0, limit=10)
+    assert sorted(d.execution_number for d in written) == numbers
+
+
+async def test_a_webhook_is_owed_only_the_events_logged_after_it_was_registered(
+    stores: Stores,
+) -> None:
+    await end_executions(stores, 2)
+    await add_webhook(stores)
+    later = await end_executions(stores, 1)
+    assert await claim_everything(stores, "d1") == later
+
+
+async def test_a_webhook_disabled_for_a_while_is_owed_nothing_logged_meanwhile(
+    stores: Stores,
+) -> None:
+    webhook = await add_webhook(stores)
+    off = replace(webhook, enabled=False)
+    await stores.webhooks.update(off, time.time())
+    await end_executions(stores, 2)
+    await claim_everything(stores, "d1")  # a claim while it is off reads nothing for it
+    await end_executions(stores, 1)
+    await stores.webhooks.update(replace(off, enabled=True), time.time())
+    after = await end_executions(stores, 1)
+    assert await claim_everything(stores, "d1") == after
+
+
+async def test_a_webhook_for_one_agent_is_owed_only_that_agents_events(stores: Stores) -> None:
+    await add_webhook(stores, agent_name="mine__c")
+    await end_executions(stores, 1, agent_name="other__c")
+    mine = await end_executions(stores, 2, agent_name="mine__c")
+    assert sorted(await claim_everything(stores, "d1")) == mine
+
+
+async def test_a_long_log_is_read_over_several_claims_each_saying_more_is_left(
+    stores: Stores, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(webhook_store, "FEED_BATCH", 2)
+    monkeypatch.setattr(webhook_store, "FEED_BATCHES_PER_CLAIM", 1)
+    await add_webhook(stores)
+    numbers = await end_executions(stores, 3)  # nine events: three queued, started, ended
+    first = await stores.webhooks.claim("d1", 10, time.time() + 1, 30, frozenset())
+    assert first.messages == []  # two `queued` events: nothing owed yet
+    assert first.log_behind
+    assert sorted(await claim_everything(stores, "d1")) == numbers
+
+
+async def test_retention_keeps_an_execution_whose_events_are_not_read_yet(
+    stores: Stores,
+) -> None:
+    webhook = await add_webhook(stores)
+    [number] = await end_executions(stores, 1)
+    later = time.time() + 3600
+    assert await stores.executions.purge_finished(later, 100) == 0
+    [claimed] = (await stores.webhooks.claim("d1", 10, time.time() + 1, 30, frozenset())).messages
+    assert claimed.delivery.execution_number == number
+    done = Outcome(claimed.delivery.id, time.time(), True, status=204)
+    assert await stores.webhooks.record_attempts("d1", [done]) == []
+    assert await stores.executions.purge_finished(later, 100) == 1
+    assert await stores.webhooks.deliveries(webhook.id, state=None, after=0, limit=10) == []
 
 
 async def test_a_busy_endpoint_is_left_out_of_a_claim(stores: Stores) -> None:
     first = await add_webhook(stores, "https://hooks.example.com/a")
     second = await add_webhook(stores, "https://hooks.example.com/b")
     await end_executions(stores, 2)
-    messages = await stores.webhooks.claim("d1", 10, time.time() + 1, 30, frozenset({first.id}))
+    claim = await stores.webhooks.claim("d1", 10, time.time() + 1, 30, frozenset({first.id}))
+    messages = claim.messages
     assert {m.webhook.id for m in messages} == {second.id}
     assert len(messages) == 2
 
 
-async def test_concurrent_dispatchers_never_claim_the_same_delivery(database_url: str) -> None:
+async def test_concurrent_dispatchers_never_claim_the_same_delivery(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Small reads of the log, so that the two read it by turns as well as claim.
+    monkeypatch.setattr(webhook_store, "FEED_BATCH", 4)
+    monkeypatch.setattr(webhook_store, "FEED_BATCHES_PER_CLAIM", 1)
     first = await open_stores(database_url)
     second = await open_stores(database_url)  # another worker process
     try:
@@ -89,8 +184,15 @@ async def test_concurrent_dispatchers_never_claim_the_same_delivery(database_url
 
         async def claim_all(stores: Stores, owner: str) -> list[int]:
             got: list[int] = []
-            while batch := await stores.webhooks.claim(owner, 4, now, 30, frozenset()):
-                got.extend(m.delivery.id for m in batch)
+            while True:
+                claim = await stores.webhooks.claim(owner, 4, now, 30, frozenset())
+                got.extend(m.delivery.id for m in claim.messages)
+                if not claim.messages and not claim.log_behind:
+                    # The other may hold the log (PostgreSQL): done only when nothing is left.
+                    due = await stores.webhooks.next_due()
+                    if due is None or due > now:
+                        return got
+                    await asyncio.sleep(0.01)
             return got
 
         results = await asyncio.gather(claim_all(first, "d1"), claim_all(second, "d2"))
@@ -108,11 +210,11 @@ async def test_a_batch_of_outcomes_is_recorded_at_once_and_a_lost_lease_records_
     webhook = await add_webhook(stores)
     await end_executions(stores, 4)
     now = time.time() + 1
-    sent, retried, given_up = await stores.webhooks.claim("d1", 3, now, 300, frozenset())
-    [lost] = await stores.webhooks.claim("d1", 1, now, 30, frozenset())
+    sent, retried, given_up = (await stores.webhooks.claim("d1", 3, now, 300, frozenset())).messages
+    [lost] = (await stores.webhooks.claim("d1", 1, now, 30, frozenset())).messages
     # The last one's lease lapses and another dispatcher takes it over.
     later = now + 60
-    [taken] = await stores.webhooks.claim("d2", 10, later, 30, frozenset())
+    [taken] = (await stores.webhooks.claim("d2", 10, later, 30, frozenset())).messages
     assert taken.delivery.id == lost.delivery.id
     outcomes = [
         Outcome(sent.delivery.id, later, True, status=204, response_ms=3.5),
@@ -153,7 +255,7 @@ async def test_a_delivery_keeps_its_latest_twenty_attempts(stores: Stores) -> No
     await end_executions(stores, 1)
     now = time.time() + 1
     for attempt in range(1, 26):
-        [claimed] = await stores.webhooks.claim("d1", 1, now, 30, frozenset())
+        [claimed] = (await stores.webhooks.claim("d1", 1, now, 30, frozenset())).messages
         failed = Outcome(claimed.delivery.id, now, False, next_attempt_at=now, status=500 + attempt,
                          error=f"HTTP {500 + attempt}")  # fmt: skip
         assert await stores.webhooks.record_attempts("d1", [failed]) == []

@@ -3,6 +3,7 @@ the window, redelivered by hand, and never held up by a slow receiver."""
 
 from __future__ import annotations
 
+import asyncio
 import time
 from typing import Any
 
@@ -219,6 +220,11 @@ async def test_deliveries_claimed_but_waiting_for_a_slot_go_back_to_the_outbox_a
         webhook = await register(app, slow.url)
         for _ in range(3):
             await run(app)
+        # The dispatcher reads the three ends from the event log and writes their deliveries.
+        deadline = time.monotonic() + 15
+        while len(await deliveries(app, webhook["id"])) < 3:
+            assert time.monotonic() < deadline, "the three deliveries were not written"
+            await asyncio.sleep(0.02)
         # One request under way to the slow receiver, one claimed delivery waiting for its slot.
         await eventually(lambda: len(slow.received) == 1, what="the first delivery under way")
         dispatcher = app.runtime.dispatcher

@@ -209,11 +209,14 @@ class Dispatcher:
             due = await self._store.next_due()
             if due is None or due > now:
                 return self._poll_interval if due is None else min(due - now, self._poll_interval)
-        # An endpoint whose waiting line is not empty takes no more; one batch can go to a
-        # single endpoint, so it is no larger than an endpoint's slots.
+        # An endpoint whose waiting line is not empty takes no more. One batch can go to a
+        # single endpoint, so it is no larger than what keeps every endpoint within twice its
+        # slots (its requests and a line as long): a dead endpoint holds no more than that.
         busy = frozenset(self._waiting)
-        wanted = min(free, _BATCH, self._per_endpoint)
-        claimed = await self._store.claim(self.owner, wanted, now, self._lease, busy)
+        most = max((n for w, n in self._active.items() if w not in busy), default=0)
+        wanted = min(free, _BATCH, 2 * self._per_endpoint - most)
+        claim = await self._store.claim(self.owner, wanted, now, self._lease, busy)
+        claimed = claim.messages
         for message in claimed:
             webhook_id = message.delivery.webhook_id
             if self._active.get(webhook_id, 0) < self._per_endpoint:
@@ -223,8 +226,10 @@ class Dispatcher:
         # A full batch: more may be due, so the next look claims without asking first;
         # unless every endpoint it went to has a waiting line now, and a claim would only look
         # past their deliveries (a slot coming free there wakes the loop).
-        self._more_due = len(claimed) == wanted and any(
-            m.delivery.webhook_id not in self._waiting for m in claimed
+        # The event log not read to its end is more work at once, whatever this claim took.
+        self._more_due = claim.log_behind or (
+            len(claimed) == wanted
+            and any(m.delivery.webhook_id not in self._waiting for m in claimed)
         )
         return 0 if self._more_due else self._poll_interval
 

@@ -56,12 +56,16 @@ async def open_database(url: str) -> Database:
 async def open_stores(url: str) -> Stores:
     db = await open_database(url)
     executions: SQLExecutionStore
+    webhooks: SQLWebhookStore
     if db.dialect == "postgres":
         from actionvault.store.postgres_executions import PostgresExecutionStore
+        from actionvault.store.postgres_webhooks import PostgresWebhookStore
 
         executions = PostgresExecutionStore(db)
+        webhooks = PostgresWebhookStore(db)
     else:
         executions = SQLExecutionStore(db)
+        webhooks = SQLWebhookStore(db)
     return Stores(
         db,
         executions,
@@ -71,5 +75,5 @@ async def open_stores(url: str) -> Stores:
         SQLChatStore(db),
         SQLMcpStore(db),
         SQLEventStore(db),
-        SQLWebhookStore(db),
+        webhooks,
     )

@@ -1,9 +1,10 @@
 """Webhooks and their delivery outbox over named queries.
 
-Deliveries are never inserted here: the trigger of migration 0007 writes them with their event.
-This store registers endpoints, and claims, releases and records attempts of deliveries; each
-change of a delivery is one conditional UPDATE on the lease, so a sender that lost its lease
-changes nothing.
+An execution's own transactions never touch the outbox: a claim first reads the event log from
+where the last reader left off (`webhook_feed`) and writes the deliveries those events owe, then
+claims due deliveries, in one transaction, so each event's deliveries are written once whoever
+reads it. Each later change of a delivery is one conditional UPDATE on the lease, so a sender
+that lost its lease changes nothing.
 """
 
 from __future__ import annotations
@@ -20,11 +21,17 @@ from actionvault.domain.webhooks import (
     frame_types,
     unframe_types,
 )
-from actionvault.store.database import Database, Row
+from actionvault.store.database import Connection, Database, Row
 from actionvault.store.events import event_from_row
 
-#: The channel the PostgreSQL trigger notifies when it writes deliveries.
+#: Notified (PostgreSQL) when a delivery is made due by hand; new events notify their own.
 DELIVERIES_CHANNEL = "actionvault_deliveries"
+#: Events read from the log per statement: with the usual subscriptions (an execution's end) a
+#: third of them owe a delivery, and what a claim does not take stays due for the next one.
+FEED_BATCH = 256
+#: Statements of reading per claim at most, so that a claim catching up on a long log stays a
+#: short transaction; the next claim goes on at once (`Claim.log_behind`).
+FEED_BATCHES_PER_CLAIM = 8
 
 
 def webhook_from_row(row: Row) -> Webhook:
@@ -152,36 +159,71 @@ class SQLWebhookStore:
 
     async def redeliver(self, webhook_id: int, delivery_id: int, now: float) -> Delivery | None:
         """Due now with a fresh retry window; None when it is being sent at this moment."""
-        row = await self._db.fetch_one(
-            "redeliver_webhook_delivery", {"id": delivery_id, "webhook_id": webhook_id, "now": now}
-        )
+        async with self._db.transaction() as tx:
+            row = await tx.fetch_one(
+                "redeliver_webhook_delivery",
+                {"id": delivery_id, "webhook_id": webhook_id, "now": now},
+            )
+            if row is not None:
+                await tx.notify(DELIVERIES_CHANNEL)
         return delivery_from_row(row) if row else None
 
     async def claim(
         self, owner: str, limit: int, now: float, lease_seconds: float, busy: frozenset[int]
-    ) -> list[Message]:
+    ) -> Claim:
         """Up to `limit` due deliveries, leased to `owner`, none to the `busy` endpoints, each
-        with what it sends: two statements for the whole batch."""
-        rows = await self._db.fetch_all(
-            "claim_webhook_deliveries",
-            {
-                "owner": owner,
-                "limit": limit,
-                "now": now,
-                "lease_expires_at": now + lease_seconds,
-                "busy": f",{','.join(str(i) for i in sorted(busy))},",
-            },
-        )
-        if not rows:
-            return []
-        claimed = {row["id"]: delivery_from_row(row) for row in rows}
-        found = await self._db.fetch_all("webhook_messages", {"ids": json.dumps(list(claimed))})
+        with what it sends; the deliveries of events logged since the last claim are written
+        first. One transaction for the whole batch."""
+        async with self._db.transaction() as tx:
+            log_behind = await self._read_log(tx, limit)
+            rows = await tx.fetch_all(
+                "claim_webhook_deliveries",
+                {
+                    "owner": owner,
+                    "limit": limit,
+                    "now": now,
+                    "lease_expires_at": now + lease_seconds,
+                    "busy": f",{','.join(str(i) for i in sorted(busy))},",
+                },
+            )
+            if not rows:
+                return Claim([], log_behind)
+            claimed = {row["id"]: delivery_from_row(row) for row in rows}
+            found = await tx.fetch_all("webhook_messages", {"ids": json.dumps(list(claimed))})
         # A delivery whose webhook was deleted meanwhile went with it: nothing to send.
         messages = [
             Message(claimed[row["delivery_id"]], _webhook_of(row), event_from_row(row))
             for row in found
         ]
-        return sorted(messages, key=lambda m: m.delivery.id)
+        return Claim(sorted(messages, key=lambda m: m.delivery.id), log_behind)
+
+    async def _read_log(self, tx: Connection, wanted: int) -> bool:
+        """Write the deliveries owed by the events not yet read, batch by batch until `wanted`
+        are written or the log is read to its end, and move the log's read position past them.
+        Whether events are left unread. Nothing is read while no webhook is enabled (the
+        position then stays behind, and a webhook enabled later is owed only what is logged
+        after it), or while another dispatcher is reading (PostgreSQL skips the locked
+        position: that one goes on)."""
+        position = await tx.fetch_one("webhook_feed_position")
+        if position is None or position["first_owed"] is None:
+            return False
+        after = max(position["last_event_id"], position["first_owed"])
+        written = 0
+        for _ in range(FEED_BATCHES_PER_CLAIM):
+            batch = await tx.fetch_one(
+                "webhook_feed_batch_end", {"after": after, "limit": FEED_BATCH}
+            )
+            last_id = batch["last_id"] if batch else None
+            if last_id is None:
+                return False
+            written += await tx.execute(
+                "write_webhook_deliveries", {"after": after, "last_id": last_id}
+            )
+            await tx.execute("advance_webhook_feed", {"last_id": last_id})
+            after = last_id
+            if written >= wanted:
+                break
+        return True
 
     async def release(self, delivery_id: int, owner: str) -> None:
         await self._db.execute("release_webhook_delivery", {"id": delivery_id, "owner": owner})
@@ -207,6 +249,15 @@ class SQLWebhookStore:
 def _webhook_of(row: Row) -> Webhook:
     """The webhook in a row of `webhook_messages`, its columns prefixed `webhook_`."""
     return webhook_from_row({k[8:]: v for k, v in row.items() if k.startswith("webhook_")})
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """What a claim took, and whether the event log has more to read: then the next claim is
+    worth making at once, even when this one took nothing."""
+
+    messages: list[Message]
+    log_behind: bool = False
 
 
 @dataclass(frozen=True, slots=True)

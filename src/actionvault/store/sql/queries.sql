@@ -288,6 +288,12 @@ WHERE id IN (SELECT id FROM executions
                AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d
                                WHERE d.execution_id = executions.id
                                  AND d.state IN ('pending', 'delivering'))
+               -- nor while a webhook is owed an event of it not yet read (webhook_feed)
+               AND NOT EXISTS (SELECT 1 FROM execution_events e
+                               JOIN webhook_feed f ON f.id = 1
+                               WHERE e.execution_id = executions.id AND e.id > f.last_event_id
+                                 AND EXISTS (SELECT 1 FROM webhooks w
+                                             WHERE w.enabled AND e.id > w.after_event_id))
              ORDER BY finished_at LIMIT :batch);
 
 -- name: execution_by_id
@@ -472,12 +478,16 @@ LIMIT :limit;
 
 -- name: audit_events_of_subject
 SELECT * FROM audit_events WHERE subject = :subject ORDER BY id LIMIT :limit;
--- Webhooks and their outbox (migration 0007; a trigger on execution_events writes deliveries).
+-- Webhooks and their outbox (migrations 0007 and 0009: the dispatchers write deliveries as
+-- they read the event log, from webhook_feed's position on).
 
+-- A webhook is owed the events logged from now on.
 -- name: insert_webhook
 INSERT INTO webhooks
-    (url, secret, event_types, agent_name, enabled, description, created_at, updated_at)
-VALUES (:url, :secret, :event_types, :agent_name, :enabled, :description, :now, :now)
+    (url, secret, event_types, agent_name, enabled, description, created_at, updated_at,
+     after_event_id)
+VALUES (:url, :secret, :event_types, :agent_name, :enabled, :description, :now, :now,
+        (SELECT coalesce(max(id), 0) FROM execution_events))
 RETURNING *;
 
 -- name: webhook_by_id
@@ -486,10 +496,14 @@ SELECT * FROM webhooks WHERE id = :id;
 -- name: list_webhooks
 SELECT * FROM webhooks ORDER BY id;
 
+-- A disabled webhook is owed nothing logged while it was: enabled again, it is owed the events
+-- logged from then on.
 -- name: update_webhook
 UPDATE webhooks
 SET url = :url, event_types = :event_types, agent_name = :agent_name, enabled = :enabled,
-    description = :description, updated_at = :now
+    description = :description, updated_at = :now,
+    after_event_id = CASE WHEN enabled THEN after_event_id
+                          ELSE (SELECT coalesce(max(id), 0) FROM execution_events) END
 WHERE id = :id
 RETURNING *;
 
@@ -514,6 +528,36 @@ UPDATE webhook_deliveries
 SET state = 'pending', next_attempt_at = :now, window_start = :now, finished_at = NULL
 WHERE id = :id AND webhook_id = :webhook_id AND state <> 'delivering'
 RETURNING *;
+
+-- Where the dispatchers have read the event log up to, and where the earliest enabled webhook
+-- is owed events from (NULL: no webhook is enabled, there is nothing to read). Read in the
+-- transaction that writes what follows.
+-- name: webhook_feed_position
+SELECT f.last_event_id,
+       (SELECT min(w.after_event_id) FROM webhooks w WHERE w.enabled) AS first_owed
+FROM webhook_feed f WHERE f.id = 1;
+
+-- The last event id of the next batch of events to read.
+-- name: webhook_feed_batch_end
+SELECT max(id) AS last_id
+FROM (SELECT id FROM execution_events WHERE id > :after ORDER BY id LIMIT :limit) AS batch;
+
+-- The deliveries a batch of events owes: one per enabled webhook whose event types and agent
+-- it matches, due at once (at the event's time), in event order.
+-- name: write_webhook_deliveries
+INSERT INTO webhook_deliveries
+    (webhook_id, event_id, execution_id, next_attempt_at, window_start, created_at)
+SELECT w.id, e.id, e.execution_id, e.at, e.at, e.at
+FROM execution_events e
+JOIN executions x ON x.id = e.execution_id
+JOIN webhooks w ON w.enabled AND e.id > w.after_event_id
+                   AND w.event_types LIKE '%,' || e.type || ',%'
+                   AND (w.agent_name IS NULL OR w.agent_name = x.agent_name)
+WHERE e.id > :after AND e.id <= :last_id
+ORDER BY e.id, w.id;
+
+-- name: advance_webhook_feed
+UPDATE webhook_feed SET last_event_id = :last_id WHERE id = 1;
 
 -- Due deliveries, and those whose sender died (their lease lapsed), except to the endpoints
 -- named in `busy` (a comma-framed list of webhook ids this process has no room for).
@@ -590,7 +634,16 @@ WHERE webhook_deliveries.id = o.id AND webhook_deliveries.lease_owner = :owner
 RETURNING webhook_deliveries.id;
 
 -- When the dispatchers next have something to claim: a read, so an idle server writes nothing.
+-- Events not yet read, while a webhook is enabled, are due at once (0).
 -- name: next_webhook_delivery_due
 SELECT (SELECT min(next_attempt_at) FROM webhook_deliveries WHERE state = 'pending') AS pending,
        (SELECT min(lease_expires_at) FROM webhook_deliveries WHERE state = 'delivering')
-           AS lapsing;
+           AS lapsing,
+       (SELECT 0.0 FROM webhook_feed f
+        WHERE f.id = 1
+          -- One bound on the id, the greater, so that only unread events are looked at.
+          AND EXISTS (SELECT 1 FROM webhooks w, execution_events e
+                      WHERE w.enabled
+                        AND e.id > CASE WHEN w.after_event_id > f.last_event_id
+                                        THEN w.after_event_id ELSE f.last_event_id END))
+           AS unread;

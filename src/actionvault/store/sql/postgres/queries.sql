@@ -74,6 +74,43 @@ FROM executions WHERE id = :id AND state = 'running' AND attempts = :attempt;
 -- name: lock_lapsed_executions
 SELECT id FROM executions WHERE state = 'running' AND lease_expires_at < :now FOR UPDATE;
 
+-- A batch of the event log read in one statement (PostgresWebhookStore): the read position
+-- locked, where no other dispatcher holds it (one reads at a time; the others skip it and claim
+-- what is written), the deliveries the batch owes written as `write_webhook_deliveries` does,
+-- and the position moved past the batch. `last_id` is NULL when nothing was read: the log is
+-- read to its end, no webhook is enabled, or another dispatcher holds the position.
+-- name: read_webhook_feed
+WITH position AS (
+    SELECT GREATEST(f.last_event_id, owed.first_owed) AS after
+    FROM webhook_feed f,
+         (SELECT min(after_event_id) AS first_owed FROM webhooks WHERE enabled) AS owed
+    WHERE f.id = 1 AND owed.first_owed IS NOT NULL
+    FOR UPDATE OF f SKIP LOCKED
+), batch AS (
+    SELECT p.after,
+           (SELECT max(b.id) FROM (SELECT id FROM execution_events WHERE id > p.after
+                                   ORDER BY id LIMIT :limit) AS b) AS last_id
+    FROM position p
+), written AS (
+    INSERT INTO webhook_deliveries
+        (webhook_id, event_id, execution_id, next_attempt_at, window_start, created_at)
+    SELECT w.id, e.id, e.execution_id, e.at, e.at, e.at
+    FROM batch
+    JOIN execution_events e ON e.id > batch.after AND e.id <= batch.last_id
+    JOIN executions x ON x.id = e.execution_id
+    JOIN webhooks w ON w.enabled AND e.id > w.after_event_id
+                       AND w.event_types LIKE '%,' || e.type || ',%'
+                       AND (w.agent_name IS NULL OR w.agent_name = x.agent_name)
+    ORDER BY e.id, w.id
+    RETURNING 1
+), moved AS (
+    UPDATE webhook_feed SET last_event_id = batch.last_id
+    FROM batch
+    WHERE webhook_feed.id = 1 AND batch.last_id IS NOT NULL
+    RETURNING webhook_feed.last_event_id
+)
+SELECT (SELECT last_event_id FROM moved) AS last_id, (SELECT count(*) FROM written) AS written;
+
 -- Several dispatchers claim at once: each skips the deliveries another is claiming.
 -- name: claim_webhook_deliveries
 -- Two index ranges rather than one OR, which would read every delivery ever made.
