@@ -143,6 +143,29 @@ async def test_a_long_log_is_read_over_several_claims_each_saying_more_is_left(
     assert sorted(await claim_everything(stores, "d1")) == numbers
 
 
+async def test_only_unread_events_that_a_webhook_takes_make_a_claim_due(stores: Stores) -> None:
+    await add_webhook(stores)  # an execution's ends only
+    assert await stores.webhooks.next_due() is None
+    await stores.executions.create(
+        NewExecution(
+            user_id=1,
+            agent_name="a__c",
+            action_name="b__c",
+            target=Target(document_id=7, major=0, minor=1),
+        ),
+        time.time(),
+    )
+    # A `queued` event is owed to nobody: no claim is made for it alone.
+    assert await stores.webhooks.next_due() is None
+    await end_executions(stores, 1)
+    assert await stores.webhooks.next_due() == 0.0  # due at once
+    now = time.time() + 1
+    claim = await stores.webhooks.claim("d1", 10, now, 30, frozenset())
+    assert len(claim.messages) == 1
+    # Read and leased: next due when the lease would lapse.
+    assert await stores.webhooks.next_due() == now + 30
+
+
 async def test_retention_keeps_an_execution_whose_events_are_not_read_yet(
     stores: Stores,
 ) -> None:

@@ -12,6 +12,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
+import orjson
+
 from actionvault.domain.events import ExecutionEvent
 from actionvault.domain.webhooks import (
     AttemptRecord,
@@ -69,6 +71,8 @@ def delivery_from_row(row: Row) -> Delivery:
 
 
 def _history(log: str | None) -> tuple[AttemptRecord, ...]:
+    if not log:  # never attempted: every delivery a claim takes the first time
+        return ()
     return tuple(
         AttemptRecord(
             attempt=int(entry["attempt"]),
@@ -77,13 +81,22 @@ def _history(log: str | None) -> tuple[AttemptRecord, ...]:
             error=entry.get("error"),
             response_ms=entry.get("responseMs"),
         )
-        for entry in json.loads(log or "[]")
+        for entry in json.loads(log)
     )
+
+
+#: The columns of a webhook in a row of `webhook_messages`: any change makes another version.
+_WEBHOOK_COLUMNS = (
+    "webhook_id", "webhook_url", "webhook_secret", "webhook_event_types", "webhook_agent_name",
+    "webhook_enabled", "webhook_description", "webhook_created_at", "webhook_updated_at",
+)  # fmt: skip
+_WEBHOOKS_KEPT = 256
 
 
 class SQLWebhookStore:
     def __init__(self, db: Database) -> None:
         self._db = db
+        self._webhooks: dict[tuple[object, ...], Webhook] = {}
 
     # Endpoints
 
@@ -189,10 +202,11 @@ class SQLWebhookStore:
             if not rows:
                 return Claim([], log_behind)
             claimed = {row["id"]: delivery_from_row(row) for row in rows}
-            found = await tx.fetch_all("webhook_messages", {"ids": json.dumps(list(claimed))})
+            ids = orjson.dumps(list(claimed)).decode()
+            found = await tx.fetch_all("webhook_messages", {"ids": ids})
         # A delivery whose webhook was deleted meanwhile went with it: nothing to send.
         messages = [
-            Message(claimed[row["delivery_id"]], _webhook_of(row), event_from_row(row))
+            Message(claimed[row["delivery_id"]], self._webhook_of(row), event_from_row(row))
             for row in found
         ]
         return Claim(sorted(messages, key=lambda m: m.delivery.id), log_behind)
@@ -225,6 +239,17 @@ class SQLWebhookStore:
                 break
         return True
 
+    def _webhook_of(self, row: Row) -> Webhook:
+        """The webhook in a row of `webhook_messages`, built once per version of it: a claim's
+        deliveries mostly go to one or two webhooks."""
+        key = tuple(row[column] for column in _WEBHOOK_COLUMNS)
+        webhook = self._webhooks.get(key)
+        if webhook is None:
+            if len(self._webhooks) >= _WEBHOOKS_KEPT:
+                self._webhooks.clear()
+            webhook = self._webhooks[key] = _webhook_of(row)
+        return webhook
+
     async def release(self, delivery_id: int, owner: str) -> None:
         await self._db.execute("release_webhook_delivery", {"id": delivery_id, "owner": owner})
 
@@ -234,14 +259,17 @@ class SQLWebhookStore:
         longer held the lease of (their outcome is not recorded)."""
         rows = await self._db.fetch_all(
             "record_webhook_attempts",
-            {"owner": owner, "outcomes": json.dumps([_outcome_fields(o) for o in outcomes])},
+            {
+                "owner": owner,
+                "outcomes": orjson.dumps([_outcome_fields(o) for o in outcomes]).decode(),
+            },
         )
         recorded = {row["id"] for row in rows}
         return [o.delivery_id for o in outcomes if o.delivery_id not in recorded]
 
     async def next_due(self) -> float | None:
         """When the earliest pending delivery is due or a lease lapses; None: nothing to send."""
-        row = await self._db.fetch_one("next_webhook_delivery_due")
+        row = await self._db.fetch_one("next_webhook_delivery_due", {"look_ahead": FEED_BATCH})
         times = [t for t in (row or {}).values() if t is not None]
         return min(times) if times else None
 

@@ -634,16 +634,23 @@ WHERE webhook_deliveries.id = o.id AND webhook_deliveries.lease_owner = :owner
 RETURNING webhook_deliveries.id;
 
 -- When the dispatchers next have something to claim: a read, so an idle server writes nothing.
--- Events not yet read, while a webhook is enabled, are due at once (0).
+-- Unread events of a type an enabled webhook takes are due at once (0), as is a long stretch of
+-- unread events of other types (past the first :look_ahead), so that reading moves past them;
+-- a few of those alone wait for the next claim.
 -- name: next_webhook_delivery_due
 SELECT (SELECT min(next_attempt_at) FROM webhook_deliveries WHERE state = 'pending') AS pending,
        (SELECT min(lease_expires_at) FROM webhook_deliveries WHERE state = 'delivering')
            AS lapsing,
        (SELECT 0.0 FROM webhook_feed f
         WHERE f.id = 1
-          -- One bound on the id, the greater, so that only unread events are looked at.
-          AND EXISTS (SELECT 1 FROM webhooks w, execution_events e
-                      WHERE w.enabled
-                        AND e.id > CASE WHEN w.after_event_id > f.last_event_id
-                                        THEN w.after_event_id ELSE f.last_event_id END))
+          AND (EXISTS (SELECT 1
+                       FROM (SELECT id, type FROM execution_events WHERE id > f.last_event_id
+                             ORDER BY id LIMIT :look_ahead) AS e
+                       JOIN webhooks w ON w.enabled AND e.id > w.after_event_id
+                                          AND w.event_types LIKE '%,' || e.type || ',%')
+               OR EXISTS (SELECT 1 FROM webhooks w
+                          WHERE w.enabled
+                            AND EXISTS (SELECT 1 FROM execution_events
+                                        WHERE id > f.last_event_id + :look_ahead
+                                          AND id > w.after_event_id))))
            AS unread;
