@@ -105,7 +105,7 @@ async def run(args: argparse.Namespace) -> None:
                     settings.webhook_retry_base,
                     settings.webhook_retry_max_delay,
                 ),
-                check_target=TargetGuard(allow_private=True).check,
+                resolve=TargetGuard(allow_private=True).addresses,
                 timeout=settings.webhook_timeout,
                 concurrency=settings.webhook_concurrency,
                 per_endpoint=settings.webhook_endpoint_concurrency,

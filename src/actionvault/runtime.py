@@ -302,7 +302,7 @@ class Runtime:
                 settings.webhook_retry_base,
                 settings.webhook_retry_max_delay,
             ),
-            check_target=TargetGuard(settings.webhook_allow_private_targets).check,
+            resolve=TargetGuard(settings.webhook_allow_private_targets).addresses,
             timeout=settings.webhook_timeout,
             concurrency=settings.webhook_concurrency,
             per_endpoint=settings.webhook_endpoint_concurrency,

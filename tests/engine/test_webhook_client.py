@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from actionvault.domain.webhooks import TargetRefused
 from actionvault.engine.webhook_client import DeliveryClient, DeliveryError
 
 NO_CONTENT = b"HTTP/1.1 204 No Content\r\n\r\n"
@@ -200,3 +201,46 @@ def test_the_client_works_on_uvloop_as_the_server_runs_it() -> None:
             return statuses[-1], receiver.connections
 
     assert uvloop.run(deliver()) == (204, 1)
+
+
+async def test_a_new_connection_goes_to_the_address_the_resolver_checked_once() -> None:
+    asked: list[tuple[str, int]] = []
+
+    async def resolve(host: str, port: int) -> list[str]:
+        asked.append((host, port))
+        return ["127.0.0.1"]  # what the check found, whatever the name says next time
+
+    async with receiving(lambda _: NO_CONTENT) as (receiver, url):
+        port = int(url.split(":")[2].split("/")[0])
+        named = url.replace("127.0.0.1", "receiver.invalid")  # a name no resolver knows
+        client = DeliveryClient(resolve=resolve)
+        for _ in range(3):
+            assert await client.post(named, b"{}", HEADERS) == 204
+        await client.aclose()
+    assert asked == [("receiver.invalid", port)]  # the kept-alive connection is not re-checked
+    assert receiver.connections == 1
+    assert f"host: receiver.invalid:{port}" in receiver.requests[0].decode()
+
+
+async def test_a_host_the_resolver_refuses_is_never_connected_to() -> None:
+    async def refuse(host: str, port: int) -> list[str]:
+        raise TargetRefused(f"{host}: a private address")
+
+    async with receiving(lambda _: NO_CONTENT) as (receiver, url):
+        client = DeliveryClient(resolve=refuse)
+        with pytest.raises(TargetRefused, match="a private address"):
+            await client.post(url, b"{}", HEADERS)
+        await client.aclose()
+    assert receiver.connections == 0
+
+
+async def test_the_next_checked_address_is_tried_when_one_refuses_the_connection() -> None:
+    async with receiving(lambda _: NO_CONTENT) as (receiver, url):
+
+        async def resolve(host: str, port: int) -> list[str]:
+            return ["127.0.0.2", "127.0.0.1"]  # nothing listens on the first
+
+        client = DeliveryClient(resolve=resolve)
+        assert await client.post(url, b"{}", HEADERS) == 204
+        await client.aclose()
+    assert receiver.connections == 1

@@ -6,8 +6,10 @@ execution's. A general client pays for what a delivery never uses (httpcore took
 per request on loopback, more than an instant execution's whole path); this one writes the
 request itself and lets httptools (llhttp, the parser uvicorn already serves the API with) read
 the answer, for about 0.02 ms. It follows no redirects (a receiver could otherwise send the
-signed body to an address the target check refuses), reads no proxy settings, keeps connections
-alive per origin, and reads at most `max_answer_bytes` of an answer's body.
+signed body to an address the target check refuses), connects only to the addresses its
+resolver checked (so a name that resolves to a public address when checked and a private one a
+moment later cannot reach the private one), reads no proxy settings, keeps connections alive per
+origin, and reads at most `max_answer_bytes` of an answer's body.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import asyncio
 import contextlib
 import functools
 import ssl
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import cast
 from urllib.parse import quote, urlsplit
@@ -26,6 +28,11 @@ import httptools
 from actionvault import __version__
 
 USER_AGENT = f"actionvault-webhooks/{__version__}"
+
+
+#: The addresses a host may be connected to, checked now (None: any, the system resolves the
+#: name when connecting); raises (TargetRefused) to refuse the host altogether.
+Resolver = Callable[[str, int], Awaitable[Sequence[str] | None]]
 
 
 class DeliveryError(Exception):
@@ -178,8 +185,10 @@ class DeliveryClient:
         keep_per_origin: int = 4,
         max_answer_bytes: int = 64 * 1024,  # only the status matters
         ssl_context: ssl.SSLContext | None = None,
+        resolve: Resolver | None = None,
     ) -> None:
         self._timeout = timeout
+        self._resolve = resolve
         self._keep = keep_per_origin
         self._max_answer = max_answer_bytes
         self._ssl = ssl_context
@@ -238,6 +247,20 @@ class DeliveryClient:
         return status
 
     async def _connect(self, origin: Origin) -> _Connection:
+        """A new connection, to one of the addresses the resolver checked for the host (the
+        first that answers), or to the host by name when there is no resolver or it says any
+        address will do."""
+        addresses = await self._resolve(origin.host, origin.port) if self._resolve else None
+        error: DeliveryError | None = None
+        for address in addresses or [origin.host]:
+            try:
+                return await self._connect_to(origin, address)
+            except DeliveryError as exc:
+                error = exc
+        assert error is not None
+        raise error
+
+    async def _connect_to(self, origin: Origin, address: str) -> _Connection:
         loop = asyncio.get_running_loop()
         context = None
         if origin.scheme == "https":
@@ -245,7 +268,7 @@ class DeliveryClient:
         try:
             _, connection = await loop.create_connection(
                 lambda: _Connection(self._max_answer),
-                origin.host,
+                address,
                 origin.port,
                 ssl=context,
                 server_hostname=origin.host if context is not None else None,

@@ -25,7 +25,7 @@ import socket
 import time
 import uuid
 from collections import deque
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -34,14 +34,12 @@ from standardwebhooks import Webhook as Signer
 
 from actionvault.domain.events import ExecutionEvent
 from actionvault.domain.webhooks import Delivery, RetryPolicy, TargetRefused, Webhook, payload
-from actionvault.engine.webhook_client import DeliveryClient, DeliveryError
+from actionvault.engine.webhook_client import DeliveryClient, DeliveryError, Resolver
 from actionvault.ports import Clock
 from actionvault.store.webhooks import Message, Outcome, SQLWebhookStore
 
 log = logging.getLogger(__name__)
 
-#: Checks a target URL where it resolves now; raises TargetRefused.
-TargetCheck = Callable[[str], Awaitable[None]]
 _BATCH = 32
 #: Outcomes wait at most this long, or for this many more, to be recorded in one transaction.
 _RECORD_SECONDS = 0.02
@@ -89,7 +87,7 @@ class Dispatcher:
         clock: Clock,
         *,
         policy: RetryPolicy,
-        check_target: TargetCheck,
+        resolve: Resolver | None = None,
         timeout: float = 10.0,
         concurrency: int = 32,
         per_endpoint: int = 8,
@@ -101,7 +99,6 @@ class Dispatcher:
         self._store = store
         self._clock = clock
         self._policy = policy
-        self._check_target = check_target
         self._timeout = timeout
         self._concurrency = concurrency
         self._per_endpoint = per_endpoint
@@ -125,7 +122,8 @@ class Dispatcher:
         self._waiting: dict[int, deque[Message]] = {}
         self._loops: list[asyncio.Task[None]] = []
         # Connections are kept per endpoint across deliveries, as many as may be in use at once.
-        self._http = DeliveryClient(timeout=timeout, keep_per_origin=per_endpoint)
+        # A new connection goes to the addresses `resolve` checked for the host, nowhere else.
+        self._http = DeliveryClient(timeout=timeout, keep_per_origin=per_endpoint, resolve=resolve)
         self._outcomes: list[tuple[Outcome, Delivery, Attempt]] = []
         self._flushing: asyncio.Task[None] | None = None
 
@@ -275,14 +273,12 @@ class Dispatcher:
     ) -> Attempt:
         if not webhook.enabled:
             return Attempt(False, error="the webhook is disabled", give_up=True)
-        try:
-            await self._check_target(webhook.url)  # again now: DNS may have changed
-        except TargetRefused as exc:
-            return Attempt(False, error=f"target refused: {exc}")
         body, headers = signed_request(webhook, delivery, event, time.time())
         started = time.monotonic()
         try:
             status = await self._http.post(webhook.url, body, headers)
+        except TargetRefused as exc:  # where the host resolves now, for a new connection
+            return Attempt(False, error=f"target refused: {exc}")
         except TimeoutError:
             return Attempt(False, error=f"no answer within {self._timeout:g} s")
         except DeliveryError as exc:

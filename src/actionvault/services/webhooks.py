@@ -49,22 +49,30 @@ class TargetGuard:
 
     async def check(self, url: str) -> None:
         """Raises TargetRefused saying why not."""
-        host, port = check_target_url(url)
+        await self.addresses(*check_target_url(url))
+
+    async def addresses(self, host: str, port: int) -> list[str] | None:
+        """The addresses `host` may be connected to, as it resolves now, or TargetRefused; None
+        when private targets are allowed (any address will do). A sender connects to exactly
+        these, never resolving the name again, so the check cannot be slipped by a name that
+        answers differently the next time it is asked."""
         if self.allow_private:
-            return
+            return None
         try:
             infos = await asyncio.get_running_loop().getaddrinfo(
                 host, port, type=socket.SOCK_STREAM
             )
         except (socket.gaierror, UnicodeError):
             raise TargetRefused(f"the host {host} does not resolve") from None
-        for info in infos:
-            reason = refused_address(str(info[4][0]))
+        found = list(dict.fromkeys(str(info[4][0]) for info in infos))
+        for address in found:
+            reason = refused_address(address)
             if reason is not None:
                 raise TargetRefused(
                     f"{host}: {reason}; private targets are refused unless the server's "
                     "webhook_allow_private_targets setting is on"
                 )
+        return found
 
 
 class WebhookService:
