@@ -15,7 +15,7 @@ from actionvault.domain.executions import ExecutionState, NewExecution, Target
 from actionvault.domain.webhooks import DeliveryState, Webhook
 from actionvault.store import Stores, open_stores
 from actionvault.store import webhooks as webhook_store
-from actionvault.store.webhooks import Outcome
+from actionvault.store.webhooks import Message, Outcome
 
 ENDS = frozenset({EventType.SUCCEEDED, EventType.FAILED, EventType.CANCELLED})
 
@@ -78,12 +78,22 @@ async def test_a_claim_hands_out_each_due_delivery_with_its_webhook_and_event(
 
 async def claim_everything(stores: Stores, owner: str, limit: int = 10) -> list[int]:
     """Claims until the log is read and nothing is due: the execution numbers claimed."""
-    numbers: list[int] = []
+    return [m.delivery.execution_number for m in await claim_until_done(stores, owner, limit)]
+
+
+async def claim_until_done(stores: Stores, owner: str, limit: int) -> list[Message]:
+    """What claims take until the log is read and nothing is due now."""
+    got: list[Message] = []
     while True:
-        claim = await stores.webhooks.claim(owner, limit, time.time() + 1, 30, frozenset())
-        numbers += [m.delivery.execution_number for m in claim.messages]
+        now = time.time() + 1
+        claim = await stores.webhooks.claim(owner, limit, now, 30, frozenset())
+        got += claim.messages
         if not claim.messages and not claim.log_behind:
-            return numbers
+            # Another dispatcher may hold the log (PostgreSQL): done when nothing is due.
+            due = await stores.webhooks.next_due()
+            if due is None or due > now:
+                return got
+            await asyncio.sleep(0.01)
 
 
 async def test_ending_executions_writes_no_delivery_until_a_claim_reads_the_log(
@@ -203,23 +213,10 @@ async def test_concurrent_dispatchers_never_claim_the_same_delivery(
         await first.users.add_user(username="u@test.example", password_hash="x", now=time.time())
         await add_webhook(first)
         await end_executions(first, 30)
-        now = time.time() + 1
-
-        async def claim_all(stores: Stores, owner: str) -> list[int]:
-            got: list[int] = []
-            while True:
-                claim = await stores.webhooks.claim(owner, 4, now, 30, frozenset())
-                got.extend(m.delivery.id for m in claim.messages)
-                if not claim.messages and not claim.log_behind:
-                    # The other may hold the log (PostgreSQL): done only when nothing is left.
-                    due = await stores.webhooks.next_due()
-                    if due is None or due > now:
-                        return got
-                    await asyncio.sleep(0.01)
-            return got
-
-        results = await asyncio.gather(claim_all(first, "d1"), claim_all(second, "d2"))
-        claimed = [d for result in results for d in result]
+        results = await asyncio.gather(
+            claim_until_done(first, "d1", 4), claim_until_done(second, "d2", 4)
+        )
+        claimed = [m.delivery.id for result in results for m in result]
         assert len(claimed) == 30
         assert len(set(claimed)) == 30
     finally:

@@ -247,7 +247,7 @@ class SQLWebhookStore:
         if webhook is None:
             if len(self._webhooks) >= _WEBHOOKS_KEPT:
                 self._webhooks.clear()
-            webhook = self._webhooks[key] = _webhook_of(row)
+            webhook = self._webhooks[key] = _webhook_in(row)
         return webhook
 
     async def release(self, delivery_id: int, owner: str) -> None:
@@ -274,7 +274,7 @@ class SQLWebhookStore:
         return min(times) if times else None
 
 
-def _webhook_of(row: Row) -> Webhook:
+def _webhook_in(row: Row) -> Webhook:
     """The webhook in a row of `webhook_messages`, its columns prefixed `webhook_`."""
     return webhook_from_row({k[8:]: v for k, v in row.items() if k.startswith("webhook_")})
 

@@ -542,17 +542,22 @@ FROM webhook_feed f WHERE f.id = 1;
 SELECT max(id) AS last_id
 FROM (SELECT id FROM execution_events WHERE id > :after ORDER BY id LIMIT :limit) AS batch;
 
--- The deliveries a batch of events owes: one per enabled webhook whose event types and agent
--- it matches, due at once (at the event's time), in event order.
--- name: write_webhook_deliveries
-INSERT INTO webhook_deliveries
-    (webhook_id, event_id, execution_id, next_attempt_at, window_start, created_at)
+-- The deliveries events owe: one per enabled webhook whose event types and agent an event
+-- matches, due at once (at the event's time). The statements that write them (here and in
+-- PostgreSQL's read_webhook_feed) add which events, and their order.
+-- name: deliveries_owed_by_events
 SELECT w.id, e.id, e.execution_id, e.at, e.at, e.at
 FROM execution_events e
 JOIN executions x ON x.id = e.execution_id
 JOIN webhooks w ON w.enabled AND e.id > w.after_event_id
                    AND w.event_types LIKE '%,' || e.type || ',%'
-                   AND (w.agent_name IS NULL OR w.agent_name = x.agent_name)
+                   AND (w.agent_name IS NULL OR w.agent_name = x.agent_name);
+
+-- The deliveries a batch of events owes, in event order.
+-- name: write_webhook_deliveries
+INSERT INTO webhook_deliveries
+    (webhook_id, event_id, execution_id, next_attempt_at, window_start, created_at)
+{{deliveries_owed_by_events}}
 WHERE e.id > :after AND e.id <= :last_id
 ORDER BY e.id, w.id;
 

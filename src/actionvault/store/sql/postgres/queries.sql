@@ -94,13 +94,8 @@ WITH position AS (
 ), written AS (
     INSERT INTO webhook_deliveries
         (webhook_id, event_id, execution_id, next_attempt_at, window_start, created_at)
-    SELECT w.id, e.id, e.execution_id, e.at, e.at, e.at
-    FROM batch
-    JOIN execution_events e ON e.id > batch.after AND e.id <= batch.last_id
-    JOIN executions x ON x.id = e.execution_id
-    JOIN webhooks w ON w.enabled AND e.id > w.after_event_id
-                       AND w.event_types LIKE '%,' || e.type || ',%'
-                       AND (w.agent_name IS NULL OR w.agent_name = x.agent_name)
+    {{deliveries_owed_by_events}}
+    JOIN batch ON e.id > batch.after AND e.id <= batch.last_id
     ORDER BY e.id, w.id
     RETURNING 1
 ), moved AS (
