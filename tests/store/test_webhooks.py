@@ -270,6 +270,39 @@ async def test_a_batch_of_outcomes_is_recorded_at_once_and_a_lost_lease_records_
     assert found[lost.delivery.id].attempts == 0
 
 
+async def test_outcomes_handed_to_a_claim_are_recorded_before_it_claims_in_its_transaction(
+    stores: Stores,
+) -> None:
+    webhook = await add_webhook(stores)
+    await end_executions(stores, 3)
+    now = time.time() + 1
+    sent, retried = (await stores.webhooks.claim("d1", 2, now, 300, frozenset())).messages
+    [lost] = (await stores.webhooks.claim("d1", 1, now, 30, frozenset())).messages
+    later = now + 60  # the third lease lapsed and another dispatcher took it over
+    [taken] = (await stores.webhooks.claim("d2", 10, later, 30, frozenset())).messages
+    assert taken.delivery.id == lost.delivery.id
+    outcomes = [
+        Outcome(sent.delivery.id, later, True, status=204, response_ms=2.0),
+        # Due again at once: the claim it rides with takes it, as recorded, again.
+        Outcome(
+            retried.delivery.id, later, False, next_attempt_at=later, status=503, error="HTTP 503"
+        ),
+        Outcome(lost.delivery.id, later, True, status=204),
+    ]
+    claim = await stores.webhooks.claim("d1", 10, later, 30, frozenset(), outcomes)
+    assert claim.lost == [lost.delivery.id]
+    [again] = claim.messages
+    assert again.delivery.id == retried.delivery.id
+    assert again.delivery.attempts == 1
+    assert again.delivery.last_error == "HTTP 503"
+    found = {
+        d.id: d for d in await stores.webhooks.deliveries(webhook.id, state=None, after=0, limit=10)
+    }
+    assert found[sent.delivery.id].state is DeliveryState.SUCCEEDED
+    assert found[sent.delivery.id].last_response_ms == 2.0
+    assert found[lost.delivery.id].attempts == 0  # the other dispatcher's attempt will count
+
+
 async def test_a_delivery_keeps_its_latest_twenty_attempts(stores: Stores) -> None:
     webhook = await add_webhook(stores)
     await end_executions(stores, 1)

@@ -10,7 +10,9 @@ after its lease lapses, under the same `webhook-id`.
 
 A delivery is made as often as an execution ends, so its path is kept short: a claim reads
 its batch's webhooks and events in one statement, requests go through a client made for them
-(`webhook_client`), and outcomes are recorded a batch per transaction.
+(`webhook_client`), and outcomes are recorded a batch per transaction, the next claim's when one
+comes soon enough. While claims keep taking something, the next one is made without first
+asking whether anything is due.
 """
 
 from __future__ import annotations
@@ -111,6 +113,10 @@ class Dispatcher:
         self._lease = 2 * timeout + max(timeout, 5.0)
         self._wake = asyncio.Event()
         self._more_due = False
+        # The last claim took something: under load the next one is likely to as well, so it
+        # claims without first asking whether anything is due (a read as costly as a claim
+        # that finds nothing). One that comes back empty brings the asking back.
+        self._took = False
         # Set when slots came free (a claim is worth making at once), not by news of work.
         self._freed = asyncio.Event()
         self._stopping = False
@@ -203,7 +209,7 @@ class Dispatcher:
         if free <= 0:
             return self._poll_interval  # a finishing delivery wakes the loop
         now = self._clock()
-        if not self._more_due:
+        if not (self._more_due or self._took):
             due = await self._store.next_due()
             if due is None or due > now:
                 return self._poll_interval if due is None else min(due - now, self._poll_interval)
@@ -213,8 +219,18 @@ class Dispatcher:
         busy = frozenset(self._waiting)
         most = max((n for w, n in self._active.items() if w not in busy), default=0)
         wanted = min(free, _BATCH, 2 * self._per_endpoint - most)
-        claim = await self._store.claim(self.owner, wanted, now, self._lease, busy)
+        # The outcomes waiting to be recorded go with the claim, in its transaction.
+        outcomes, self._outcomes = self._outcomes, []
+        try:
+            claim = await self._store.claim(
+                self.owner, wanted, now, self._lease, busy, [o[0] for o in outcomes]
+            )
+        except BaseException:
+            self._outcomes[:0] = outcomes  # not recorded: the next claim or flush tries again
+            raise
+        self._report(outcomes, set(claim.lost))
         claimed = claim.messages
+        self._took = bool(claimed)
         for message in claimed:
             webhook_id = message.delivery.webhook_id
             if self._active.get(webhook_id, 0) < self._per_endpoint:
@@ -332,6 +348,9 @@ class Dispatcher:
             log.exception("the outcomes of %d webhook deliveries could not be recorded",
                           len(batch))  # fmt: skip
             return
+        self._report(batch, lost)
+
+    def _report(self, batch: list[tuple[Outcome, Delivery, Attempt]], lost: set[int]) -> None:
         for outcome, delivery, attempt in batch:
             if delivery.id in lost:
                 log.warning("webhook delivery %d: lease lost; the other sender's attempt counts",

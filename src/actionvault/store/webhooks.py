@@ -10,7 +10,8 @@ that lost its lease changes nothing.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 import orjson
 
@@ -182,12 +183,21 @@ class SQLWebhookStore:
         return delivery_from_row(row) if row else None
 
     async def claim(
-        self, owner: str, limit: int, now: float, lease_seconds: float, busy: frozenset[int]
+        self,
+        owner: str,
+        limit: int,
+        now: float,
+        lease_seconds: float,
+        busy: frozenset[int],
+        outcomes: Sequence[Outcome] = (),
     ) -> Claim:
         """Up to `limit` due deliveries, leased to `owner`, none to the `busy` endpoints, each
         with what it sends; the deliveries of events logged since the last claim are written
-        first. One transaction for the whole batch."""
+        first, and before them the `outcomes` of attempts this owner made (as
+        `record_attempts` does). One transaction for the whole batch: a busy dispatcher
+        commits once per claim rather than once more for what it sent."""
         async with self._db.transaction() as tx:
+            lost = await self._record(tx, owner, outcomes) if outcomes else []
             log_behind = await self._read_log(tx, limit)
             rows = await tx.fetch_all(
                 "claim_webhook_deliveries",
@@ -200,7 +210,7 @@ class SQLWebhookStore:
                 },
             )
             if not rows:
-                return Claim([], log_behind)
+                return Claim([], log_behind, lost)
             claimed = {row["id"]: delivery_from_row(row) for row in rows}
             ids = orjson.dumps(list(claimed)).decode()
             found = await tx.fetch_all("webhook_messages", {"ids": ids})
@@ -209,7 +219,7 @@ class SQLWebhookStore:
             Message(claimed[row["delivery_id"]], self._webhook_of(row), event_from_row(row))
             for row in found
         ]
-        return Claim(sorted(messages, key=lambda m: m.delivery.id), log_behind)
+        return Claim(sorted(messages, key=lambda m: m.delivery.id), log_behind, lost)
 
     async def _read_log(self, tx: Connection, wanted: int) -> bool:
         """Write the deliveries owed by the events not yet read, batch by batch until `wanted`
@@ -257,7 +267,10 @@ class SQLWebhookStore:
         """Each attempt's outcome, in one statement: succeeded, due again at its
         `next_attempt_at`, or failed for good (None). The ids of the deliveries this owner no
         longer held the lease of (their outcome is not recorded)."""
-        rows = await self._db.fetch_all(
+        return await self._record(self._db, owner, outcomes)
+
+    async def _record(self, db: Connection, owner: str, outcomes: Sequence[Outcome]) -> list[int]:
+        rows = await db.fetch_all(
             "record_webhook_attempts",
             {
                 "owner": owner,
@@ -286,6 +299,8 @@ class Claim:
 
     messages: list[Message]
     log_behind: bool = False
+    #: Of the outcomes recorded with the claim, the deliveries whose lease this owner had lost.
+    lost: list[int] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
