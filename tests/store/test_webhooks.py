@@ -201,6 +201,50 @@ async def test_a_busy_endpoint_is_left_out_of_a_claim(stores: Stores) -> None:
     assert len(messages) == 2
 
 
+async def test_a_claim_leases_what_it_has_room_for_as_it_writes_and_leaves_the_rest_due(
+    stores: Stores,
+) -> None:
+    first = await add_webhook(stores, "https://hooks.example.com/a")
+    second = await add_webhook(stores, "https://hooks.example.com/b")
+    numbers = await end_executions(stores, 3)  # six deliveries, three to each endpoint
+    now = time.time() + 1
+    # Room for two, none to the busy first endpoint: two of the second's, in event order.
+    taken = (await stores.webhooks.claim("d1", 2, now, 30, frozenset({first.id}))).messages
+    assert [(m.webhook.id, m.delivery.execution_number) for m in taken] == [
+        (second.id, numbers[0]),
+        (second.id, numbers[1]),
+    ]
+    assert all(m.delivery.state is DeliveryState.DELIVERING for m in taken)
+    # The rest were written due, for whoever claims next.
+    pending = [
+        d
+        for webhook in (first, second)
+        for d in await stores.webhooks.deliveries(webhook.id, state=None, after=0, limit=10)
+        if d.state is DeliveryState.PENDING
+    ]
+    assert len(pending) == 4
+    rest = (await stores.webhooks.claim("d2", 10, now, 30, frozenset())).messages
+    assert sorted(m.delivery.id for m in rest) == sorted(d.id for d in pending)
+
+
+async def test_deliveries_due_again_are_claimed_before_new_events_are_read(
+    stores: Stores,
+) -> None:
+    await add_webhook(stores)
+    await end_executions(stores, 1)
+    now = time.time() + 1
+    [failed] = (await stores.webhooks.claim("d1", 1, now, 30, frozenset())).messages
+    retry = Outcome(failed.delivery.id, now, False, next_attempt_at=now, status=500,
+                    error="HTTP 500")  # fmt: skip
+    assert await stores.webhooks.record_attempts("d1", [retry]) == []
+    newer = await end_executions(stores, 1)
+    [first] = (await stores.webhooks.claim("d1", 1, now + 1, 30, frozenset())).messages
+    assert first.delivery.id == failed.delivery.id
+    assert first.delivery.attempts == 1
+    [then] = (await stores.webhooks.claim("d1", 1, now + 1, 30, frozenset())).messages
+    assert then.delivery.execution_number == newer[0]
+
+
 async def test_concurrent_dispatchers_never_claim_the_same_delivery(
     database_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:

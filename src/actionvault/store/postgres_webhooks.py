@@ -9,18 +9,25 @@ the same with the read position locked (SKIP LOCKED: another dispatcher reading 
 from __future__ import annotations
 
 from actionvault.store import webhooks
-from actionvault.store.database import Connection
+from actionvault.store.database import Connection, Row
 from actionvault.store.webhooks import SQLWebhookStore
 
 
 class PostgresWebhookStore(SQLWebhookStore):
-    async def _read_log(self, tx: Connection, wanted: int) -> bool:
-        written = 0
+    async def _read_log(
+        self, tx: Connection, room: int, lease: dict[str, object]
+    ) -> tuple[bool, list[Row]]:
+        written, leased = 0, []
         for _ in range(webhooks.FEED_BATCHES_PER_CLAIM):
-            row = await tx.fetch_one("read_webhook_feed", {"limit": webhooks.FEED_BATCH})
-            if row is None or row["last_id"] is None:
-                return False  # read to its end, or no webhook is enabled, or another reads it
-            written += row["written"]
-            if written >= wanted:
+            rows = await tx.fetch_all(
+                "read_webhook_feed",
+                {**lease, "limit": webhooks.FEED_BATCH, "room": room - len(leased)},
+            )
+            if not rows or rows[0]["last_id"] is None:
+                # Read to its end, or no webhook is enabled, or another dispatcher reads it.
+                return False, leased
+            written += rows[0]["written"]
+            leased += [row for row in rows if row["id"] is not None]
+            if written >= room:
                 break
-        return True
+        return True, leased

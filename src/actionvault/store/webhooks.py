@@ -1,10 +1,12 @@
 """Webhooks and their delivery outbox over named queries.
 
-An execution's own transactions never touch the outbox: a claim first reads the event log from
-where the last reader left off (`webhook_feed`) and writes the deliveries those events owe, then
-claims due deliveries, in one transaction, so each event's deliveries are written once whoever
-reads it. Each later change of a delivery is one conditional UPDATE on the lease, so a sender
-that lost its lease changes nothing.
+An execution's own transactions never touch the outbox: a claim takes the deliveries due again
+(retries, and those whose sender died), then reads the event log from where the last reader
+left off (`webhook_feed`) and writes the deliveries those events owe, as many as it has room
+for already leased to itself, all in one transaction, so each event's deliveries are written
+once whoever reads it, and a delivery sent at its first attempt is written twice in all (made,
+then its outcome). Each later change of a delivery is one conditional UPDATE on the lease, so a
+sender that lost its lease changes nothing.
 """
 
 from __future__ import annotations
@@ -196,19 +198,21 @@ class SQLWebhookStore:
         first, and before them the `outcomes` of attempts this owner made (as
         `record_attempts` does). One transaction for the whole batch: a busy dispatcher
         commits once per claim rather than once more for what it sent."""
+        lease = {
+            "owner": owner,
+            "lease_expires_at": now + lease_seconds,
+            "busy": f",{','.join(str(i) for i in sorted(busy))},",
+        }
         async with self._db.transaction() as tx:
             lost = await self._record(tx, owner, outcomes) if outcomes else []
-            log_behind = await self._read_log(tx, limit)
+            # Deliveries due again and those whose sender died first, then new ones.
             rows = await tx.fetch_all(
-                "claim_webhook_deliveries",
-                {
-                    "owner": owner,
-                    "limit": limit,
-                    "now": now,
-                    "lease_expires_at": now + lease_seconds,
-                    "busy": f",{','.join(str(i) for i in sorted(busy))},",
-                },
+                "claim_webhook_deliveries", {**lease, "limit": limit, "now": now}
             )
+            log_behind = False
+            if len(rows) < limit:
+                log_behind, leased = await self._read_log(tx, limit - len(rows), lease)
+                rows += leased
             if not rows:
                 return Claim([], log_behind, lost)
             claimed = {row["id"]: delivery_from_row(row) for row in rows}
@@ -221,33 +225,39 @@ class SQLWebhookStore:
         ]
         return Claim(sorted(messages, key=lambda m: m.delivery.id), log_behind, lost)
 
-    async def _read_log(self, tx: Connection, wanted: int) -> bool:
-        """Write the deliveries owed by the events not yet read, batch by batch until `wanted`
-        are written or the log is read to its end, and move the log's read position past them.
-        Whether events are left unread. Nothing is read while no webhook is enabled (the
-        position then stays behind, and a webhook enabled later is owed only what is logged
-        after it), or while another dispatcher is reading (PostgreSQL skips the locked
-        position: that one goes on)."""
+    async def _read_log(
+        self, tx: Connection, room: int, lease: dict[str, object]
+    ) -> tuple[bool, list[Row]]:
+        """Write the deliveries owed by the events not yet read, batch by batch until `room`
+        are written or the log is read to its end, and move the log's read position past them;
+        the first `room` (to endpoints not busy) are written leased as `lease` says. Whether
+        events are left unread, and the leased deliveries' rows. Nothing is read while no
+        webhook is enabled (the position then stays behind, and a webhook enabled later is owed
+        only what is logged after it), or while another dispatcher is reading (PostgreSQL skips
+        the locked position: that one goes on)."""
         position = await tx.fetch_one("webhook_feed_position")
         if position is None or position["first_owed"] is None:
-            return False
+            return False, []
         after = max(position["last_event_id"], position["first_owed"])
-        written = 0
+        written, leased = 0, []
         for _ in range(FEED_BATCHES_PER_CLAIM):
             batch = await tx.fetch_one(
                 "webhook_feed_batch_end", {"after": after, "limit": FEED_BATCH}
             )
             last_id = batch["last_id"] if batch else None
             if last_id is None:
-                return False
-            written += await tx.execute(
-                "write_webhook_deliveries", {"after": after, "last_id": last_id}
+                return False, leased
+            rows = await tx.fetch_all(
+                "write_webhook_deliveries",
+                {**lease, "after": after, "last_id": last_id, "room": room - len(leased)},
             )
+            written += len(rows)
+            leased += [row for row in rows if row["state"] == DeliveryState.DELIVERING.value]
             await tx.execute("advance_webhook_feed", {"last_id": last_id})
             after = last_id
-            if written >= wanted:
+            if written >= room:
                 break
-        return True
+        return True, leased
 
     def _webhook_of(self, row: Row) -> Webhook:
         """The webhook in a row of `webhook_messages`, built once per version of it: a claim's

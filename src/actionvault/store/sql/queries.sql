@@ -543,23 +543,34 @@ SELECT max(id) AS last_id
 FROM (SELECT id FROM execution_events WHERE id > :after ORDER BY id LIMIT :limit) AS batch;
 
 -- The deliveries events owe: one per enabled webhook whose event types and agent an event
--- matches, due at once (at the event's time). The statements that write them (here and in
--- PostgreSQL's read_webhook_feed) add which events, and their order.
+-- matches, due at once (at the event's time). The first :room of them to endpoints not named
+-- in :busy (as in claim_webhook_deliveries) are `leased`: written leased to the reader, whose
+-- claim then has them without writing them again. The statements that write them (here and in
+-- PostgreSQL's read_webhook_feed) add which events.
 -- name: deliveries_owed_by_events
-SELECT w.id, e.id, e.execution_id, e.at, e.at, e.at
+SELECT w.id AS webhook_id, e.id AS event_id, e.execution_id, e.at,
+       :busy NOT LIKE '%,' || w.id || ',%'
+       AND row_number() OVER (PARTITION BY :busy LIKE '%,' || w.id || ',%'
+                              ORDER BY e.id, w.id) <= :room AS leased
 FROM execution_events e
 JOIN executions x ON x.id = e.execution_id
 JOIN webhooks w ON w.enabled AND e.id > w.after_event_id
                    AND w.event_types LIKE '%,' || e.type || ',%'
-                   AND (w.agent_name IS NULL OR w.agent_name = x.agent_name);
+                   AND (w.agent_name IS NULL OR w.agent_name = x.agent_name)
 
--- The deliveries a batch of events owes, in event order.
+-- The deliveries a batch of events owes, in event order; all of them returned.
 -- name: write_webhook_deliveries
 INSERT INTO webhook_deliveries
-    (webhook_id, event_id, execution_id, next_attempt_at, window_start, created_at)
-{{deliveries_owed_by_events}}
-WHERE e.id > :after AND e.id <= :last_id
-ORDER BY e.id, w.id;
+    (webhook_id, event_id, execution_id, next_attempt_at, window_start, created_at,
+     state, lease_owner, lease_expires_at)
+SELECT webhook_id, event_id, execution_id, at, at, at,
+       CASE WHEN leased THEN 'delivering' ELSE 'pending' END,
+       CASE WHEN leased THEN :owner END,
+       CASE WHEN leased THEN :lease_expires_at END
+FROM ({{deliveries_owed_by_events}}
+      WHERE e.id > :after AND e.id <= :last_id) AS owed
+ORDER BY event_id, webhook_id
+RETURNING *;
 
 -- name: advance_webhook_feed
 UPDATE webhook_feed SET last_event_id = :last_id WHERE id = 1;

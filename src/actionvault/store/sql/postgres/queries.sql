@@ -93,18 +93,28 @@ WITH position AS (
     FROM position p
 ), written AS (
     INSERT INTO webhook_deliveries
-        (webhook_id, event_id, execution_id, next_attempt_at, window_start, created_at)
-    {{deliveries_owed_by_events}}
-    JOIN batch ON e.id > batch.after AND e.id <= batch.last_id
-    ORDER BY e.id, w.id
-    RETURNING 1
+        (webhook_id, event_id, execution_id, next_attempt_at, window_start, created_at,
+         state, lease_owner, lease_expires_at)
+    SELECT webhook_id, event_id, execution_id, at, at, at,
+           CASE WHEN leased THEN 'delivering' ELSE 'pending' END,
+           CASE WHEN leased THEN CAST(:owner AS TEXT) END,
+           CASE WHEN leased THEN CAST(:lease_expires_at AS DOUBLE PRECISION) END
+    FROM ({{deliveries_owed_by_events}}
+          JOIN batch ON e.id > batch.after AND e.id <= batch.last_id) AS owed
+    ORDER BY event_id, webhook_id
+    RETURNING *
 ), moved AS (
     UPDATE webhook_feed SET last_event_id = batch.last_id
     FROM batch
     WHERE webhook_feed.id = 1 AND batch.last_id IS NOT NULL
     RETURNING webhook_feed.last_event_id
 )
-SELECT (SELECT last_event_id FROM moved) AS last_id, (SELECT count(*) FROM written) AS written;
+-- One row when nothing was leased, else one per leased delivery (its columns), each with the
+-- batch's figures.
+SELECT s.last_id, s.written, l.*
+FROM (SELECT (SELECT last_event_id FROM moved) AS last_id,
+             (SELECT count(*) FROM written) AS written) AS s
+LEFT JOIN written AS l ON l.state = 'delivering';
 
 -- Several dispatchers claim at once: each skips the deliveries another is claiming.
 -- name: claim_webhook_deliveries
