@@ -17,7 +17,7 @@ class PostgresWebhookStore(SQLWebhookStore):
     async def _read_log(
         self, tx: Connection, room: int, lease: dict[str, object]
     ) -> tuple[bool, list[Row]]:
-        written, leased = 0, []
+        written, leased = 0, list[Row]()
         for _ in range(webhooks.FEED_BATCHES_PER_CLAIM):
             rows = await tx.fetch_all(
                 "read_webhook_feed",

@@ -239,7 +239,7 @@ class SQLWebhookStore:
         if position is None or position["first_owed"] is None:
             return False, []
         after = max(position["last_event_id"], position["first_owed"])
-        written, leased = 0, []
+        written, leased = 0, list[Row]()
         for _ in range(FEED_BATCHES_PER_CLAIM):
             batch = await tx.fetch_one(
                 "webhook_feed_batch_end", {"after": after, "limit": FEED_BATCH}
