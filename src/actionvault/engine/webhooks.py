@@ -46,11 +46,8 @@ _BATCH = 32
 #: Outcomes wait at most this long, or for this many more, to be recorded in one transaction.
 _RECORD_SECONDS = 0.02
 _RECORD_BATCH = 64
-#: How long a woken dispatcher waits for more before it claims: the longer, the larger a busy
-#: server's batches, and a claim's own cost (a transaction, the log's position, the messages'
-#: read) is shared by more deliveries; a delivery waits that much longer, unless there is a
-#: backlog.
-_GATHER_SECONDS = 0.02
+#: How long a woken dispatcher waits for more before it claims.
+_GATHER_SECONDS = 0.01
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,9 +117,6 @@ class Dispatcher:
         # claims without first asking whether anything is due (a read as costly as a claim
         # that finds nothing). One that comes back empty brings the asking back.
         self._took = False
-        # The last claim took all it asked for: a backlog, which a slot coming free claims at
-        # once; without one, news of work is gathered first.
-        self._full = False
         # Set when slots came free (a claim is worth making at once), not by news of work.
         self._freed = asyncio.Event()
         self._stopping = False
@@ -237,7 +231,6 @@ class Dispatcher:
         self._report(outcomes, set(claim.lost))
         claimed = claim.messages
         self._took = bool(claimed)
-        self._full = len(claimed) == wanted
         for message in claimed:
             webhook_id = message.delivery.webhook_id
             if self._active.get(webhook_id, 0) < self._per_endpoint:
@@ -273,11 +266,9 @@ class Dispatcher:
             self._send(line.popleft())  # its slot, at once, with no claim in between
             if not line:
                 del self._waiting[webhook_id]
-                # The endpoint's line ran dry: claim its next batch while its slots are busy,
-                # at once if there is a backlog.
+                # The endpoint's line ran dry: claim its next batch while its slots are busy.
                 self._wake.set()
-                if self._full:
-                    self._freed.set()
+                self._freed.set()
         elif not self._waiting:
             # Room at an endpoint that has no line is no hurry: the next claim comes with the
             # next news of work, gathered, so that it takes a batch rather than one or two.
