@@ -268,18 +268,25 @@ async def test_concurrent_dispatchers_never_claim_the_same_delivery(
         await second.database.close()
 
 
+async def one_lease_taken_over(stores: Stores, held: int) -> tuple[list[Message], Message, float]:
+    """`held` deliveries claimed by "d1" on a long lease, and one more on a short lease that
+    lapsed and that "d2" then took over: (the held, the lost one, the time of the takeover)."""
+    await end_executions(stores, held + 1)
+    now = time.time() + 1
+    kept = (await stores.webhooks.claim("d1", held, now, 300, frozenset())).messages
+    [lost] = (await stores.webhooks.claim("d1", 1, now, 30, frozenset())).messages
+    later = now + 60
+    [taken] = (await stores.webhooks.claim("d2", 10, later, 30, frozenset())).messages
+    assert len(kept) == held
+    assert taken.delivery.id == lost.delivery.id
+    return kept, lost, later
+
+
 async def test_a_batch_of_outcomes_is_recorded_at_once_and_a_lost_lease_records_nothing(
     stores: Stores,
 ) -> None:
     webhook = await add_webhook(stores)
-    await end_executions(stores, 4)
-    now = time.time() + 1
-    sent, retried, given_up = (await stores.webhooks.claim("d1", 3, now, 300, frozenset())).messages
-    [lost] = (await stores.webhooks.claim("d1", 1, now, 30, frozenset())).messages
-    # The last one's lease lapses and another dispatcher takes it over.
-    later = now + 60
-    [taken] = (await stores.webhooks.claim("d2", 10, later, 30, frozenset())).messages
-    assert taken.delivery.id == lost.delivery.id
+    (sent, retried, given_up), lost, later = await one_lease_taken_over(stores, held=3)
     outcomes = [
         Outcome(sent.delivery.id, later, True, status=204, response_ms=3.5),
         Outcome(
@@ -318,13 +325,7 @@ async def test_outcomes_handed_to_a_claim_are_recorded_before_it_claims_in_its_t
     stores: Stores,
 ) -> None:
     webhook = await add_webhook(stores)
-    await end_executions(stores, 3)
-    now = time.time() + 1
-    sent, retried = (await stores.webhooks.claim("d1", 2, now, 300, frozenset())).messages
-    [lost] = (await stores.webhooks.claim("d1", 1, now, 30, frozenset())).messages
-    later = now + 60  # the third lease lapsed and another dispatcher took it over
-    [taken] = (await stores.webhooks.claim("d2", 10, later, 30, frozenset())).messages
-    assert taken.delivery.id == lost.delivery.id
+    (sent, retried), lost, later = await one_lease_taken_over(stores, held=2)
     outcomes = [
         Outcome(sent.delivery.id, later, True, status=204, response_ms=2.0),
         # Due again at once: the claim it rides with takes it, as recorded, again.

@@ -194,10 +194,11 @@ class SQLWebhookStore:
         outcomes: Sequence[Outcome] = (),
     ) -> Claim:
         """Up to `limit` due deliveries, leased to `owner`, none to the `busy` endpoints, each
-        with what it sends; the deliveries of events logged since the last claim are written
-        first, and before them the `outcomes` of attempts this owner made (as
-        `record_attempts` does). One transaction for the whole batch: a busy dispatcher
-        commits once per claim rather than once more for what it sent."""
+        with what it sends: those due again first, then those owed by the events logged since
+        the last claim, written as they are claimed. Before any of it, the `outcomes` of
+        attempts this owner made are recorded (as `record_attempts` does). One transaction for
+        the whole batch: a busy dispatcher commits once per claim rather than once more for
+        what it sent."""
         lease = {
             "owner": owner,
             "lease_expires_at": now + lease_seconds,
