@@ -11,7 +11,7 @@ not hide the server's on a two-core machine.
     python bench/throughput.py --executions 100000   # the memory target
     python bench/throughput.py --database-url postgresql://... --worker-processes 2
     python bench/throughput.py --webhook             # and every end delivered to a webhook
-    python bench/throughput.py --webhook-cost 3      # without and with it, in turn, and the cost
+    python bench/throughput.py --webhook-cost 10     # rounds without and with it, and the cost
 
 On PostgreSQL the run gets a schema of its own (dropped afterwards), and with
 --worker-processes the API process runs no workers: each worker process runs `--workers`
@@ -370,8 +370,8 @@ def main() -> None:
         "--webhook-cost",
         type=int,
         metavar="ROUNDS",
-        help="without and with the webhook in turn, ROUNDS times each, in this one run, and "
-        "what the webhook costs: the median throughputs' difference",
+        help="ROUNDS rounds of a run without and one with the webhook, back to back, and what "
+        "the webhook costs: the median of the rounds' costs, with their quartiles",
     )
     parser.add_argument(
         "--observability",
@@ -401,21 +401,37 @@ def main() -> None:
 
 
 def webhook_cost(args: argparse.Namespace) -> None:
-    """Rounds of the same run without and with one webhook, interleaved so that the machine's
-    drift falls on both alike; the cost is the median's difference."""
+    """Rounds of the same run without and with one webhook, back to back, in the order
+    without-with, with-without, ... (so that a machine getting faster or slower over a round
+    weighs on both sides alike). Each round's two runs are a pair, measured within seconds of
+    each other: the cost is the median of the pairs' costs, with their quartiles; the cost of
+    the median throughputs is printed too. Single runs on a shared machine move by more than
+    the webhook costs, and a pair cancels what moves slowly."""
     rates: dict[bool, list[float]] = {False: [], True: []}
     mode = "off" if args.observability == "compare" else args.observability
-    for _ in range(args.webhook_cost):
-        for webhook in (False, True):
-            print(f"--- {'with' if webhook else 'without'} the webhook")
+    for index in range(args.webhook_cost):
+        for webhook in (False, True) if index % 2 == 0 else (True, False):
+            print(f"--- round {index + 1}, {'with' if webhook else 'without'} the webhook")
             rates[webhook].append(run(argparse.Namespace(**{**vars(args), "webhook": webhook}),
                                       mode))  # fmt: skip
     without, with_ = statistics.median(rates[False]), statistics.median(rates[True])
+    costs = [(1 - w / o) * 100 for o, w in zip(rates[False], rates[True], strict=True)]
     print(
         f"without a webhook: {' / '.join(f'{r:.0f}' for r in rates[False])} executions/s; "
-        f"with one: {' / '.join(f'{r:.0f}' for r in rates[True])} executions/s; "
-        f"the webhook costs {(1 - with_ / without) * 100:.1f} % of the median throughput"
+        f"with one: {' / '.join(f'{r:.0f}' for r in rates[True])} executions/s"
     )
+    print(f"  each round's cost: {' / '.join(f'{c:.1f}' for c in costs)} %")
+    print(f"  the webhook costs {paired_cost(costs)}; {(1 - with_ / without) * 100:.1f} % of the "
+          "median throughput")  # fmt: skip
+
+
+def paired_cost(costs: list[float]) -> str:
+    """The median of the rounds' costs and, from four rounds on, their quartiles."""
+    middle = f"{statistics.median(costs):.1f} % (median of {len(costs)} rounds"
+    if len(costs) < 4:
+        return middle + ")"
+    low, _, high = statistics.quantiles(costs, n=4, method="inclusive")
+    return f"{middle}; quartiles {low:.1f} – {high:.1f} %)"
 
 
 def observability_env(mode: str, data_dir: str) -> tuple[dict[str, str], OtlpSink | None]:
