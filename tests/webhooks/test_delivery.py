@@ -7,8 +7,12 @@ import asyncio
 import time
 from typing import Any
 
+import pytest
 from standardwebhooks import Webhook as Verifier
 
+from actionvault.domain.webhooks import RetryPolicy
+from actionvault.engine.webhooks import Dispatcher
+from actionvault.store.webhooks import Claim
 from support import ADMIN, ALICE, App, AppFactory
 from webhook_receiver import Receiver, eventually, receiver
 
@@ -236,3 +240,47 @@ async def test_deliveries_claimed_but_waiting_for_a_slot_go_back_to_the_outbox_a
     # The two never sent count no attempt; the one cut short counts none either.
     assert all(d["attempts"] == 0 for d in found), found
     assert len(slow.received) == 1
+
+
+async def test_a_dispatcher_whose_only_endpoint_has_no_room_claims_again_when_a_slot_frees(
+    app_factory: AppFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its first claim takes what the endpoint's slots and waiting line hold and leaves the rest
+    of the log's deliveries due; it does not claim again at once only to find that endpoint
+    busy, and every delivery still arrives once."""
+    app = await app_factory(**{**_FAST, "webhook_timeout": 10.0})
+    runtime = app.runtime
+    assert runtime.dispatcher is not None
+    await runtime.dispatcher.stop(grace=0.1)  # the one below sends, and its claims are counted
+    store = type(runtime.stores.webhooks)(runtime.stores.database)
+    claims = 0
+    claim = store.claim
+
+    async def counted(*args: Any, **kwargs: Any) -> Claim:
+        nonlocal claims
+        claims += 1
+        return await claim(*args, **kwargs)
+
+    monkeypatch.setattr(store, "claim", counted)
+    with receiver(delay=0.5) as slow:
+        await register(app, slow.url)
+        for _ in range(6):
+            await run(app)
+        dispatcher = Dispatcher(
+            store,
+            runtime.clock,
+            policy=RetryPolicy(60.0, 0.05, 0.2),
+            timeout=10.0,
+            per_endpoint=2,
+            poll_interval=5.0,
+        )
+        await dispatcher.start()
+        dispatcher.work_available()
+        try:
+            await eventually(lambda: len(slow.received) == 2, what="the first two under way")
+            await asyncio.sleep(0.2)
+            assert claims == 1  # two being sent, two waiting for their slots, two left due
+            await eventually(lambda: len(slow.received) == 6, what="all six")
+        finally:
+            await dispatcher.stop()
+    assert len({r.message_id for r in slow.received}) == 6

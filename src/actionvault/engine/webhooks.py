@@ -237,14 +237,13 @@ class Dispatcher:
                 self._send(message)
             else:
                 self._waiting.setdefault(webhook_id, deque()).append(message)
-        # A full batch: more may be due, so the next look claims without asking first;
-        # unless every endpoint it went to has a waiting line now, and a claim would only look
-        # past their deliveries (a slot coming free there wakes the loop).
-        # The event log not read to its end is more work at once, whatever this claim took.
-        self._more_due = claim.log_behind or (
-            len(claimed) == wanted
-            and any(m.delivery.webhook_id not in self._waiting for m in claimed)
-        )
+        # A full batch, or the event log not read to its end: more may be due, so the next look
+        # claims at once without asking first; unless every endpoint this claim went to has a
+        # waiting line now, and a claim would only look past their deliveries (writing the
+        # log's for them pending, to be claimed again): a slot coming free there, or the next
+        # news of work, brings the next claim, which leases them as it writes them.
+        room = not claimed or any(m.delivery.webhook_id not in self._waiting for m in claimed)
+        self._more_due = room and (claim.log_behind or len(claimed) == wanted)
         return 0 if self._more_due else self._poll_interval
 
     def _send(self, message: Message) -> None:
