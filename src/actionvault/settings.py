@@ -84,7 +84,7 @@ class Settings(BaseSettings):
     webhook_retry_base: float = Field(default=5.0, gt=0)
     webhook_retry_max_delay: float = Field(default=3_600.0, gt=0)
     webhook_timeout: float = Field(default=10.0, gt=0, le=300)
-    webhook_concurrency: int = Field(default=32, ge=1, le=1000)
+    webhook_concurrency: int = Field(default=64, ge=1, le=1000)
     webhook_endpoint_concurrency: int = Field(default=8, ge=1, le=1000)
     webhook_allow_private_targets: bool = False
 

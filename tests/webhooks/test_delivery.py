@@ -245,9 +245,9 @@ async def test_deliveries_claimed_but_waiting_for_a_slot_go_back_to_the_outbox_a
 async def test_a_dispatcher_whose_only_endpoint_has_no_room_claims_again_when_a_slot_frees(
     app_factory: AppFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Its first claim takes what the endpoint's slots and waiting line hold and leaves the rest
-    of the log's deliveries due; it does not claim again at once only to find that endpoint
-    busy, and every delivery still arrives once."""
+    """Its first claim takes what the endpoint's slots and waiting line hold (two slots, a line
+    three times as long) and leaves the rest of the log's deliveries due; it does not claim
+    again at once only to find that endpoint busy, and every delivery still arrives once."""
     app = await app_factory(**{**_FAST, "webhook_timeout": 10.0})
     runtime = app.runtime
     assert runtime.dispatcher is not None
@@ -264,7 +264,7 @@ async def test_a_dispatcher_whose_only_endpoint_has_no_room_claims_again_when_a_
     monkeypatch.setattr(store, "claim", counted)
     with receiver(delay=0.5) as slow:
         await register(app, slow.url)
-        for _ in range(6):
+        for _ in range(10):
             await run(app)
         dispatcher = Dispatcher(
             store,
@@ -279,8 +279,27 @@ async def test_a_dispatcher_whose_only_endpoint_has_no_room_claims_again_when_a_
         try:
             await eventually(lambda: len(slow.received) == 2, what="the first two under way")
             await asyncio.sleep(0.2)
-            assert claims == 1  # two being sent, two waiting for their slots, two left due
-            await eventually(lambda: len(slow.received) == 6, what="all six")
+            assert claims == 1  # two being sent, six waiting for their slots, two left due
+            await eventually(lambda: len(slow.received) == 10, within=10.0, what="all ten")
         finally:
             await dispatcher.stop()
-    assert len({r.message_id for r in slow.received}) == 6
+    assert len({r.message_id for r in slow.received}) == 10
+
+
+async def test_an_endpoint_with_one_slot_gets_its_whole_line_each_delivery_once(
+    app_factory: AppFactory,
+) -> None:
+    """Thirty deliveries due at once to an endpoint of one slot: the slot sends those claimed
+    into its line one after another, the claims made as the line runs dry bring the rest, and
+    nothing is left waiting or sent twice."""
+    app = await app_factory(**_FAST, webhook_endpoint_concurrency=1)
+    with receiver() as hooks:
+        webhook = await register(app, hooks.url)
+        await asyncio.gather(*(run(app) for _ in range(30)))
+        await eventually(lambda: len(hooks.received) >= 30, within=10.0, what="all thirty")
+        deadline = time.monotonic() + 5
+        while not all(d["state"] == "succeeded" for d in await deliveries(app, webhook["id"])):
+            assert time.monotonic() < deadline, "the outcomes were not all recorded"
+            await asyncio.sleep(0.02)
+    assert len({r.message_id for r in hooks.received}) == 30
+    assert len(await deliveries(app, webhook["id"])) == 30
