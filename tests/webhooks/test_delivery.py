@@ -286,6 +286,51 @@ async def test_a_dispatcher_whose_only_endpoint_has_no_room_claims_again_when_a_
     assert len({r.message_id for r in slow.received}) == 10
 
 
+async def test_a_dispatcher_with_room_for_two_waits_for_a_busy_slot_instead_of_claiming_nothing(
+    app_factory: AppFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With `concurrency` 2 and one slot per endpoint, an endpoint may still hold a line as long
+    as its slots: the dispatcher claims one to send and one to wait, then waits for the slot,
+    rather than claiming again and again for nothing while it is busy."""
+    app = await app_factory(**{**_FAST, "webhook_timeout": 10.0})
+    runtime = app.runtime
+    assert runtime.dispatcher is not None
+    await runtime.dispatcher.stop(grace=0.1)
+    store = type(runtime.stores.webhooks)(runtime.stores.database)
+    limits: list[int] = []
+    claim = store.claim
+
+    async def counted(owner: str, limit: int, *args: Any, **kwargs: Any) -> Claim:
+        limits.append(limit)
+        return await claim(owner, limit, *args, **kwargs)
+
+    monkeypatch.setattr(store, "claim", counted)
+    with receiver(delay=0.5) as slow:
+        await register(app, slow.url)
+        for _ in range(4):
+            await run(app)
+        dispatcher = Dispatcher(
+            store,
+            runtime.clock,
+            policy=RetryPolicy(60.0, 0.05, 0.2),
+            timeout=10.0,
+            concurrency=2,
+            per_endpoint=1,
+            poll_interval=5.0,
+        )
+        await dispatcher.start()
+        dispatcher.work_available()
+        try:
+            await eventually(lambda: len(slow.received) == 1, what="the first under way")
+            await asyncio.sleep(0.3)
+            assert limits == [2]  # one sent, one waiting for the slot
+            await eventually(lambda: len(slow.received) == 4, within=10.0, what="all four")
+        finally:
+            await dispatcher.stop()
+    assert 0 not in limits
+    assert len({r.message_id for r in slow.received}) == 4
+
+
 async def test_an_endpoint_with_one_slot_gets_its_whole_line_each_delivery_once(
     app_factory: AppFactory,
 ) -> None:

@@ -110,9 +110,13 @@ class Dispatcher:
         self._concurrency = concurrency
         self._per_endpoint = per_endpoint
         # What one endpoint may hold, sending and in line: its line is up to `_LINE` times its
-        # slots, within half of what the process holds, so that a dead endpoint leaves the
-        # other half to the others.
-        self._endpoint_share = max(per_endpoint, min((_LINE + 1) * per_endpoint, concurrency // 2))
+        # slots, within half of what the process holds (so that a dead endpoint leaves the
+        # other half to the others), and at least as long as its slots, so that an endpoint
+        # with every slot busy can still be claimed for (a share no larger than the slots would
+        # make every claim ask for nothing while they are).
+        self._endpoint_share = max(
+            2 * per_endpoint, min((_LINE + 1) * per_endpoint, concurrency // 2)
+        )
         self._poll_interval = poll_interval
         self._notifications = notifications
         self._jitter = jitter
@@ -230,6 +234,8 @@ class Dispatcher:
         busy = frozenset(self._waiting)
         most = max((n for w, n in self._active.items() if w not in busy), default=0)
         wanted = min(free, _BATCH, self._endpoint_share - most)
+        if wanted <= 0:
+            return self._poll_interval  # a slot coming free wakes the loop
         # The outcomes waiting to be recorded go with the claim, in its transaction.
         outcomes, self._outcomes = self._outcomes, []
         try:
