@@ -242,6 +242,34 @@ async def test_deliveries_claimed_but_waiting_for_a_slot_go_back_to_the_outbox_a
     assert len(slow.received) == 1
 
 
+async def counted_dispatcher(
+    app: App, monkeypatch: pytest.MonkeyPatch, **options: Any
+) -> tuple[Dispatcher, list[int]]:
+    """The app's own dispatcher stopped, and another (not started) over a store that records
+    the limit of each claim made, in order: the claims a test counts are this one's alone."""
+    runtime = app.runtime
+    assert runtime.dispatcher is not None
+    await runtime.dispatcher.stop(grace=0.1)
+    store = type(runtime.stores.webhooks)(runtime.stores.database)
+    limits: list[int] = []
+    claim = store.claim
+
+    async def recorded(owner: str, limit: int, *args: Any, **kwargs: Any) -> Claim:
+        limits.append(limit)
+        return await claim(owner, limit, *args, **kwargs)
+
+    monkeypatch.setattr(store, "claim", recorded)
+    dispatcher = Dispatcher(
+        store,
+        runtime.clock,
+        policy=RetryPolicy(60.0, 0.05, 0.2),
+        timeout=10.0,
+        poll_interval=5.0,
+        **options,
+    )
+    return dispatcher, limits
+
+
 async def test_a_dispatcher_whose_only_endpoint_has_no_room_claims_again_when_a_slot_frees(
     app_factory: AppFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -249,37 +277,17 @@ async def test_a_dispatcher_whose_only_endpoint_has_no_room_claims_again_when_a_
     three times as long) and leaves the rest of the log's deliveries due; it does not claim
     again at once only to find that endpoint busy, and every delivery still arrives once."""
     app = await app_factory(**{**_FAST, "webhook_timeout": 10.0})
-    runtime = app.runtime
-    assert runtime.dispatcher is not None
-    await runtime.dispatcher.stop(grace=0.1)  # the one below sends, and its claims are counted
-    store = type(runtime.stores.webhooks)(runtime.stores.database)
-    claims = 0
-    claim = store.claim
-
-    async def counted(*args: Any, **kwargs: Any) -> Claim:
-        nonlocal claims
-        claims += 1
-        return await claim(*args, **kwargs)
-
-    monkeypatch.setattr(store, "claim", counted)
+    dispatcher, limits = await counted_dispatcher(app, monkeypatch, per_endpoint=2)
     with receiver(delay=0.5) as slow:
         await register(app, slow.url)
         for _ in range(10):
             await run(app)
-        dispatcher = Dispatcher(
-            store,
-            runtime.clock,
-            policy=RetryPolicy(60.0, 0.05, 0.2),
-            timeout=10.0,
-            per_endpoint=2,
-            poll_interval=5.0,
-        )
         await dispatcher.start()
         dispatcher.work_available()
         try:
             await eventually(lambda: len(slow.received) == 2, what="the first two under way")
             await asyncio.sleep(0.2)
-            assert claims == 1  # two being sent, six waiting for their slots, two left due
+            assert len(limits) == 1  # two being sent, six waiting for their slots, two left due
             await eventually(lambda: len(slow.received) == 10, within=10.0, what="all ten")
         finally:
             await dispatcher.stop()
@@ -293,31 +301,11 @@ async def test_a_dispatcher_with_room_for_two_waits_for_a_busy_slot_instead_of_c
     as its slots: the dispatcher claims one to send and one to wait, then waits for the slot,
     rather than claiming again and again for nothing while it is busy."""
     app = await app_factory(**{**_FAST, "webhook_timeout": 10.0})
-    runtime = app.runtime
-    assert runtime.dispatcher is not None
-    await runtime.dispatcher.stop(grace=0.1)
-    store = type(runtime.stores.webhooks)(runtime.stores.database)
-    limits: list[int] = []
-    claim = store.claim
-
-    async def counted(owner: str, limit: int, *args: Any, **kwargs: Any) -> Claim:
-        limits.append(limit)
-        return await claim(owner, limit, *args, **kwargs)
-
-    monkeypatch.setattr(store, "claim", counted)
+    dispatcher, limits = await counted_dispatcher(app, monkeypatch, concurrency=2, per_endpoint=1)
     with receiver(delay=0.5) as slow:
         await register(app, slow.url)
         for _ in range(4):
             await run(app)
-        dispatcher = Dispatcher(
-            store,
-            runtime.clock,
-            policy=RetryPolicy(60.0, 0.05, 0.2),
-            timeout=10.0,
-            concurrency=2,
-            per_endpoint=1,
-            poll_interval=5.0,
-        )
         await dispatcher.start()
         dispatcher.work_available()
         try:
