@@ -18,7 +18,8 @@ from pathlib import Path
 import yaml
 
 from actionvault.actions.ask_document import find_answers
-from actionvault.chat.embeddings import MiniLMEmbedder, load_embedder
+from actionvault.chat.embeddings import MiniLMEmbedder, TextEmbedder, load_embedder
+from actionvault.chat.mpnet import load_passage_model
 from actionvault.domain.content import Document, DocumentVersion
 from actionvault.text.html import DocumentText
 
@@ -33,7 +34,10 @@ def document_text(name: str) -> DocumentText:
 
 
 def evaluate(
-    held_out: bool, embedder: MiniLMEmbedder | None, echo: Callable[[str], None] | None
+    held_out: bool,
+    embedder: MiniLMEmbedder | None,
+    echo: Callable[[str], None] | None,
+    passage_model: TextEmbedder | None = None,
 ) -> tuple[int, int, int, int]:
     """(answered right, answerable, rightly declined, unanswerable)."""
     entries = yaml.safe_load((EVAL_DIR / "questions.yaml").read_text(encoding="utf-8"))
@@ -41,7 +45,8 @@ def evaluate(
     for entry in entries:
         if bool(entry["held_out"]) != held_out:
             continue
-        answers, _ = find_answers(document_text(entry["document"]), entry["question"], embedder)
+        document = document_text(entry["document"])
+        answers, _ = find_answers(document, entry["question"], embedder, passage_model)
         quote = entry["passage"]
         cited = answers[0].passage.text if answers else None
         if quote is None:
@@ -62,13 +67,22 @@ def main(argv: list[str] | None = None, echo: Callable[[str], None] = print) -> 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--part", choices=("dev", "held_out", "both"), default="both")
     parser.add_argument("--lexical", action="store_true", help="rank by shared words only")
+    parser.add_argument(
+        "--small-model-only", action="store_true", help="without the passage model's re-reading"
+    )
     parser.add_argument("--verbose", action="store_true", help="list wrong answers (dev only)")
     args = parser.parse_args(argv)
     embedder = None if args.lexical else load_embedder()
-    echo(f"ranking: {'by meaning (embedding model)' if embedder else 'lexical (BM25)'}")
+    passage_model = None if args.small_model_only or not embedder else load_passage_model()
+    if passage_model is not None:
+        echo("ranking: by meaning (small model, its best 8 passages re-read by the passage model)")
+    else:
+        echo(f"ranking: {'by meaning (small model)' if embedder else 'lexical (BM25)'}")
     for part in ("dev", "held_out") if args.part == "both" else (args.part,):
         verbose = echo if args.verbose and part == "dev" else None
-        right, answerable, declined, unanswerable = evaluate(part == "held_out", embedder, verbose)
+        right, answerable, declined, unanswerable = evaluate(
+            part == "held_out", embedder, verbose, passage_model
+        )
         echo(
             f"part {part}: top-1 {right}/{answerable} = {right / max(answerable, 1):.2f}; "
             f"unanswerable declined {declined}/{unanswerable} = "

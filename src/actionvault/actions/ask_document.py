@@ -116,13 +116,19 @@ def _no_model() -> TextEmbedder | None:
 
 
 _embedder_source: Callable[[], TextEmbedder | None] = _no_model
+_passage_model_source: Callable[[], TextEmbedder | None] = _no_model
 
 
-def use_embedder(source: Callable[[], TextEmbedder | None]) -> None:
-    """Answer by meaning with the model `source` gives (None: by shared words). The layer that
-    builds the server passes the chat package's `load_embedder`: actions may not import chat."""
-    global _embedder_source
+def use_embedder(
+    source: Callable[[], TextEmbedder | None],
+    passage_model: Callable[[], TextEmbedder | None] = _no_model,
+) -> None:
+    """Answer by meaning with the model `source` gives (None: by shared words), its shortlist
+    re-read by the larger `passage_model` when that gives one. The layer that builds the server
+    passes the chat package's loaders: actions may not import chat."""
+    global _embedder_source, _passage_model_source
     _embedder_source = source
+    _passage_model_source = passage_model
 
 
 #: A passage answers by meaning when its cosine similarity to the question reaches this; below
@@ -131,6 +137,10 @@ SIMILARITY_FLOOR = 0.2
 #: The model reads about 40 texts a second on one core: past this many (a document of well over
 #: 30 pages), ranking is by whole passages, and past this many passages by shared words.
 MAX_EMBEDDED_TEXTS = 200
+#: The passage model re-reads this many of the small model's best passages. On the dev
+#: questions the right passage was always among the small model's best 8, so re-reading more
+#: only costs time (the passage model reads about 23 texts a second).
+SHORTLIST = 8
 #: Passages within this much similarity of the best are quoted after it.
 SIMILARITY_MARGIN = 0.05
 _MAX_ANSWERS = 3
@@ -152,7 +162,10 @@ def _views(passage: Passage) -> list[str]:
 
 
 def rank_by_meaning(
-    question: str, passages: Sequence[Passage], embedder: TextEmbedder
+    question: str,
+    passages: Sequence[Passage],
+    embedder: TextEmbedder,
+    passage_model: TextEmbedder | None = None,
 ) -> list[Ranked]:
     """Passages ranked by similarity to the question, best first: the mean of the whole
     passage's similarity and its best sentence's, so a passage about the subject that also
@@ -177,7 +190,13 @@ def rank_by_meaning(
         ranked.append(Ranked(passage, similarity, similarity))
     ranked = [_with_answer_type(question, r) for r in ranked]
     ranked.sort(key=lambda r: (-r.score, r.passage.offset))
-    return ranked
+    if passage_model is None or len(ranked) <= 1:
+        return ranked
+    # The small model's best few, ranked again by the passage model on its own scale; the rest
+    # stay below them, unread, with no similarity to offer.
+    shortlist = [r.passage for r in ranked[:SHORTLIST]]
+    rest = [Ranked(r.passage, -1.0, -1.0) for r in ranked[SHORTLIST:]]
+    return rank_by_meaning(question, shortlist, passage_model) + rest
 
 
 #: Added to a passage's similarity when it holds the kind of answer the question asks for: an
@@ -259,21 +278,29 @@ def answers_by_meaning(ranked: Sequence[Ranked], question: str = "") -> list[Ran
 
 
 def find_answers(
-    document: DocumentText, question: str, embedder: TextEmbedder | None = None
+    document: DocumentText,
+    question: str,
+    embedder: TextEmbedder | None = None,
+    passage_model: TextEmbedder | None = None,
 ) -> tuple[list[Ranked], list[Heading]]:
     """The passages that answer `question`, best first (none when nothing answers), and the
-    document's headings. By meaning with `embedder`, by shared words without it."""
+    document's headings. By meaning with `embedder` (its best few re-read by `passage_model`),
+    by shared words without it."""
     headings, pages = outline_of(document.version, document.is_html)
     passages = split_passages(document.raw, document.visible, headings, pages)
     if embedder is not None and len(passages) <= MAX_EMBEDDED_TEXTS:
         unique = list({p.text: p for p in reversed(passages)}.values())
         unique.sort(key=lambda p: p.offset)
-        return answers_by_meaning(rank_by_meaning(question, unique, embedder), question), headings
+        ranked = rank_by_meaning(question, unique, embedder, passage_model)
+        return answers_by_meaning(ranked, question), headings
     return answering_passages(_first_of_each_text(rank_passages(question, passages))), headings
 
 
 def answer_question(
-    document: DocumentText, question: str, embedder: TextEmbedder | None = None
+    document: DocumentText,
+    question: str,
+    embedder: TextEmbedder | None = None,
+    passage_model: TextEmbedder | None = None,
 ) -> str:
     name = document.version.document.name
     if not terms(question):
@@ -281,7 +308,7 @@ def answer_question(
             f'The question has no words to look for in "{name}"; ask about a topic, '
             "for example the dose or the side effects."
         )
-    answers, headings = find_answers(document, question, embedder)
+    answers, headings = find_answers(document, question, embedder, passage_model)
     if not answers:
         return _no_answer(name, headings)
     quotes = [f"{best_quote(a.passage, question)} {a.passage.citation}" for a in answers]
@@ -293,5 +320,6 @@ async def ask_document(context: ActionContext) -> list[ActionOutput]:
     document = require_document_text(context, "Ask a Question")
     # The model answers by meaning when installed; without it, retrieval is by shared words.
     embedder = await asyncio.to_thread(_embedder_source)
-    answer = await asyncio.to_thread(answer_question, document, question, embedder)
+    passage_model = await asyncio.to_thread(_passage_model_source) if embedder else None
+    answer = await asyncio.to_thread(answer_question, document, question, embedder, passage_model)
     return [ActionOutput(type="text", value=answer)]

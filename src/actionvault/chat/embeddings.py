@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 try:
     import numpy as np
-    from safetensors.numpy import load_file
+    from safetensors import safe_open
     from tokenizers import Tokenizer
 except ImportError as error:  # the optional extras are absent: routing goes lexical
     _IMPORT_ERROR: ImportError | None = error
@@ -67,27 +67,48 @@ def find_model_dir(package: str = MODEL_PACKAGE) -> Path | None:
     return None
 
 
-class MiniLMEmbedder:
-    """all-MiniLM-L6-v2: a 6-layer BERT encoder, mean pooled and L2 normalised (384 floats).
+class SentenceEncoder:
+    """A transformer sentence encoder run in numpy: mean pooled and L2 normalised.
 
     Each text is encoded on its own rather than in a padded batch, so a text's vector never
-    depends on what else was encoded with it (or on what the cache already held): the router
-    stays deterministic to the last bit. Embeddings are cached by text, bounded LRU.
+    depends on what else was encoded with it (or on what the cache already held): rankings
+    stay deterministic to the last bit. Embeddings are cached by text, bounded LRU. A model
+    family gives its embeddings (`_embed_tokens`), its per-layer attention bias and the names
+    of its weights; the encoder layers themselves are the same post-norm transformer.
     """
 
-    def __init__(self, model_dir: Path, *, cache_size: int = CACHE_SIZE) -> None:
+    #: Where a layer's weights are, under `encoder.layer.N.`: query, key, value, attention
+    #: output and the attention block's layer norm.
+    _NAMES = {
+        "query": "attention.self.query",
+        "key": "attention.self.key",
+        "value": "attention.self.value",
+        "attended": "attention.output.dense",
+        "attention_norm": "attention.output.LayerNorm",
+    }
+
+    def __init__(
+        self,
+        model_dir: Path,
+        weights: dict[str, Matrix],
+        *,
+        pad_token: str,
+        cache_size: int = CACHE_SIZE,
+    ) -> None:
         config = _read_json(model_dir / "config.json")
-        pooling = _read_json(model_dir / "1_Pooling" / "config.json")
-        if config.get("model_type") != "bert" or not pooling.get("pooling_mode_mean_tokens"):
-            raise ValueError(f"{model_dir}: not a mean-pooled BERT sentence model")
         self.dimension = int(config["hidden_size"])
         self._heads = int(config["num_attention_heads"])
         self._layers_count = int(config["num_hidden_layers"])
         self._eps = float(config.get("layer_norm_eps", 1e-12))
+        self._config = config
         self._tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
         self._tokenizer.enable_truncation(max_length=MAX_TOKENS)
-        self._tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")  # to the longest in a batch
-        self._weights = _prepare_weights(load_file(str(model_dir / "model.safetensors")))
+        pad_id = self._tokenizer.token_to_id(pad_token)
+        if pad_id is None:
+            raise ValueError(f"{model_dir}: the tokenizer has no {pad_token} token")
+        self._pad_id = pad_id
+        self._tokenizer.enable_padding(pad_id=self._pad_id, pad_token=pad_token)
+        self._weights = weights
         self._cache: OrderedDict[str, Matrix] = OrderedDict()
         self._cache_size = cache_size
         self._lock = threading.Lock()
@@ -125,17 +146,18 @@ class MiniLMEmbedder:
                 self._cache.popitem(last=False)
         return vector
 
+    def _embed_tokens(self, ids: NDArray[np.int64], type_ids: NDArray[np.int64]) -> Matrix:
+        raise NotImplementedError
+
+    def _attention_bias(self, length: int) -> Matrix | float:
+        """Added to every layer's attention scores; BERT has none."""
+        return 0.0
+
     def _forward(self, ids: NDArray[np.int64], type_ids: NDArray[np.int64], mask: Matrix) -> Matrix:
-        w = self._weights
-        length = ids.shape[1]
-        hidden = (
-            w["embeddings.word_embeddings.weight"][ids]
-            + w["embeddings.position_embeddings.weight"][:length][None, :, :]
-            + w["embeddings.token_type_embeddings.weight"][type_ids]
-        )
-        hidden = self._layer_norm(hidden, "embeddings.LayerNorm")
+        hidden = self._layer_norm(self._embed_tokens(ids, type_ids), "embeddings.LayerNorm")
         # Padding gets the most negative float, as transformers does, so softmax ignores it.
-        bias = ((1.0 - mask) * np.finfo(np.float32).min)[:, None, None, :]
+        padding = ((1.0 - mask) * np.finfo(np.float32).min)[:, None, None, :]
+        bias = (padding + self._attention_bias(ids.shape[1])).astype(np.float32)
         for index in range(self._layers_count):
             hidden = self._layer(hidden, bias, f"encoder.layer.{index}.")
         summed = (hidden * mask[:, :, None]).sum(axis=1)
@@ -145,13 +167,13 @@ class MiniLMEmbedder:
         return result
 
     def _layer(self, hidden: Matrix, bias: Matrix, prefix: str) -> Matrix:
-        w = self._weights
+        w, names = self._weights, self._NAMES
         batch, length, width = hidden.shape
         size = width // self._heads
 
-        def heads(name: str) -> Matrix:
-            projected = hidden @ w[f"{prefix}attention.self.{name}.weight"]
-            projected = projected + w[f"{prefix}attention.self.{name}.bias"]
+        def heads(part: str) -> Matrix:
+            projected = hidden @ w[f"{prefix}{names[part]}.weight"]
+            projected = projected + w[f"{prefix}{names[part]}.bias"]
             return projected.reshape(batch, length, self._heads, size).transpose(0, 2, 1, 3)
 
         query, key, value = heads("query"), heads("key"), heads("value")
@@ -159,9 +181,9 @@ class MiniLMEmbedder:
         scores = np.exp(scores - scores.max(axis=-1, keepdims=True))
         probabilities = scores / scores.sum(axis=-1, keepdims=True)
         context = (probabilities @ value).transpose(0, 2, 1, 3).reshape(batch, length, width)
-        attended = context @ w[f"{prefix}attention.output.dense.weight"]
-        attended = attended + w[f"{prefix}attention.output.dense.bias"]
-        hidden = self._layer_norm(attended + hidden, f"{prefix}attention.output.LayerNorm")
+        attended = context @ w[f"{prefix}{names['attended']}.weight"]
+        attended = attended + w[f"{prefix}{names['attended']}.bias"]
+        hidden = self._layer_norm(attended + hidden, f"{prefix}{names['attention_norm']}")
         inner = hidden @ w[f"{prefix}intermediate.dense.weight"]
         inner = _gelu(inner + w[f"{prefix}intermediate.dense.bias"])
         output = inner @ w[f"{prefix}output.dense.weight"] + w[f"{prefix}output.dense.bias"]
@@ -175,6 +197,27 @@ class MiniLMEmbedder:
             normalised * self._weights[f"{prefix}.weight"] + self._weights[f"{prefix}.bias"]
         )
         return result
+
+
+class MiniLMEmbedder(SentenceEncoder):
+    """all-MiniLM-L6-v2: a 6-layer BERT encoder, mean pooled and L2 normalised (384 floats)."""
+
+    def __init__(self, model_dir: Path, *, cache_size: int = CACHE_SIZE) -> None:
+        config = _read_json(model_dir / "config.json")
+        pooling = _read_json(model_dir / "1_Pooling" / "config.json")
+        if config.get("model_type") != "bert" or not pooling.get("pooling_mode_mean_tokens"):
+            raise ValueError(f"{model_dir}: not a mean-pooled BERT sentence model")
+        weights = load_weights(model_dir / "model.safetensors")
+        super().__init__(model_dir, weights, pad_token="[PAD]", cache_size=cache_size)
+
+    def _embed_tokens(self, ids: NDArray[np.int64], type_ids: NDArray[np.int64]) -> Matrix:
+        w = self._weights
+        embedded: Matrix = (
+            w["embeddings.word_embeddings.weight"][ids]
+            + w["embeddings.position_embeddings.weight"][: ids.shape[1]][None, :, :]
+            + w["embeddings.token_type_embeddings.weight"][type_ids]
+        )
+        return embedded
 
 
 def _gelu(x: Matrix) -> Matrix:
@@ -198,16 +241,22 @@ def _gelu(x: Matrix) -> Matrix:
     return result
 
 
-def _prepare_weights(raw: dict[str, NDArray[Any]]) -> dict[str, Matrix]:
-    """Float32 weights, dense matrices transposed once so the forward pass is `x @ W`."""
+def load_weights(path: Path) -> dict[str, Matrix]:
+    """Float32 weights, dense matrices transposed once so the forward pass is `x @ W`. Read a
+    tensor at a time, so that loading needs little more memory than the weights themselves."""
     prepared: dict[str, Matrix] = {}
-    for name, tensor in raw.items():
-        if name.endswith("position_ids"):
-            continue
-        array = np.asarray(tensor, dtype=np.float32)
-        is_dense = name.endswith(".weight") and "embeddings" not in name and array.ndim == 2
-        prepared[name] = np.ascontiguousarray(array.T) if is_dense else array
+    with safe_open(str(path), framework="np") as tensors:
+        for name in tensors.keys():  # noqa: SIM118 (a safetensors handle, not a dict)
+            if not name.endswith("position_ids"):
+                prepared[name] = _prepared(name, tensors.get_tensor(name))
     return prepared
+
+
+def _prepared(name: str, tensor: NDArray[Any]) -> Matrix:
+    array: Matrix = np.asarray(tensor, dtype=np.float32)
+    # Dense layers' matrices; not the embedding tables, nor MPNet's relative-position bias table.
+    dense = name.endswith(".weight") and "embeddings" not in name and "bias" not in name
+    return np.ascontiguousarray(array.T) if dense and array.ndim == 2 else array
 
 
 def _read_json(path: Path) -> dict[str, Any]:
