@@ -6,12 +6,14 @@ dev part (held_out: false) may be studied; the held-out part is the honest estim
 
     python bench/qa_eval.py --part dev --verbose    # also every wrong answer (dev only)
     python bench/qa_eval.py --part held_out
-    python bench/qa_eval.py --lexical               # without the embedding model
+    python bench/qa_eval.py --small-model-only      # without the passage model's re-reading
+    python bench/qa_eval.py --lexical               # without the embedding models
 """
 
 from __future__ import annotations
 
 import argparse
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -19,7 +21,7 @@ import yaml
 
 from actionvault.actions.ask_document import find_answers
 from actionvault.chat.embeddings import MiniLMEmbedder, TextEmbedder, load_embedder
-from actionvault.chat.mpnet import load_passage_model
+from actionvault.chat.mpnet import load_passage_reader
 from actionvault.domain.content import Document, DocumentVersion
 from actionvault.text.html import DocumentText
 
@@ -73,20 +75,22 @@ def main(argv: list[str] | None = None, echo: Callable[[str], None] = print) -> 
     parser.add_argument("--verbose", action="store_true", help="list wrong answers (dev only)")
     args = parser.parse_args(argv)
     embedder = None if args.lexical else load_embedder()
-    passage_model = None if args.small_model_only or not embedder else load_passage_model()
+    passage_model = None if args.small_model_only or not embedder else load_passage_reader()
     if passage_model is not None:
         echo("ranking: by meaning (small model, its best 8 passages re-read by the passage model)")
     else:
         echo(f"ranking: {'by meaning (small model)' if embedder else 'lexical (BM25)'}")
     for part in ("dev", "held_out") if args.part == "both" else (args.part,):
         verbose = echo if args.verbose and part == "dev" else None
+        started = time.perf_counter()
         right, answerable, declined, unanswerable = evaluate(
             part == "held_out", embedder, verbose, passage_model
         )
+        seconds = (time.perf_counter() - started) / max(answerable + unanswerable, 1)
         echo(
             f"part {part}: top-1 {right}/{answerable} = {right / max(answerable, 1):.2f}; "
             f"unanswerable declined {declined}/{unanswerable} = "
-            f"{declined / max(unanswerable, 1):.2f}"
+            f"{declined / max(unanswerable, 1):.2f}; {seconds:.2f} s a question"
         )
     return 0
 

@@ -104,3 +104,38 @@ def test_missing_numeric_libraries_mean_no_embedder(
 
 def test_the_embedder_is_loaded_once_per_process(embedder: MiniLMEmbedder) -> None:
     assert load_embedder() is embedder
+
+
+def test_word_match_favours_the_text_that_meets_each_thing_a_question_asks(
+    embedder: MiniLMEmbedder,
+) -> None:
+    [[both, children_only, food_only]] = embedder.word_match(
+        ["Can children take it with food?"],
+        [
+            "Children may take it with or without food.",
+            "Children under 12 should not take it.",
+            "Take it with food.",
+        ],
+    )
+    assert both > max(children_only, food_only)
+
+
+def test_token_vectors_are_the_content_words_in_context_as_unit_vectors(
+    embedder: MiniLMEmbedder,
+) -> None:
+    vectors = embedder.token_vectors("What is the dose?")
+    assert vectors.shape == (1, 384)  # "dose": stop words, "?" and the special tokens left out
+    np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+    assert embedder.token_vectors("What is it?").shape == (0, 384)
+    assert embedder.word_match(["What is it?"], ["The dose"]) == [[0.0]]
+
+
+def test_a_text_read_for_its_words_first_embeds_bit_for_bit_as_read_alone() -> None:
+    folder = embeddings.find_model_dir()
+    assert folder is not None
+    first, second = MiniLMEmbedder(folder), MiniLMEmbedder(folder)
+    text = "Keep the pens in the refrigerator until first use."
+
+    first.token_vectors(text)
+
+    assert np.array_equal(first.embed([text])[0], second.embed([text])[0])

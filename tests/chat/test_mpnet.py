@@ -145,3 +145,25 @@ def test_a_cache_that_cannot_be_written_means_no_passage_model(
 
 def test_the_passage_model_is_loaded_once_per_process(passage_model: MPNetEmbedder) -> None:
     assert load_passage_model() is passage_model
+
+
+def test_a_reader_blends_pooled_similarity_with_word_match(passage_model: MPNetEmbedder) -> None:
+    reader = mpnet.PassageReader(passage_model, word_match_weight=0.4)
+    question = ["Can I carry it in my hand luggage when I fly?"]
+    texts = ["You can carry the inhaler in your hand luggage.", "Store below 25 °C."]
+
+    [scores] = reader.similarities(question, texts)
+
+    [pooled] = passage_model.similarities(question, texts)
+    [matched] = passage_model.word_match(question, texts)
+    expected = [0.6 * p + 0.4 * m for p, m in zip(pooled, matched, strict=True)]
+    np.testing.assert_allclose(scores, expected, atol=1e-6)
+    assert scores[0] > scores[1]
+
+
+def test_the_engine_reads_passages_with_the_process_wide_model(
+    passage_model: MPNetEmbedder,
+) -> None:
+    reader = mpnet.load_passage_reader()
+    assert reader is not None
+    assert reader.model is passage_model

