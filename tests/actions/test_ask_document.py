@@ -389,3 +389,13 @@ async def test_the_action_reads_its_shortlist_again_with_the_passage_model_it_wa
         module.use_embedder(module._no_model)
     assert outputs[0].value.split("\n\n")[1].startswith("Note 7 on the tablets.")
     assert passage_model.read
+
+
+def test_a_contact_far_down_the_small_models_ranking_still_answers_whom_to_call() -> None:
+    text = MANY_SECTIONS + "\n\nQuestions\nCall our medicines line on 0800 555 0142.\n"
+    document = DocumentText(version(text), text, text, False)
+    small, passage_model = ReadingEmbedder("Note 0 "), ReadingEmbedder("0800 555 0142")
+
+    reply = answer_question(document, "Who should I phone with a question?", small, passage_model)
+
+    assert "Call our medicines line on 0800 555 0142." in reply

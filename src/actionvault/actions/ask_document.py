@@ -193,9 +193,15 @@ def rank_by_meaning(
     if passage_model is None or len(ranked) <= 1:
         return ranked
     # The small model's best few, ranked again by the passage model on its own scale; the rest
-    # stay below them, unread, with no similarity to offer.
-    shortlist = [r.passage for r in ranked[:SHORTLIST]]
-    rest = [Ranked(r.passage, -1.0, -1.0) for r in ranked[SHORTLIST:]]
+    # stay below them, unread, with no similarity to offer. A question asking whom to contact
+    # is answered by any passage showing a contact, however far down the small model put it.
+    asks_contact = _CONTACT_QUESTION.search(question) is not None
+    shortlist = [
+        r.passage
+        for index, r in enumerate(ranked)
+        if index < SHORTLIST or (asks_contact and _CONTACT.search(r.passage.text))
+    ]
+    rest = [Ranked(r.passage, -1.0, -1.0) for r in ranked if r.passage not in shortlist]
     return rank_by_meaning(question, shortlist, passage_model) + rest
 
 
