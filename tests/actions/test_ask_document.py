@@ -230,19 +230,59 @@ async def test_the_action_answers_by_meaning_with_the_model_it_was_given() -> No
     assert "[Section: Pregnancy]" in outputs[0].value
 
 
-def test_a_document_with_more_passages_than_the_model_reads_is_answered_by_shared_words() -> None:
-    from actionvault.actions.ask_document import MAX_EMBEDDED_TEXTS
+def long_manual(sections: int, answer: str) -> DocumentText:
+    routine = [f"Part {n}\nRoutine note number {n} about filing." for n in range(sections)]
+    text = "Long manual\n\n" + "\n\n".join(routine[: sections // 2])
+    text += f"\n\n{answer}\n\n" + "\n\n".join(routine[sections // 2 :]) + "\n"
+    return DocumentText(version(text), text, text, False)
 
-    sections = [
-        f"Part {n}\nRoutine note number {n} about filing." for n in range(MAX_EMBEDDED_TEXTS)
-    ]
-    text = "Long manual\n\n" + "\n\n".join(sections) + "\n\nStorage\nKeep the tablets cool.\n"
-    reply = answer_question(
-        DocumentText(version(text), text, text, False),
-        "Where do I keep the tablets?",
-        KeywordEmbedder(),
-    )
-    assert "Keep the tablets cool." in reply
+
+class CountingEmbedder(KeywordEmbedder):
+    """The keyword model, counting the texts it was given to read."""
+
+    def __init__(self) -> None:
+        self.texts_read = 0
+
+    def similarities(self, queries: list[str], texts: list[str]) -> list[list[float]]:
+        self.texts_read += len(texts)
+        return super().similarities(queries, texts)
+
+
+def test_a_long_document_is_answered_by_meaning_reading_only_its_likeliest_passages_closely() -> (
+    None
+):
+    from actionvault.actions.ask_document import MAX_EMBEDDED_TEXTS, NARROWED
+
+    document = long_manual(MAX_EMBEDDED_TEXTS, "Handling\nMind the fridge, not the shelf.")
+    model = CountingEmbedder()
+
+    reply = answer_question(document, "Where do I keep the tablets?", model)
+
+    assert "Mind the fridge, not the shelf. [Section: Handling]" in reply
+    # Each passage once whole, then the few likeliest with their sentences.
+    assert model.texts_read <= MAX_EMBEDDED_TEXTS + 1 + 2 * NARROWED
+
+
+def test_a_very_long_document_is_read_under_the_headings_most_like_the_question() -> None:
+    from actionvault.actions.ask_document import MAX_EMBEDDED_PASSAGES
+
+    document = long_manual(MAX_EMBEDDED_PASSAGES + 100, "Cool storage\nMind the shelf.")
+    model = CountingEmbedder()
+
+    reply = answer_question(document, "Where do I keep the tablets?", model)
+
+    assert "Mind the shelf. [Section: Cool storage]" in reply
+    assert model.texts_read < 2 * MAX_EMBEDDED_PASSAGES + 200
+
+
+def test_a_very_long_document_is_read_where_it_shares_the_questions_words() -> None:
+    from actionvault.actions.ask_document import MAX_EMBEDDED_PASSAGES
+
+    document = long_manual(MAX_EMBEDDED_PASSAGES + 100, "Extras\nKeep the tablets cool.")
+
+    reply = answer_question(document, "Where do I keep the tablets?", KeywordEmbedder())
+
+    assert "Keep the tablets cool. [Section: Extras]" in reply
 
 
 class FaintlyAlikeEmbedder:

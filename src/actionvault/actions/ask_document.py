@@ -134,9 +134,19 @@ def use_embedder(
 #: A passage answers by meaning when its cosine similarity to the question reaches this; below
 #: it, the document is taken not to answer (the embedding model's scale, not a probability).
 SIMILARITY_FLOOR = 0.2
-#: The model reads about 40 texts a second on one core: past this many (a document of well over
-#: 30 pages), ranking is by whole passages, and past this many passages by shared words.
+#: The small model reads about 70 short texts a second on one core. A document with more texts
+#: than this to read (its passages and their sentences: about 15 pages) is first narrowed to the
+#: NARROWED passages most like the question as whole passages, and only those are read closely.
 MAX_EMBEDDED_TEXTS = 200
+#: Past this many passages (a document of some 60 pages) even reading each passage whole costs
+#: too much (7 s or more), so the passages sharing the question's words or sitting under the
+#: headings most like it are the ones read whole: the first question on a document of any
+#: length is answered within about 10 s, later ones mostly from the cache.
+MAX_EMBEDDED_PASSAGES = 500
+#: How many passages of a long document are read closely (with their sentences).
+NARROWED = 24
+#: The headings of a very long document most like the question, whose passages are read whole.
+LIKELY_HEADINGS = 8
 #: The passage model re-reads this many of the small model's best passages. On the dev
 #: questions the right passage was always among the small model's best 8, so re-reading more
 #: only costs time (the passage model reads about 23 texts a second).
@@ -174,7 +184,7 @@ def rank_by_meaning(
     The question is read with the document-side words of its everyday phrases added
     ("expecting" brings "pregnancy"), since leaflets name things clinically.
     """
-    candidates = [p for p in passages if not _is_title(p)]
+    candidates = _narrowed(question, [p for p in passages if not _is_title(p)], embedder)
     views = [_views(p) for p in candidates]
     if sum(map(len, views)) > MAX_EMBEDDED_TEXTS:
         views = [group[:1] for group in views]  # a long document: whole passages only
@@ -203,6 +213,52 @@ def rank_by_meaning(
     ]
     rest = [Ranked(r.passage, -1.0, -1.0) for r in ranked if r.passage not in shortlist]
     return rank_by_meaning(question, shortlist, passage_model) + rest
+
+
+def _whole(passage: Passage) -> str:
+    return f"{passage.heading}: {passage.text}" if passage.heading else passage.text
+
+
+def _narrowed(question: str, passages: Sequence[Passage], embedder: TextEmbedder) -> list[Passage]:
+    """The passages worth reading closely: all of a short document's; of a long one, the
+    NARROWED most like the question read whole (and, for a question asking whom to contact,
+    every passage showing a contact), in document order.
+
+    A very long document is first cut to the passages that share the question's words or sit
+    under the headings most like it, since a paraphrased question may share no word with its
+    answer but usually resembles the section it is in."""
+    if sum(1 + len(sentences_of(p.text)) for p in passages) <= MAX_EMBEDDED_TEXTS:
+        return list(passages)
+    query = with_document_words(question)
+    if len(passages) > MAX_EMBEDDED_PASSAGES:
+        passages = _likely_passages(query, passages, embedder)
+    row = embedder.similarities([query], [_whole(p) for p in passages])[0]
+    best = sorted(range(len(passages)), key=lambda i: -row[i])[:NARROWED]
+    kept = set(best)
+    if _CONTACT_QUESTION.search(question):
+        kept |= {i for i, p in enumerate(passages) if _CONTACT.search(p.text)}
+    return [passages[i] for i in sorted(kept)]
+
+
+def _likely_passages(
+    query: str, passages: Sequence[Passage], embedder: TextEmbedder
+) -> list[Passage]:
+    """At most MAX_EMBEDDED_PASSAGES passages, in document order: those under the headings most
+    like the question, then those sharing most of its words."""
+    titles = list(dict.fromkeys(p.heading for p in passages if p.heading))[:MAX_EMBEDDED_PASSAGES]
+    chosen: dict[int, Passage] = {}
+    if titles:
+        row = embedder.similarities([query], titles)[0]
+        order = sorted(range(len(titles)), key=lambda i: -row[i])
+        likely = {titles[i] for i in order[:LIKELY_HEADINGS]}
+        for passage in passages:
+            if passage.heading in likely and len(chosen) < MAX_EMBEDDED_PASSAGES // 2:
+                chosen[passage.offset] = passage
+    for ranked in rank_passages(query, passages):
+        if len(chosen) >= MAX_EMBEDDED_PASSAGES:
+            break
+        chosen.setdefault(ranked.passage.offset, ranked.passage)
+    return [chosen[offset] for offset in sorted(chosen)]
 
 
 #: Added to a passage's similarity when it holds the kind of answer the question asks for: an
@@ -294,7 +350,7 @@ def find_answers(
     by shared words without it."""
     headings, pages = outline_of(document.version, document.is_html)
     passages = split_passages(document.raw, document.visible, headings, pages)
-    if embedder is not None and len(passages) <= MAX_EMBEDDED_TEXTS:
+    if embedder is not None:
         unique = list({p.text: p for p in reversed(passages)}.values())
         unique.sort(key=lambda p: p.offset)
         ranked = rank_by_meaning(question, unique, embedder, passage_model)
