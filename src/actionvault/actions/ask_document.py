@@ -131,6 +131,13 @@ def use_embedder(
     _passage_model_source = passage_model
 
 
+def loaded_models() -> tuple[TextEmbedder | None, TextEmbedder | None]:
+    """The small model and the passage model this process answers with (None: not installed),
+    loading them on first use, which takes seconds: call it off the event loop."""
+    embedder = _embedder_source()
+    return embedder, _passage_model_source() if embedder is not None else None
+
+
 #: A passage answers by meaning when its cosine similarity to the question reaches this; below
 #: it, the document is taken not to answer (the embedding model's scale, not a probability).
 SIMILARITY_FLOOR = 0.2
@@ -176,15 +183,17 @@ def rank_by_meaning(
     passages: Sequence[Passage],
     embedder: TextEmbedder,
     passage_model: TextEmbedder | None = None,
+    bonus: Callable[[Passage], float] | None = None,
 ) -> list[Ranked]:
     """Passages ranked by similarity to the question, best first: the mean of the whole
     passage's similarity and its best sentence's, so a passage about the subject that also
-    says the one thing asked wins. A Ranked's coverage holds that similarity.
+    says the one thing asked wins. A Ranked's coverage holds that similarity; `bonus` adds to
+    a passage's score what the caller knows of it (a record field's kind of value).
 
     The question is read with the document-side words of its everyday phrases added
     ("expecting" brings "pregnancy"), since leaflets name things clinically.
     """
-    candidates = _narrowed(question, [p for p in passages if not _is_title(p)], embedder)
+    candidates = _narrowed(question, passages, embedder)
     views = [_views(p) for p in candidates]
     if sum(map(len, views)) > MAX_EMBEDDED_TEXTS:
         views = [group[:1] for group in views]  # a long document: whole passages only
@@ -199,6 +208,8 @@ def rank_by_meaning(
         similarity = (scores[0] + max(scores[1:] or scores[:1])) / 2
         ranked.append(Ranked(passage, similarity, similarity))
     ranked = [_with_answer_type(question, r) for r in ranked]
+    if bonus is not None:
+        ranked = [Ranked(r.passage, r.score + bonus(r.passage), r.coverage) for r in ranked]
     ranked.sort(key=lambda r: (-r.score, r.passage.offset))
     if passage_model is None or len(ranked) <= 1:
         return ranked
@@ -212,7 +223,7 @@ def rank_by_meaning(
         if index < SHORTLIST or (asks_contact and _CONTACT.search(r.passage.text))
     ]
     rest = [Ranked(r.passage, -1.0, -1.0) for r in ranked if r.passage not in shortlist]
-    return rank_by_meaning(question, shortlist, passage_model) + rest
+    return rank_by_meaning(question, shortlist, passage_model, bonus=bonus) + rest
 
 
 def _whole(passage: Passage) -> str:
@@ -351,7 +362,7 @@ def find_answers(
     headings, pages = outline_of(document.version, document.is_html)
     passages = split_passages(document.raw, document.visible, headings, pages)
     if embedder is not None:
-        unique = list({p.text: p for p in reversed(passages)}.values())
+        unique = list({p.text: p for p in reversed(passages) if not _is_title(p)}.values())
         unique.sort(key=lambda p: p.offset)
         ranked = rank_by_meaning(question, unique, embedder, passage_model)
         return answers_by_meaning(ranked, question), headings
@@ -380,8 +391,7 @@ def answer_question(
 async def ask_document(context: ActionContext) -> list[ActionOutput]:
     question = require_question(context, "Ask a Question")
     document = require_document_text(context, "Ask a Question")
-    # The model answers by meaning when installed; without it, retrieval is by shared words.
-    embedder = await asyncio.to_thread(_embedder_source)
-    passage_model = await asyncio.to_thread(_passage_model_source) if embedder else None
+    # The models answer by meaning when installed; without them, retrieval is by shared words.
+    embedder, passage_model = await asyncio.to_thread(loaded_models)
     answer = await asyncio.to_thread(answer_question, document, question, embedder, passage_model)
     return [ActionOutput(type="text", value=answer)]

@@ -1,23 +1,38 @@
 """base_object_chat_agent__sys / summarize_record__sys and ask_question__sys on the built-in engine.
 
 A record is already structured, so its offline summary is its fields, readably labelled and
-formatted, and a question about it is answered by the fields whose label or value matches the
-question's words (BM25 over "label: value" lines), cited by field.
+formatted, and a question about it is answered by the fields whose "label: value" line is
+nearest the question in meaning (with the packaged embedding models, as documents are) or,
+without them, shares most of its words (BM25), cited by field.
 """
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import re
 from collections.abc import Mapping
 from typing import Any
 
-from actionvault.actions.ask_document import require_question
+from actionvault.actions.ask_document import (
+    TextEmbedder,
+    answers_by_meaning,
+    loaded_models,
+    rank_by_meaning,
+    require_question,
+)
 from actionvault.actions.context import ActionContext
 from actionvault.domain.content import ObjectRecord
 from actionvault.domain.executions import ActionOutput
 from actionvault.errors import ActionFailed
-from actionvault.text.passages import Passage, answering_passages, rank_passages, terms
+from actionvault.text.answer_types import asked_value_kind, fits_value_kind, value_kind
+from actionvault.text.passages import (
+    Passage,
+    Ranked,
+    answering_passages,
+    rank_passages,
+    terms,
+)
 
 _API_SUFFIX_RE = re.compile(r"__[a-z]+$")
 _API_NAME_RE = re.compile(r"^[a-z][a-z0-9_]*__[a-z]+$")
@@ -99,33 +114,87 @@ def summarize(record: ObjectRecord) -> str:
     return "\n".join(lines)
 
 
-def answer_question(record: ObjectRecord, question: str) -> str:
-    fields = [
+def _answerable_fields(record: ObjectRecord) -> list[tuple[str, str, str]]:
+    """(field name, label, value) of what a question may ask: the record's name, type and ID,
+    then each field with a value."""
+    return [
         ("name__v", "Name", record.name),
         ("object_type__v", "Object type", humanise(record.object_type)),
         ("id", "Record ID", record.id),
         *record_fields(record),
     ]
+
+
+def _answerable_values(record: ObjectRecord) -> list[object]:
+    """The raw values behind `_answerable_fields`, in the same order."""
+    values: list[object] = [record.name, record.object_type, record.id]
+    return values + [record.fields[name] for name, _, _ in record_fields(record)]
+
+
+#: Added to a field's similarity when its value is the kind the question asks for: a date for
+#: "when", a number for "how many", yes or no for "is it ...?", a name for "who". A record's
+#: fields are short lines on related subjects ("Enrolled to date: 734", "First patient in date:
+#: 2025-02-03"), so the kind of value tells them apart where similarity barely does.
+VALUE_KIND_BONUS = 0.1
+
+
+def find_fields(
+    record: ObjectRecord,
+    question: str,
+    embedder: TextEmbedder | None = None,
+    passage_model: TextEmbedder | None = None,
+) -> list[tuple[str, Ranked]]:
+    """The fields that answer `question`, best first, each as its API name and its ranked
+    "label: value" line (none when nothing answers); by meaning with `embedder` (its best few
+    re-read by `passage_model`), by shared words without it."""
+    fields = _answerable_fields(record)
     passages = [
         Passage(f"{label}: {value}", index, source=f"Field: {label}")
         for index, (_, label, value) in enumerate(fields)
     ]
-    index_texts = [f"{label} {name.replace('_', ' ')}: {value}" for name, label, value in fields]
-    ignored = _RECORD_WORDS | frozenset(
+    if embedder is not None:
+        asked = asked_value_kind(question)
+        kinds = [value_kind(value) for value in _answerable_values(record)]
+
+        def fitting(passage: Passage) -> float:
+            return VALUE_KIND_BONUS if fits_value_kind(asked, kinds[passage.offset]) else 0.0
+
+        ranked = rank_by_meaning(question, passages, embedder, passage_model, bonus=fitting)
+        answers = answers_by_meaning(ranked, question)
+    else:
+        index_texts = [
+            f"{label} {name.replace('_', ' ')}: {value}" for name, label, value in fields
+        ]
+        ranked = rank_passages(question, passages, _record_words(record), index_texts)
+        answers = answering_passages(ranked, min_coverage=_MIN_FIELD_COVERAGE)
+    return [(fields[a.passage.offset][0], a) for a in answers]
+
+
+def _record_words(record: ObjectRecord) -> frozenset[str]:
+    return _RECORD_WORDS | frozenset(
         w.lower() for w in re.split(r"[\W_]+", f"{record.object_name} {record.name}") if w
     )
+
+
+def answer_question(
+    record: ObjectRecord,
+    question: str,
+    embedder: TextEmbedder | None = None,
+    passage_model: TextEmbedder | None = None,
+) -> str:
+    """The reply to `question`: the fields that answer it, each cited, or a plain statement
+    that none does, listing the fields there are to ask about."""
     described = describe_record(record)
-    if not terms(question, ignored):
+    if not terms(question, _record_words(record)):
         return f"The question has no words to look for in the fields of {described}."
-    ranked = rank_passages(question, passages, ignored, index_texts)
-    answers = answering_passages(ranked, min_coverage=_MIN_FIELD_COVERAGE)
+    answers = find_fields(record, question, embedder, passage_model)
     if not answers:
-        labels = ", ".join(label for _, label, _ in fields[3:]) or "none besides its name"
+        labels = [label for _, label, _ in _answerable_fields(record)[3:]]
         return (
             f"The record {described} does not appear to answer this question. "
-            f"Its fields are: {labels}."
+            f"Its fields are: {', '.join(labels) or 'none besides its name'}."
         )
-    cited = [f"- {a.passage.text} {a.passage.citation}" for a in answers]
+    cited = [f"- {a.passage.text} {a.passage.citation}" for _, a in answers]
     return f"From {described}:\n" + "\n".join(cited)
 
 
@@ -137,4 +206,6 @@ async def summarize_record(context: ActionContext) -> list[ActionOutput]:
 async def ask_record(context: ActionContext) -> list[ActionOutput]:
     question = require_question(context, "Ask a Question")
     record = require_record(context, "Ask a Question")
-    return [ActionOutput(type="text", value=answer_question(record, question))]
+    embedder, passage_model = await asyncio.to_thread(loaded_models)
+    answer = await asyncio.to_thread(answer_question, record, question, embedder, passage_model)
+    return [ActionOutput(type="text", value=answer)]

@@ -15,6 +15,7 @@ of it.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 #: An age the question states: "my 10-year-old", "aged 70", "I am 15 years old".
@@ -115,3 +116,65 @@ _ENQUIRY_HEADING = re.compile(r"^\s*your (?:question|enquiry|inquiry|request)\s*
 def restates_enquiry(heading: str | None, text: str) -> bool:
     """Whether a passage only restates what the reader asked, which answers nothing."""
     return bool(heading and _ENQUIRY_HEADING.match(heading)) or _ENQUIRY.match(text) is not None
+
+
+# --- the kind of value a question asks for --------------------------------------------------
+
+#: A question asking yes or no starts with an auxiliary verb ("Is it blinded?", "Does it have
+#: ...", "Are we allowed ...").
+_YES_NO = re.compile(
+    r"^\s*(?:and |so |but )?(?:is|are|was|were|does|do|did|has|have|had|can|could|will|would"
+    r"|should|may|must)\b",
+    re.IGNORECASE,
+)
+_WHEN = re.compile(
+    r"\bwhen\b|\b(?:what|which) (?:date|day|year|month)\b|\bhow (?:soon|recently)\b",
+    re.IGNORECASE,
+)
+_HOW_MANY = re.compile(
+    r"\bhow (?:many|much|long|old|big|large)\b|\bwhat (?:number|percentage|proportion)\b",
+    re.IGNORECASE,
+)
+_WHO = re.compile(r"\bwho(?:'s|m|se)?\b", re.IGNORECASE)
+
+
+def asked_value_kind(question: str) -> str | None:
+    """The kind of value that answers `question`: "yes_no", "date", "number" or "name" (a
+    person or an organisation: any text); None when it asks for no one kind ("what",
+    "which", "why")."""
+    if _WHEN.search(question):
+        return "date"
+    if _HOW_MANY.search(question):
+        return "number"
+    if _WHO.search(question):
+        return "name"
+    if _YES_NO.search(question):
+        return "yes_no"
+    return None
+
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$")
+_NUMBER = re.compile(r"^[<>≤≥~]?\s*-?\d[\d,]*(?:\.\d+)?\s*%?$")
+
+
+def value_kind(value: object) -> str:
+    """The kind of a field's value: "yes_no" (a boolean), "date", "number", or "text"."""
+    if isinstance(value, bool):
+        return "yes_no"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, dt.date):
+        return "date"
+    text = str(value).strip()
+    if _ISO_DATE.match(text):
+        return "date"
+    if _NUMBER.match(text):
+        return "number"
+    return "text"
+
+
+def fits_value_kind(asked: str | None, kind: str) -> bool:
+    """Whether a value of `kind` is the kind of answer asked for; a name may be any text."""
+    if asked is None:
+        return False
+    return kind == ("text" if asked == "name" else asked)
