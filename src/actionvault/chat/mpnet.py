@@ -23,6 +23,7 @@ import os
 import shutil
 import tempfile
 import threading
+import time
 import zipfile
 from collections.abc import Sequence
 from importlib import metadata
@@ -118,6 +119,7 @@ def unpacked_model_dir() -> Path | None:
     if any(part is None for part in parts):
         return None
     target = cache_dir() / f"{MODEL_NAME}-{metadata.version(PARTS[0])}"
+    _remove_stale_staging(target.parent)
     if (target / "model.safetensors").is_file():
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -132,6 +134,21 @@ def unpacked_model_dir() -> Path | None:
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return target
+
+
+#: A staging folder untouched this long was left by a process that died while unpacking (an
+#: unpack takes seconds); it holds up to 440 MB, so it is removed.
+STALE_STAGING_SECONDS = 3600.0
+
+
+def _remove_stale_staging(folder: Path) -> None:
+    if not folder.is_dir():
+        return
+    now = time.time()
+    for entry in folder.glob(f".{MODEL_NAME}-*"):
+        with contextlib.suppress(OSError):  # another process may be removing it too
+            if entry.is_dir() and now - entry.stat().st_mtime > STALE_STAGING_SECONDS:
+                shutil.rmtree(entry)
 
 
 def _unpack(parts: Sequence[Path], folder: Path) -> None:
