@@ -193,8 +193,10 @@ def rank_by_meaning(
     The question is read with the document-side words of its everyday phrases added
     ("expecting" brings "pregnancy"), since leaflets name things clinically.
     """
-    candidates = _narrowed(question, passages, embedder)
-    views = [_views(p) for p in candidates]
+    candidates, views = list(passages), [_views(p) for p in passages]
+    if sum(map(len, views)) > MAX_EMBEDDED_TEXTS:
+        kept = _narrowed(question, candidates, views, embedder)
+        candidates, views = [candidates[i] for i in kept], [views[i] for i in kept]
     if sum(map(len, views)) > MAX_EMBEDDED_TEXTS:
         views = [group[:1] for group in views]  # a long document: whole passages only
     flat = [view for group in views for view in group]
@@ -226,50 +228,46 @@ def rank_by_meaning(
     return rank_by_meaning(question, shortlist, passage_model, bonus=bonus) + rest
 
 
-def _whole(passage: Passage) -> str:
-    return f"{passage.heading}: {passage.text}" if passage.heading else passage.text
-
-
-def _narrowed(question: str, passages: Sequence[Passage], embedder: TextEmbedder) -> list[Passage]:
-    """The passages worth reading closely: all of a short document's; of a long one, the
-    NARROWED most like the question read whole (and, for a question asking whom to contact,
-    every passage showing a contact), in document order.
+def _narrowed(
+    question: str, passages: Sequence[Passage], views: Sequence[list[str]], embedder: TextEmbedder
+) -> list[int]:
+    """Of a long document's passages, the indices of those worth reading closely: the NARROWED
+    most like the question read whole (their first view), and, for a question asking whom to
+    contact, every passage showing a contact; in document order.
 
     A very long document is first cut to the passages that share the question's words or sit
     under the headings most like it, since a paraphrased question may share no word with its
     answer but usually resembles the section it is in."""
-    if sum(1 + len(sentences_of(p.text)) for p in passages) <= MAX_EMBEDDED_TEXTS:
-        return list(passages)
     query = with_document_words(question)
+    indices = list(range(len(passages)))
     if len(passages) > MAX_EMBEDDED_PASSAGES:
-        passages = _likely_passages(query, passages, embedder)
-    row = embedder.similarities([query], [_whole(p) for p in passages])[0]
-    best = sorted(range(len(passages)), key=lambda i: -row[i])[:NARROWED]
-    kept = set(best)
+        indices = _likely_passages(query, passages, embedder)
+    row = embedder.similarities([query], [views[i][0] for i in indices])[0]
+    best = sorted(range(len(indices)), key=lambda k: -row[k])[:NARROWED]
+    kept = {indices[k] for k in best}
     if _CONTACT_QUESTION.search(question):
-        kept |= {i for i, p in enumerate(passages) if _CONTACT.search(p.text)}
-    return [passages[i] for i in sorted(kept)]
+        kept |= {i for i in indices if _CONTACT.search(passages[i].text)}
+    return sorted(kept)
 
 
-def _likely_passages(
-    query: str, passages: Sequence[Passage], embedder: TextEmbedder
-) -> list[Passage]:
-    """At most MAX_EMBEDDED_PASSAGES passages, in document order: those under the headings most
-    like the question, then those sharing most of its words."""
+def _likely_passages(query: str, passages: Sequence[Passage], embedder: TextEmbedder) -> list[int]:
+    """The indices of at most MAX_EMBEDDED_PASSAGES passages, in document order: those under the
+    headings most like the question, then those sharing most of its words."""
     titles = list(dict.fromkeys(p.heading for p in passages if p.heading))[:MAX_EMBEDDED_PASSAGES]
-    chosen: dict[int, Passage] = {}
+    chosen: set[int] = set()
     if titles:
         row = embedder.similarities([query], titles)[0]
         order = sorted(range(len(titles)), key=lambda i: -row[i])
         likely = {titles[i] for i in order[:LIKELY_HEADINGS]}
-        for passage in passages:
+        for index, passage in enumerate(passages):
             if passage.heading in likely and len(chosen) < MAX_EMBEDDED_PASSAGES // 2:
-                chosen[passage.offset] = passage
+                chosen.add(index)
+    index_of = {id(passage): index for index, passage in enumerate(passages)}
     for ranked in rank_passages(query, passages):
         if len(chosen) >= MAX_EMBEDDED_PASSAGES:
             break
-        chosen.setdefault(ranked.passage.offset, ranked.passage)
-    return [chosen[offset] for offset in sorted(chosen)]
+        chosen.add(index_of[id(ranked.passage)])
+    return sorted(chosen)
 
 
 #: Added to a passage's similarity when it holds the kind of answer the question asks for: an

@@ -125,12 +125,6 @@ def _answerable_fields(record: ObjectRecord) -> list[tuple[str, str, str]]:
     ]
 
 
-def _answerable_values(record: ObjectRecord) -> list[object]:
-    """The raw values behind `_answerable_fields`, in the same order."""
-    values: list[object] = [record.name, record.object_type, record.id]
-    return values + [record.fields[name] for name, _, _ in record_fields(record)]
-
-
 #: Added to a field's similarity when its value is the kind the question asks for: a date for
 #: "when", a number for "how many", yes or no for "is it ...?", a name for "who". A record's
 #: fields are short lines on related subjects ("Enrolled to date: 734", "First patient in date:
@@ -154,7 +148,9 @@ def find_fields(
     ]
     if embedder is not None:
         asked = asked_value_kind(question)
-        kinds = [value_kind(value) for value in _answerable_values(record)]
+        # The name, type and ID are shown as stored (text); a field's kind is its stored value's.
+        kinds = [value_kind(shown) for _, _, shown in fields[:3]]
+        kinds += [value_kind(record.fields[name]) for name, _, _ in fields[3:]]
 
         def fitting(passage: Passage) -> float:
             return VALUE_KIND_BONUS if fits_value_kind(asked, kinds[passage.offset]) else 0.0
