@@ -14,6 +14,7 @@ from actionvault.domain.executions import Execution, ExecutionState, Target
 from actionvault.errors import ActionFailed
 from actionvault.text.html import DocumentText, mask_markup
 from actionvault.text.passages import Passage
+from stand_in_models import ConceptModel, UniformModel
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "src" / "actionvault" / "demo" / "documents"
 BROCHURE = (DEMO_DIR / "cardiovex-brochure.txt").read_text()
@@ -135,18 +136,10 @@ async def test_a_short_follow_up_in_a_chat_is_read_with_the_earlier_question() -
     assert "5 mg" in output.value
 
 
-class KeywordEmbedder:
-    """A stand-in model: two texts are alike when they share a concept from a fixed list, so
-    the tests fix what "similar in meaning" means without the real model."""
+class KeywordEmbedder(ConceptModel):
+    """Pregnancy and storage words are alike in meaning."""
 
     CONCEPTS = (("pregnan", "baby", "expecting"), ("fridge", "store", "keep", "cool"))
-
-    def similarities(self, queries: list[str], texts: list[str]) -> list[list[float]]:
-        def concepts(text: str) -> set[int]:
-            lowered = text.lower()
-            return {i for i, words in enumerate(self.CONCEPTS) if any(w in lowered for w in words)}
-
-        return [[0.9 if concepts(q) & concepts(t) else 0.05 for t in texts] for q in queries]
 
 
 LEAFLET = (
@@ -177,11 +170,10 @@ def test_a_question_nothing_in_the_document_resembles_gets_the_plain_no_answer_r
     assert "does not appear to answer this question" in reply
 
 
-class EverythingAlikeEmbedder:
-    """A stand-in model that finds every passage close to every question."""
+class EverythingAlikeEmbedder(UniformModel):
+    """Every passage close to every question."""
 
-    def similarities(self, queries: list[str], texts: list[str]) -> list[list[float]]:
-        return [[0.6 for _ in texts] for _ in queries]
+    SIMILARITY = 0.6
 
 
 PRICED = (
@@ -285,11 +277,10 @@ def test_a_very_long_document_is_read_where_it_shares_the_questions_words() -> N
     assert "Keep the tablets cool. [Section: Extras]" in reply
 
 
-class FaintlyAlikeEmbedder:
-    """A stand-in model that finds every passage only faintly like every question."""
+class FaintlyAlikeEmbedder(UniformModel):
+    """Every passage only faintly like every question."""
 
-    def similarities(self, queries: list[str], texts: list[str]) -> list[list[float]]:
-        return [[0.15 for _ in texts] for _ in queries]
+    SIMILARITY = 0.15
 
 
 CONTACTS = (

@@ -24,6 +24,7 @@ from actionvault.domain.agents import Action, Agent, Scope
 from actionvault.domain.content import ObjectRecord
 from actionvault.domain.executions import Execution, ExecutionState, Target
 from actionvault.errors import ActionFailed
+from stand_in_models import ConceptModel, UniformModel
 
 STUDY = ObjectRecord(
     "STU000000000001",
@@ -164,22 +165,15 @@ async def test_the_handlers_need_a_record() -> None:
         await summarize_record(context_for(None))
 
 
-class ConceptEmbedder:
-    """A stand-in model: texts are alike when they share a concept from a fixed list, so the
-    tests fix what "similar in meaning" means without the real model."""
+class ConceptEmbedder(ConceptModel):
+    """Disease and therapeutic area, signing up and enrolment, lead doctor and investigator
+    are alike in meaning."""
 
     CONCEPTS = (
         ("disease", "therapeutic"),
         ("sign up", "enrolment"),
         ("lead doctor", "investigator"),
     )
-
-    def similarities(self, queries: list[str], texts: list[str]) -> list[list[float]]:
-        def concepts(text: str) -> set[int]:
-            lowered = text.lower()
-            return {i for i, words in enumerate(self.CONCEPTS) if any(w in lowered for w in words)}
-
-        return [[0.9 if concepts(q) & concepts(t) else 0.05 for t in texts] for q in queries]
 
 
 @pytest.mark.parametrize(
@@ -246,11 +240,10 @@ def test_the_packaged_models_answer_a_paraphrased_question_from_the_right_field(
     assert answer.splitlines()[1].endswith(field)
 
 
-class EverythingAlikeEmbedder:
-    """A stand-in model that finds every field equally like every question."""
+class EverythingAlikeEmbedder(UniformModel):
+    """Every field equally like every question."""
 
-    def similarities(self, queries: list[str], texts: list[str]) -> list[list[float]]:
-        return [[0.5 for _ in texts] for _ in queries]
+    SIMILARITY = 0.5
 
 
 @pytest.mark.parametrize(
