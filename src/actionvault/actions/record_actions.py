@@ -127,8 +127,8 @@ def _answerable_fields(record: ObjectRecord) -> list[tuple[str, str, str]]:
 
 #: Added to a field's similarity when its value is the kind the question asks for: a date for
 #: "when", a number for "how many", yes or no for "is it ...?", a name for "who". A record's
-#: fields are short lines on related subjects ("Enrolled to date: 734", "First patient in date:
-#: 2025-02-03"), so the kind of value tells them apart where similarity barely does.
+#: fields are short lines on related subjects (a count of visits beside the date of the last
+#: one), so the kind of value tells them apart where similarity barely does.
 VALUE_KIND_BONUS = 0.1
 
 
