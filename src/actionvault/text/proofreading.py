@@ -51,6 +51,8 @@ from actionvault.text.segments import (
     split_sentences,
     tokenize,
 )
+from actionvault.text.word_choice import find_unlikely_words
+from actionvault.text.word_pairs import english_word_pairs
 
 __all__ = [
     "CATEGORIES",
@@ -216,6 +218,7 @@ class Proofreader:
         # here once per process, not on the first document that needs a distance-2 search.
         self._deletion_index: dict[str, tuple[str, ...]] | None = None
         self._edit2_index()
+        self._pairs = english_word_pairs()
 
     def check(self, text: str, allow_words: Iterable[str] = ()) -> ProofreadingReport:
         """Proofread `text`; other languages get no errors, because English
@@ -242,6 +245,13 @@ class Proofreader:
         findings.update(find_confusables(text, tokens, protected))
         findings.update(find_agreement_errors(text, tokens, protected, is_word))
         findings.update(find_closed_subject_errors(text, tokens, protected))
+        # Word counts judge only the words no rule has already judged.
+        flagged = {f.offset for f in findings}
+        findings.update(
+            f
+            for f in find_unlikely_words(text, tokens, protected, self._pairs)
+            if f.offset not in flagged
+        )
         index = SentenceIndex(text, sentences)
         ordered = sorted(findings, key=lambda f: (f.offset, CATEGORIES.index(f.category), f.text))
         kept = ordered[:MAX_FINDINGS]

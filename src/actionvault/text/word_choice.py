@@ -1,0 +1,128 @@
+"""Confusable words judged by how English uses them: where a word's neighbours are ones English
+pairs with the other word of its set and almost never with the written one ("at there next",
+"you loose weight"), the other word is meant.
+
+The hand-written rules in `confusables` read a sentence's grammar and leave no doubt; this
+check reads only counts, so it asks for a lot: both neighbours in the same clause, both pairs
+with the other word attested, and that word far likelier between them than the written one.
+A word English rarely writes (a drug name, a unit) next to a confusable word leaves it alone.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator, Sequence
+
+from actionvault.text.grammar import Finding
+from actionvault.text.segments import ProtectedSpans, Token, folded_words
+from actionvault.text.word_pairs import WordPairs
+
+# Sets of words that writers put for one another. Only words that are all ordinary English
+# belong here: a pair with a domain word ("dose"/"does") is judged by the hand rules, since
+# word counts from books underrate how often a leaflet writes it.
+_CONFUSABLE_SETS = (
+    "their there they're", "your you're", "its it's", "whose who's", "then than",
+    "affect effect", "affects effects", "affected effected", "accept except", "advice advise",
+    "breath breathe", "lose loose", "principal principle", "principals principles",
+    "complement compliment", "complementary complimentary", "whether weather",
+    "form from", "were where we're", "past passed", "lead led", "quiet quite", "dairy diary",
+    "site sight cite", "sites sights cites", "hear here", "no know", "new knew",
+    "council counsel", "ensure insure", "discreet discrete", "precede proceed",
+    "farther further", "chose choose", "loss lose", "personal personnel", "access excess",
+    "weak week", "wait weight", "role roll", "whole hole", "waive wave", "peak peek pique",
+    "prescribe proscribe", "stationary stationery", "bare bear", "brake break",
+    "device devise", "elicit illicit", "adverse averse", "eminent imminent", "desert dessert",
+)  # fmt: skip
+# Contractions are read as the words they stand for; "it's" may be "it is" or "it has".
+_EXPANSIONS: dict[str, tuple[tuple[str, ...], ...]] = {
+    "it's": (("it", "is"), ("it", "has")),
+    "who's": (("who", "is"), ("who", "has")),
+    "they're": (("they", "are"),),
+    "you're": (("you", "are"),),
+    "we're": (("we", "are"),),
+}
+# A contraction is never suggested here: counts cannot tell "reading its text" from "reading
+# it is text", since the pair "reading it" is common. The hand rules judge "its important".
+_CONTRACTIONS = frozenset(_EXPANSIONS)
+# Words that compare: a "than" after one is the comparison it completes ("further back than").
+_COMPARING = frozenset(["more", "less", "fewer", "rather", "other", "else", "different"])
+#: How many times likelier the other word must be between the two neighbours. On 1.4 million
+#: words of general technical English (Debian's package documentation), every finding at 100
+#: was a real error; at 50, "to quiet a warning" was read as "quite".
+LIKELIER = 100.0
+
+
+def _alternatives() -> dict[str, tuple[str, ...]]:
+    others: dict[str, set[str]] = {}
+    for line in _CONFUSABLE_SETS:
+        words = line.split()
+        for word in words:
+            others.setdefault(word, set()).update(w for w in words if w != word)
+    return {word: tuple(sorted(rest)) for word, rest in others.items()}
+
+
+_ALTERNATIVES = _alternatives()
+
+
+def _readings(word: str) -> tuple[tuple[str, ...], ...]:
+    return _EXPANSIONS.get(word, ((word,),))
+
+
+def _attested(pairs: WordPairs, words: Sequence[str]) -> bool:
+    return all(pairs.pair_count(a, b) for a, b in itertools.pairwise(words))
+
+
+def _spaced(text: str, tokens: Sequence[Token], index: int) -> bool:
+    """Whether only spaces (or one line break) stand between token `index` and the one before."""
+    gap = text[tokens[index - 1].end : tokens[index].start]
+    return gap.strip(" \t") in ("", "\n") and gap.count("\n") <= 1
+
+
+def _product(factors: tuple[float, float]) -> float:
+    return factors[0] * factors[1]
+
+
+def _compares(words: Sequence[str]) -> bool:
+    return any(w in _COMPARING or (w.endswith("er") and len(w) > 4) for w in words)
+
+
+def find_unlikely_words(
+    text: str, tokens: Sequence[Token], protected: ProtectedSpans, pairs: WordPairs
+) -> Iterator[Finding]:
+    lowered = folded_words(tokens)
+    for index, word in enumerate(lowered):
+        others = _ALTERNATIVES.get(word)
+        if others is None or not 0 < index < len(tokens) - 1:
+            continue
+        before, after = lowered[index - 1], lowered[index + 1]
+        if not (before.isalpha() and after.isalpha()):
+            continue
+        # Only a word written plainly between its neighbours: not "NO" (a constant or a shout),
+        # not a quoted word ("set to ``no''"), not across a clause break.
+        token = tokens[index]
+        if token.text.isupper() and len(token.text) > 1:
+            continue
+        if not (_spaced(text, tokens, index) and _spaced(text, tokens, index + 1)):
+            continue
+        written = max((pairs.fit(r, before, after) for r in _readings(word)), key=_product)
+        best, suggestion = 0.0, ""
+        if word == "than" and _compares(lowered[max(0, index - 6) : index]):
+            continue
+        for other in others:
+            if other in _CONTRACTIONS:
+                continue
+            for reading in _readings(other):
+                if not _attested(pairs, (before, *reading, after)):
+                    continue
+                left, right = pairs.fit(reading, before, after)
+                # Each neighbour must take the other word at least as well as the written one:
+                # "used too many" is "used to" on the left but "too many" on the right.
+                if left < written[0] or right < written[1]:
+                    continue
+                if left * right > best:
+                    best, suggestion = left * right, other
+        if best < LIKELIER * _product(written) or protected.overlaps(token.start, token.end):
+            continue
+        if token.text[0].isupper():
+            suggestion = suggestion[0].upper() + suggestion[1:]
+        yield Finding(token.start, token.text, suggestion, "confusable")
