@@ -118,6 +118,8 @@ def test_the_right_word_in_its_ordinary_use_is_not_flagged(text: str) -> None:
         ("Report any swelling that do not settle.", [("do", "does")]),
         ("The pharmacy is open, and our nurses has time to help.", [("has", "have")]),
         ("We expect that around 40 clinics per region needs support.", [("needs", "need")]),
+        ("Swallow the tablets that contains lactose whole.", [("contains", "contain")]),
+        ("The results of the two\nstudies shows a benefit.", [("shows", "show")]),
     ],
 )
 def test_a_verb_that_does_not_agree_with_its_subject_is_flagged(
@@ -139,6 +141,24 @@ def test_a_verb_that_does_not_agree_with_its_subject_is_flagged(
         "The ratio was 3:1 and the cost was high.",
         "Headache, nausea, and changes in mood have occurred.",
         "Please do not stop the tablets suddenly.",
+        # The word before a relative is not always what it refers to.
+        "We checked the results. That is why the dose changed.",
+        "The pen has two needles, which is convenient.",
+        "Keep a note of the dose in all the diaries that has a blank page.",
+        "Tell us about any page it finds that meets the criteria.",
+        "Unlike these tablets, those that are coated can be crushed.",
+        # Words that end the noun phrase or leave its noun out.
+        "The objects shown above are listed.",
+        "The first two are constants and the rest vary.",
+        "The leaflets below are the current ones.",
+        "A handful of tests have failed, and a couple of pens have leaked.",
+        "One can use the same pen twice.",
+        "Behave as if the dose were doubled.",
+        "Set -I is on for all runs.",
+        "Patients in Spain and Italy, and a small group in France, are enrolled.",
+        "The existing checks had gaps and were not enough.",
+        "The macro HAVE_PEN must be set.",
+        "Some tablets (the coated ones) are larger.",
     ],
 )
 def test_subjects_that_agree_or_are_unclear_are_not_flagged(text: str) -> None:

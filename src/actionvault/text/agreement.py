@@ -178,6 +178,25 @@ _FUNCTION_WORDS = (
     )
 )
 _PRONOUNS = frozenset(["i", "you", "he", "she", "it", "we", "they", "me", "him", "us", "them"])
+# Nouns that count what follows them ("a handful of tests"), which then gives the verb its number.
+_QUANTITY_NOUNS = frozenset(
+    ["couple", "handful", "bunch", "lot", "lots", "number", "majority", "minority", "range",
+     "variety", "set", "series", "group", "proportion", "percentage", "half", "third", "quarter",
+     "rest", "remainder", "plenty", "dozen", "pair"]
+)  # fmt: skip
+# Past forms that end no "-ed": a clause's verb not checked here.
+_IRREGULAR_PAST = frozenset(
+    ["had", "did", "made", "took", "gave", "got", "came", "went", "became", "found", "saw",
+     "said", "began", "kept", "left", "felt", "brought", "ran", "chose", "knew", "grew", "led",
+     "held", "told", "thought", "meant", "sent", "spent", "built", "wrote", "broke", "shown",
+     "given", "seen", "known", "written", "taken", "done", "chosen", "drawn", "grown", "born"]
+)  # fmt: skip
+# Adverbs that may close the words before a verb ("the codebases below are", "this sometimes is").
+_ADVERBS = frozenset(
+    ["below", "above", "here", "there", "sometimes", "always", "also", "often", "usually", "now",
+     "then", "still", "never", "already", "together", "alone", "too", "instead", "again"]
+)  # fmt: skip
+_ORDINALS = frozenset(["first", "second", "third", "last", "latter", "former", "following"])
 
 
 def _plural_noun(word: str, is_word: Callable[[str], bool]) -> bool:
@@ -221,6 +240,8 @@ def find_agreement_errors(
     for index in range(len(tokens) + 1):
         last = index == len(tokens)
         gap = text[tokens[index - 1].end : tokens[index].start] if index > 0 and not last else "."
+        if gap.strip(" \t") == "\n" and tokens[index].text[:1].islower():
+            gap = " "  # a line wrapped inside a sentence
         if gap == " " and lowered[index] not in OPENERS_ANYWHERE:
             continue  # the common case: a word in mid-clause
         # Punctuation without space around it joins figures or names ("3:1", "1.5", "mg/dL").
@@ -243,7 +264,9 @@ def find_agreement_errors(
             determined = lowered[start] in DETERMINERS or lowered[start] in _QUANTITY_WORDS
             if (opener not in _RELATIVES and opener not in COORDINATORS) or determined:
                 yield from _check_clause(text, tokens, lowered, start, index, protected, is_word)
-        if symbols:
+        # After a closing bracket or quotation mark the sentence's subject is further back.
+        closes = any(c in gap for c in ")\u201d") or gap.startswith('"')
+        if symbols or (hard and (closes or "(" in gap)):
             start = None
         elif opens:
             start = index + 1
@@ -270,21 +293,50 @@ def _check_relative(
     """ "patients who has", "tablets that dissolves": the relative pronoun's verb agrees with
     the noun just before it."""
     noun, verb = lowered[index - 1], lowered[index + 1]
-    if verb not in _SINGULAR_VERBS and verb not in _PLURAL_VERBS:
+    after = lowered[index + 2] if index + 2 < len(lowered) else ""
+    singular_verb = _verb_number(verb, after)
+    if singular_verb is None:
         return
-    gaps = text[tokens[index - 1].end : tokens[index + 1].start]
-    if any(c in gaps for c in ",;:()\n") or not noun.isalpha() or noun in _EITHER_NUMBER:
+    # The noun stands right before the relative word: "... results. That is" starts anew, and
+    # ", which" often refers to a whole clause ("... sockets, which is an advantage").
+    if text[tokens[index - 1].end : tokens[index].start].strip(" "):
         return
-    if noun in _FUNCTION_WORDS or noun.endswith("ly") or not is_word(noun):
+    gap = text[tokens[index].end : tokens[index + 1].start]
+    if gap.strip(" ") or not noun.isalpha() or noun in _EITHER_NUMBER:
         return
+    if lowered[index] != "who" and _inside_phrase(text, tokens, lowered, index - 1):
+        return  # "the analysis of the results that shows": either noun may be the antecedent
+    if noun in _FUNCTION_WORDS or noun.endswith(("ly", "ed")) or not is_word(noun):
+        return
+    if noun in {"these", "those", "this", "that"}:
+        return  # "those that are": the number is the one they stand for
+    if index > 1 and lowered[index - 2] in _PRONOUNS:
+        return  # "the page it finds that meets": the word before the relative is a verb
     plural = _plural_noun(noun, is_word)
     if not plural and (noun.endswith("s") or lowered[index] == "who"):
         return  # "children with asthma who have": the noun before "who" may not be its antecedent
-    if plural == (verb in _SINGULAR_VERBS) and not protected.overlaps(
+    if plural == singular_verb and not protected.overlaps(
         tokens[index + 1].start, tokens[index + 1].end
     ):
         token = tokens[index + 1]
         yield Finding(token.start, token.text, _agree(verb, not plural), "agreement")
+
+
+def _inside_phrase(text: str, tokens: Sequence[Token], lowered: Sequence[str], noun: int) -> bool:
+    """Whether the noun phrase ending at `noun` follows a preposition ("in all published
+    records"), so that the noun nearest a relative word need not be what it refers to."""
+    for position in range(noun - 1, max(-1, noun - 5), -1):
+        if not same_clause(text, tokens, position + 1):
+            return False
+        if lowered[position] in PREPOSITIONS:
+            return True
+        if lowered[position] in DETERMINERS or lowered[position] in _QUANTITY_WORDS:
+            return (
+                position > 0
+                and same_clause(text, tokens, position)
+                and (lowered[position - 1] in PREPOSITIONS)
+            )
+    return False
 
 
 def _check_clause(
@@ -301,6 +353,12 @@ def _check_clause(
         current = lowered[index]
         after = lowered[index + 1] if index + 1 < len(lowered) else ""
         number = _verb_number(current, after) if words else None
+        if number is not None and (
+            tokens[index].text.isupper()
+            or "," in text[tokens[index - 1].end : tokens[index].start]
+            or (current.startswith("were") and start > 0 and lowered[start - 1] in ("if", "though"))
+        ):
+            return  # a constant ("HAVE_X"); a subject closed by a comma; "as if it were"
         if number is not None:
             named = any(t.text[:1].isupper() for t in tokens[start + 1 : index])
             plural_subject = _subject_is_plural(words, is_word, named)
@@ -320,6 +378,8 @@ def _check_clause(
             and not (words[-1] in DETERMINERS or words[-1].endswith("ly"))
         ):
             return  # a past-tense verb: the clause's verb was not one checked here
+        if current in _IRREGULAR_PAST and words:
+            return  # "the objects shown above are": a participle or past verb
         comma = index > start and "," in text[tokens[index - 1].end : tokens[index].start]
         if comma and "and" not in lowered[index : min(end, index + 3)]:
             return  # a comma not in a list "A, B and C" ends the subject
@@ -350,10 +410,20 @@ def _subject_is_plural(
     if "and" in head_words[1:-1]:
         return None if named else True  # "Food and Drug Administration" is one name
     head = head_words[-1]
+    if head in _ADVERBS:
+        return None
+    if head in COORDINATORS or (
+        head.endswith("ing") and len(head_words) > 1 and _plural_noun(head_words[-2], is_word)
+    ):
+        return None  # "the filenames starting with": a participle ends the noun phrase
+    if len(head_words) > 1 and head_words[-2] in _QUANTITY_NOUNS:
+        return None
+    if head in _QUANTITY_NOUNS and len(words) > len(head_words):
+        return None  # "a couple of new functions have": the number is the counted noun's
     if head in _EITHER_NUMBER or not head.isalpha() or not is_word(head.rstrip("s") or head):
         return None
-    if head in {"these", "those", "this", "that"}:
-        return None
+    if head in {"these", "those", "this", "that"} or head in _MANY or head in _ORDINALS:
+        return None  # "the first two are", "the latter three": the noun is left out
     if _plural_noun(head, is_word):
         # A lone capitalised plural may be a singular name ("Shingles", "Diabetes").
         return None if len(head_words) == 1 else True
@@ -442,7 +512,9 @@ def find_closed_subject_errors(
                     suggestion = _third_form(verb)
             elif starts_clause(index):
                 if word == "i":
-                    suggestion = "am" if verb == "is" else ""
+                    # Not an option or a name written "-I".
+                    spoken = tokens[index].start == 0 or text[tokens[index].start - 1].isspace()
+                    suggestion = "am" if verb == "is" and spoken else ""
                 elif verb in _SINGULAR_VERBS:
                     suggestion = _SINGULAR_VERBS[verb]
                 else:
@@ -499,6 +571,8 @@ def _verb_after_subject(
     noun = lowered[position]
     if not noun.isalpha() or noun in _TIMES or noun in {"or", "and", "to", "another", "other"}:
         return None
+    if noun in _FUNCTION_WORDS or noun in _PRONOUNS:
+        return None  # "one can use", "one such": no noun follows
     if position + 1 < len(lowered) and joined(position + 1):
         following = lowered[position + 1]
         if following in checked or following in _COMMON_VERBS:
