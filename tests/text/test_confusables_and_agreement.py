@@ -100,6 +100,10 @@ def test_a_confusable_word_is_flagged_where_the_other_word_fits(
         "We devise plans. The device has a cap. Adverse events were rare.",
         "It may lead to loss of hair. Weight loss may occur.",
         "The changes had an effect on sleep and may affect mood.",
+        "Its important role is known; its best use is at night.",
+        "Drink more when you sweat in hot weather or during exercise.",
+        "Write the dose down and read from there while you wait.",
+        "If some other pen then fails, call us.",
     ],
 )
 def test_the_right_word_in_its_ordinary_use_is_not_flagged(text: str) -> None:

@@ -429,6 +429,20 @@ _RELATIVE_VERBS = frozenset(
 )  # fmt: skip
 
 
+# After "it's important", words that go on the predicate; any other word makes "its important"
+# a possessive before its noun ("its important role", "its best sentence").
+_PREDICATE_GOES_ON = frozenset(
+    ["to", "that", "for", "if", "when", "because", "as", "in", "at", "not", "enough", "now"]
+)
+
+
+def _predicate_ends(index: int, word: Callable[[int], str], joined: Callable[[int], bool]) -> bool:
+    """Whether the word at `index` ends a predicate ("its vital to", "its not", "its okay.")."""
+    if word(index) in ("not", "very", "too"):
+        return word(index) == "not" or _predicate_ends(index + 1, word, joined)
+    return not joined(index + 1) or word(index + 1) in _PREDICATE_GOES_ON
+
+
 def _is_possessive_its(
     index: int, word: Callable[[int], str], joined: Callable[[int], bool]
 ) -> bool:
@@ -478,7 +492,14 @@ def find_confusables(
         before, after = word(index - 1), word(index + 1)
         previous_joined, next_joined = joined(index), index + 1 < count and joined(index + 1)
         suggestion = ""
-        if current == "its" and next_joined and after in _ITS_PREDICATES | _ITS_CLAUSE_STARTS:
+        if (
+            current == "its"
+            and next_joined
+            and (
+                after in _ITS_CLAUSE_STARTS
+                or (after in _ITS_PREDICATES and _predicate_ends(index + 1, word, joined))
+            )
+        ):
             suggestion = "it's"
         elif current == "its" and after.endswith("ed") and index + 1 < count:
             suggestion = "it's" if clause_end_after(index + 1) and before == "until" else ""
@@ -498,6 +519,7 @@ def find_confusables(
             and (before in PREPOSITIONS or before in {"understand", "discuss", "take", "keep"})
             and after.isalpha()
             and after not in _AFTER_THERE
+            and after not in SUBORDINATORS
             and after not in DETERMINERS
             and not after.endswith("ly")
         ):
@@ -505,7 +527,7 @@ def find_confusables(
         elif current == "you're" and previous_joined and before in PREPOSITIONS:
             suggestion = "your"
         elif current == "weather" and (
-            (next_joined and after in _SUBJECT_STARTS - {"the", "to"})
+            (next_joined and after in _SUBJECT_STARTS - {"the", "to", "or"})
             or (next_joined and after == "or" and word(index + 2) == "not")
             or (
                 previous_joined
@@ -567,7 +589,13 @@ def find_confusables(
                 and word(back) not in _COMPARATIVES
             ):
                 back -= 1
-            if word(back) in _COMPARATIVES and all(joined(i) for i in range(back + 1, index + 1)):
+            # "other than" is one phrase; "some other process then removes" tells a time.
+            nearby = word(back) != "other" or back == index - 1
+            if (
+                word(back) in _COMPARATIVES
+                and nearby
+                and all(joined(i) for i in range(back + 1, index + 1))
+            ):
                 suggestion = "than"
         elif current == "loose" and (
             (previous_joined and before in MODALS)
