@@ -277,6 +277,11 @@ def test_capitalised_article_keeps_its_case() -> None:
         "a NICE guideline",
         "a historic result",
         "an historic result",
+        # Compounds read as words and lower-case terms that may be spelt out: unsure, so left.
+        "a FileStream object",
+        "an isReady call",
+        "a udev rule",
+        "an fd",
     ],
 )
 def test_article_that_matches_pronunciation_is_accepted(phrase: str) -> None:

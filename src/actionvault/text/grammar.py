@@ -117,8 +117,15 @@ def starts_with_vowel_sound(token: str, is_word: Callable[[str], bool]) -> bool 
         if len(letters) >= 4 and is_word(lowered) and head.isalpha():
             return _word_has_vowel_sound(lowered)
         return lowered[0] in _VOWEL_SOUND_LETTERS
-    if any(c.isupper() for c in head[1:]):  # eGFR, mRNA, pH, iPhone, but not McDonald
-        return None if head.startswith(("Mc", "Mac")) else lowered[0] in _VOWEL_SOUND_LETTERS
+    if any(c.isupper() for c in head[1:]):  # eGFR, mRNA, pH, HbA1c, iPhone
+        # Two lower-case letters before a capital make a compound read as words ("McDonald",
+        # "FileStream", "isReady"), whose sound this cannot tell.
+        first_capital = next(i for i, c in enumerate(head[1:], 1) if c.isupper())
+        if sum(c.islower() for c in head[:first_capital]) >= 2:
+            return None
+        return lowered[0] in _VOWEL_SOUND_LETTERS
+    if head.islower() and not is_word(lowered):
+        return None  # "an fd", "a udev": a lower-case term no dictionary holds may be spelt out
     return _word_has_vowel_sound(lowered)
 
 
