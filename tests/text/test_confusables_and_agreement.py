@@ -124,6 +124,9 @@ def test_the_right_word_in_its_ordinary_use_is_not_flagged(text: str) -> None:
         ("We expect that around 40 clinics per region needs support.", [("needs", "need")]),
         ("Swallow the tablets that contains lactose whole.", [("contains", "contain")]),
         ("The results of the two\nstudies shows a benefit.", [("shows", "show")]),
+        # Verbs known from word counts alone ("it explains", never "the explains").
+        ("The nurses at the clinic explains each step.", [("explains", "explain")]),
+        ("Bring the forms which explains the study.", [("explains", "explain")]),
     ],
 )
 def test_a_verb_that_does_not_agree_with_its_subject_is_flagged(
@@ -163,6 +166,11 @@ def test_a_verb_that_does_not_agree_with_its_subject_is_flagged(
         "The existing checks had gaps and were not enough.",
         "The macro HAVE_PEN must be set.",
         "Some tablets (the coated ones) are larger.",
+        "Norvia Biologics develops vaccines for children.",
+        "Remove traces of old builds.",
+        "This results in fewer visits.",
+        "Use the blue and red caps that fit the pen.",
+        'Check the labels in the "dose" box that describe the pen.',
     ],
 )
 def test_subjects_that_agree_or_are_unclear_are_not_flagged(text: str) -> None:

@@ -41,3 +41,10 @@ def test_a_pair_missing_from_the_list_counts_below_the_rarest_listed_pair() -> N
     listed_left, _ = pairs.fit(("same",), "the", "")
     assert pairs.pair_count("the", "zzyzx") == 0
     assert 0 < missing_left < 6_400_000 <= listed_left == pairs.pair_count("the", "same")
+
+
+def test_verb_forms_are_verbs_that_never_follow_the() -> None:
+    forms = english_word_pairs().verb_forms()
+    assert forms["contains"] == "contain"
+    assert forms["reaches"] == "reach"
+    assert "results" not in forms  # "the results": a plural noun as well

@@ -3,10 +3,12 @@ subjects, and a subject separated from its verb by a short phrase or a relative 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator, Sequence
 
 from actionvault.text.grammar import Finding
 from actionvault.text.segments import ProtectedSpans, Token, folded_words, same_clause
+from actionvault.text.word_pairs import english_verb_forms
 from actionvault.text.wordclasses import (
     CLAUSE_OPENERS,
     COORDINATORS,
@@ -216,17 +218,31 @@ def _verb_number(word: str, after: str) -> bool | None:
         return True
     if word in _PLURAL_VERBS:
         return False
-    if word.endswith("s") and word[:-1] in _LEXICAL_VERBS:
+    forms = english_verb_forms()
+    if (word.endswith("s") and word[:-1] in _LEXICAL_VERBS) or word in forms:
         return True
-    if word in _LEXICAL_VERBS and (after in _OBJECT_STARTS or after.isdigit()):
+    lexical = word in _LEXICAL_VERBS or word in _verb_bases()
+    if lexical and (after in _OBJECT_STARTS or after.isdigit()):
         return False
     return None
+
+
+def _known_only_from_counts(verb: str) -> bool:
+    listed = verb in _LEXICAL_VERBS or (verb.endswith("s") and verb[:-1] in _LEXICAL_VERBS)
+    return not listed and verb not in _SINGULAR_VERBS and verb not in _PLURAL_VERBS
+
+
+@functools.cache
+def _verb_bases() -> dict[str, str]:
+    return {base: third for third, base in english_verb_forms().items()}
 
 
 def _agree(word: str, singular: bool) -> str:
     if word in _SINGULAR_VERBS or word in _PLURAL_VERBS:
         return _SINGULAR_VERBS.get(word) or _PLURAL_VERBS[word]
-    return _third_form(word) if singular else word[:-1]
+    if singular:
+        return _verb_bases().get(word) or _third_form(word)
+    return english_verb_forms().get(word) or word[:-1]
 
 
 def find_agreement_errors(
@@ -324,18 +340,20 @@ def _check_relative(
 
 def _inside_phrase(text: str, tokens: Sequence[Token], lowered: Sequence[str], noun: int) -> bool:
     """Whether the noun phrase ending at `noun` follows a preposition ("in all published
-    records"), so that the noun nearest a relative word need not be what it refers to."""
+    records") or joins another with "and" ("--color and --style"), so that the noun nearest a
+    relative word need not be what it refers to. Quotation marks inside it do not end it."""
+
+    def joined(index: int) -> bool:
+        gap = text[tokens[index - 1].end : tokens[index].start] if index > 0 else "."
+        return not any(c in gap for c in ",;:.!?()\n")
+
     for position in range(noun - 1, max(-1, noun - 5), -1):
-        if not same_clause(text, tokens, position + 1):
+        if not joined(position + 1):
             return False
-        if lowered[position] in PREPOSITIONS:
+        if lowered[position] in PREPOSITIONS or lowered[position] == "and":
             return True
         if lowered[position] in DETERMINERS or lowered[position] in _QUANTITY_WORDS:
-            return (
-                position > 0
-                and same_clause(text, tokens, position)
-                and (lowered[position - 1] in PREPOSITIONS)
-            )
+            return position > 0 and joined(position) and lowered[position - 1] in PREPOSITIONS
     return False
 
 
@@ -359,6 +377,14 @@ def _check_clause(
             or (current.startswith("were") and start > 0 and lowered[start - 1] in ("if", "though"))
         ):
             return  # a constant ("HAVE_X"); a subject closed by a comma; "as if it were"
+        if (
+            number is not None
+            and _known_only_from_counts(current)
+            and (words[0] not in DETERMINERS or tokens[index - 1].text[:1].isupper())
+        ):
+            # A verb known only from word counts may be a noun ("mini builds"): read only after
+            # a subject that a determiner opens and that is no name ("Marlowe Vaccines").
+            return
         if number is not None:
             named = any(t.text[:1].isupper() for t in tokens[start + 1 : index])
             plural_subject = _subject_is_plural(words, is_word, named)
@@ -422,6 +448,8 @@ def _subject_is_plural(
         return None  # "a couple of new functions have": the number is the counted noun's
     if head in _EITHER_NUMBER or not head.isalpha() or not is_word(head.rstrip("s") or head):
         return None
+    if head_words[0] in ("this", "that") and head.endswith("s"):
+        return None  # "this results in": after "this" an -s word is the verb
     if head in {"these", "those", "this", "that"} or head in _MANY or head in _ORDINALS:
         return None  # "the first two are", "the latter three": the noun is left out
     if _plural_noun(head, is_word):

@@ -51,6 +51,22 @@ class WordPairs:
     def _word(self, word: str) -> int:
         return self._words.get(word, _MISSING_WORD)
 
+    def verb_forms(self) -> dict[str, str]:
+        """Verbs whose -s form English writes after "it", "he" or "she" but never after "the"
+        (so not also a plural noun: "contains", not "results"), each with its base form."""
+        forms: dict[str, str] = {}
+        for key in self._pairs:
+            subject, word = key.split(" ", 1)
+            if subject not in ("it", "he", "she") or len(word) < 4 or not word.endswith("s"):
+                continue
+            if f"the {word}" in self._pairs:
+                continue
+            for base in (word[:-1], word[:-2] if word.endswith("es") else ""):
+                if base and (f"to {base}" in self._pairs or f"they {base}" in self._pairs):
+                    forms[word] = base
+                    break
+        return forms
+
 
 def _read_counts(name: str, width: int) -> dict[str, int]:
     counts: dict[str, int] = {}
@@ -66,3 +82,9 @@ def _read_counts(name: str, width: int) -> dict[str, int]:
 def english_word_pairs() -> WordPairs:
     """The packaged counts, read once per process (about 0.3 s and 40 MB)."""
     return WordPairs(_read_counts(_WORDS_FILE, 1), _read_counts(_PAIRS_FILE, 2))
+
+
+@functools.cache
+def english_verb_forms() -> dict[str, str]:
+    """`WordPairs.verb_forms` of the packaged counts, found once per process."""
+    return english_word_pairs().verb_forms()
