@@ -32,6 +32,9 @@ _CONFUSABLE_SETS = (
     "weak week", "wait weight", "role roll", "whole hole", "waive wave", "peak peek pique",
     "prescribe proscribe", "stationary stationery", "bare bear", "brake break",
     "device devise", "elicit illicit", "adverse averse", "eminent imminent", "desert dessert",
+    "patience patients", "vain vein", "vains veins", "heal heel", "waist waste", "course coarse",
+    "bowel bowl", "naval navel", "pour pore poor", "sever severe", "prospective perspective",
+    "born borne", "wander wonder", "aloud allowed", "lightening lightning", "breaks brakes",
 )  # fmt: skip
 # Contractions are read as the words they stand for; "it's" may be "it is" or "it has".
 _EXPANSIONS: dict[str, tuple[tuple[str, ...], ...]] = {
