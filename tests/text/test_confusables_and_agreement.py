@@ -48,6 +48,7 @@ def found(text: str, category: str) -> list[tuple[str, str]]:
         ("Sit upright if you cannot breath.", [("breath", "breathe")]),
         ("Report any side affects of the vaccine.", [("affects", "effects")]),
         ("Its a good idea to rest.", [("Its", "It's")]),
+        ("The agency has accepted it's application.", [("it's", "its")]),
         ("Their will be a short delay.", [("Their", "There")]),
         ("Do not take to much paracetamol.", [("to", "too")]),
         ("The dose is to high for children.", [("to", "too")]),
@@ -127,6 +128,7 @@ def test_the_right_word_in_its_ordinary_use_is_not_flagged(text: str) -> None:
         # Verbs known from word counts alone ("it explains", never "the explains").
         ("The nurses at the clinic explains each step.", [("explains", "explain")]),
         ("Bring the forms which explains the study.", [("explains", "explain")]),
+        ("Rises in ALT was the most common change.", [("was", "were")]),
     ],
 )
 def test_a_verb_that_does_not_agree_with_its_subject_is_flagged(
@@ -167,6 +169,8 @@ def test_a_verb_that_does_not_agree_with_its_subject_is_flagged(
         "The macro HAVE_PEN must be set.",
         "Some tablets (the coated ones) are larger.",
         "Norvia Biologics develops vaccines for children.",
+        "Shingles in older adults is painful.",
+        "Nurses is a short film about the ward.",
         "Remove traces of old builds.",
         "This results in fewer visits.",
         "Use the blue and red caps that fit the pen.",

@@ -198,6 +198,11 @@ _ADVERBS = frozenset(
     ["below", "above", "here", "there", "sometimes", "always", "also", "often", "usually", "now",
      "then", "still", "never", "already", "together", "alone", "too", "instead", "again"]
 )  # fmt: skip
+# Diseases and other nouns plural in form but singular in use.
+_SINGULAR_IN_FORM = frozenset(
+    ["shingles", "measles", "mumps", "rickets", "scabies", "herpes", "hives", "means", "news",
+     "lens", "series", "species", "sepsis", "diabetes", "mathematics", "physics", "genetics"]
+)  # fmt: skip
 _ORDINALS = frozenset(["first", "second", "third", "last", "latter", "former", "following"])
 
 
@@ -453,8 +458,10 @@ def _subject_is_plural(
     if head in {"these", "those", "this", "that"} or head in _MANY or head in _ORDINALS:
         return None  # "the first two are", "the latter three": the noun is left out
     if _plural_noun(head, is_word):
-        # A lone capitalised plural may be a singular name ("Shingles", "Diabetes").
-        return None if len(head_words) == 1 else True
+        # A lone plural may be a singular name ("Shingles", "Measles", a brand) unless a phrase
+        # describes it ("Elevations in ALT was").
+        lone = len(head_words) == 1 and (len(words) == 1 or head in _SINGULAR_IN_FORM)
+        return None if lone else True
     if head.endswith("s") or head.endswith("ly") or head_words[0] not in DETERMINERS:
         return None
     if len(head_words) == 1 or any(w in {"most", "least", "more", "less"} for w in head_words):

@@ -456,6 +456,8 @@ def _is_possessive_its(
         return False
     if joined(index) and before in _POSSESSIVE_PREPOSITIONS:
         return True
+    if joined(index) and before.endswith("ed") and after not in _ITS_PREDICATES:
+        return True  # "has accepted it's application": "it is" cannot be an object
     second, third = word(index + 2), word(index + 3)
     if joined(index + 2) and second in _FINITE_BE:
         return True
