@@ -57,6 +57,37 @@ def test_correct_words_are_left_alone(text: str) -> None:
     assert judged(text) == []
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Patients who's kidneys are weak need less.", [("who's", "whose")]),
+        ("They're doctor will call.", [("They're", "Their")]),
+        ("Each pen has it's own label.", [("it's", "its")]),
+        ("The pen and it's cap are blue.", [("it's", "its")]),
+        ("If you're child has a fever, call us.", [("you're", "your")]),
+    ],
+)
+def test_a_contraction_before_a_thing_owned_is_the_possessive(
+    text: str, expected: list[tuple[str, str]]
+) -> None:
+    assert judged(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "You're welcome to call.",
+        "It's time to go, and it's night already.",
+        "Who's taking warfarin? Who's been told?",
+        "They're at home and they're nurses.",
+        "You're signing the form today.",
+        "I think it's water, not blood.",
+    ],
+)
+def test_a_contraction_before_a_state_a_time_or_a_clause_is_left_alone(text: str) -> None:
+    assert judged(text) == []
+
+
 def test_a_contraction_is_never_suggested() -> None:
     # "reading it is text" is likelier word by word than "reading its text": counts cannot
     # see that a contraction is wrong there, so they never offer one.

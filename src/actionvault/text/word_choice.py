@@ -16,6 +16,7 @@ from collections.abc import Iterator, Sequence
 from actionvault.text.grammar import Finding
 from actionvault.text.segments import ProtectedSpans, Token, folded_words
 from actionvault.text.word_pairs import WordPairs
+from actionvault.text.wordclasses import COORDINATORS, SUBORDINATORS
 
 # Sets of words that writers put for one another. Only words that are all ordinary English
 # belong here: a pair with a domain word ("dose"/"does") is judged by the hand rules, since
@@ -89,23 +90,69 @@ def _compares(words: Sequence[str]) -> bool:
     return any(w in _COMPARING or (w.endswith("er") and len(w) > 4) for w in words)
 
 
+# The possessive each contraction is confused with ("they're doctor", "it's own").
+_POSSESSIVES = {"it's": "its", "they're": "their", "you're": "your", "who's": "whose"}
+# Times of day and year: "it's night", "it's winter" say what time it is.
+_TIMES = frozenset(
+    ["night", "morning", "evening", "afternoon", "noon", "midnight", "winter", "summer",
+     "spring", "autumn", "lunchtime", "bedtime", "dinner", "lunch", "breakfast", "weekend",
+     "today", "tomorrow", "tonight"]
+)  # fmt: skip
+
+
+# Words after which "it's" opens a clause ("if it's water", "think it's string").
+_CLAUSE_BEFORE = (SUBORDINATORS | COORDINATORS | frozenset(
+    ["think", "thought", "believe", "know", "knew", "say", "said", "says", "hope", "guess",
+     "feel", "mean", "means", "suppose", "assume", "expect", "find", "found", "realise",
+     "realize", "sure", "seems", "clear", "true", "so", "yes", "no", "now", "maybe", "perhaps"]
+)) - {"and"}  # fmt: skip
+
+
+def _is_noun(pairs: WordPairs, word: str) -> bool:
+    """A word English writes after "the" but never after "is", "are", "has" or "very": a
+    noun, not a state, a participle or a place ("the doctor", never "is doctor")."""
+    return pairs.pair_count("the", word) > 0 and not any(
+        pairs.pair_count(before, word) for before in ("is", "are", "has", "very")
+    )
+
+
+def _owner_meant(pairs: WordPairs, word: str, before: str, after: str) -> str:
+    """The possessive a contraction stands for when what follows it is a thing owned."""
+    owner = _POSSESSIVES.get(word, "")
+    if not owner or after in _TIMES or after.endswith("ing"):
+        return ""
+    if after == "own":
+        return owner
+    if word in ("they're", "you're") and after.endswith("s"):
+        return ""  # "they're doctors": what they are
+    if word == "it's" and (not before or before in _CLAUSE_BEFORE):
+        return ""  # "I think it's water": a clause of its own
+    return owner if _is_noun(pairs, after) else ""
+
+
 def find_unlikely_words(
     text: str, tokens: Sequence[Token], protected: ProtectedSpans, pairs: WordPairs
 ) -> Iterator[Finding]:
     lowered = folded_words(tokens)
     for index, word in enumerate(lowered):
         others = _ALTERNATIVES.get(word)
-        if others is None or not 0 < index < len(tokens) - 1:
+        if others is None or index >= len(tokens) - 1:
             continue
-        before, after = lowered[index - 1], lowered[index + 1]
-        if not (before.isalpha() and after.isalpha()):
-            continue
-        # Only a word written plainly between its neighbours: not "NO" (a constant or a shout),
+        before, after = lowered[index - 1] if index else "", lowered[index + 1]
+        # Only a word written plainly before its neighbour: not "NO" (a constant or a shout),
         # not a quoted word ("set to ``no''"), not across a clause break.
         token = tokens[index]
         if token.text.isupper() and len(token.text) > 1:
             continue
-        if not (_spaced(text, tokens, index) and _spaced(text, tokens, index + 1)):
+        if not (after.isalpha() and _spaced(text, tokens, index + 1)):
+            continue
+        if protected.overlaps(token.start, token.end):
+            continue
+        owner = _owner_meant(pairs, word, before, after)
+        if owner:
+            yield Finding(token.start, token.text, _cased(owner, token.text), "confusable")
+            continue
+        if not (before.isalpha() and _spaced(text, tokens, index)):
             continue
         written = max((pairs.fit(r, before, after) for r in _readings(word)), key=_product)
         best, suggestion = 0.0, ""
@@ -124,8 +171,10 @@ def find_unlikely_words(
                     continue
                 if left * right > best:
                     best, suggestion = left * right, other
-        if best < LIKELIER * _product(written) or protected.overlaps(token.start, token.end):
+        if best < LIKELIER * _product(written):
             continue
-        if token.text[0].isupper():
-            suggestion = suggestion[0].upper() + suggestion[1:]
-        yield Finding(token.start, token.text, suggestion, "confusable")
+        yield Finding(token.start, token.text, _cased(suggestion, token.text), "confusable")
+
+
+def _cased(suggestion: str, written: str) -> str:
+    return suggestion[0].upper() + suggestion[1:] if written[0].isupper() else suggestion
