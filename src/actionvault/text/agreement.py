@@ -198,6 +198,12 @@ _ADVERBS = frozenset(
     ["below", "above", "here", "there", "sometimes", "always", "also", "often", "usually", "now",
      "then", "still", "never", "already", "together", "alone", "too", "instead", "again"]
 )  # fmt: skip
+_WH_WORDS = frozenset(["how", "what", "why", "who", "which", "where", "when", "whether", "that"])
+# Words that open a subject and count it: "most patients", "every patient".
+_COUNTING_WORDS = frozenset(
+    ["most", "many", "some", "all", "several", "few", "both", "various", "numerous", "each",
+     "every"]
+)
 # Diseases and other nouns plural in form but singular in use.
 _SINGULAR_IN_FORM = frozenset(
     ["shingles", "measles", "mumps", "rickets", "scabies", "herpes", "hives", "means", "news",
@@ -385,7 +391,10 @@ def _check_clause(
         if (
             number is not None
             and _known_only_from_counts(current)
-            and (words[0] not in DETERMINERS or tokens[index - 1].text[:1].isupper())
+            and (
+                (words[0] not in DETERMINERS and words[0] not in _COUNTING_WORDS)
+                or tokens[index - 1].text[:1].isupper()
+            )
         ):
             # A verb known only from word counts may be a noun ("mini builds"): read only after
             # a subject that a determiner opens and that is no name ("Marlowe Vaccines").
@@ -421,19 +430,50 @@ def _subject_is_plural(
     words: Sequence[str], is_word: Callable[[str], bool], named: bool = False
 ) -> bool | None:
     """Whether the words before a verb make a plural subject; None when unsure."""
-    if (
-        words[0] in _NOT_SUBJECT_WORDS | {"please"}
-        or any(w in _PRONOUNS for w in words)
-        or any(w in {"each", "every", "or", "nor"} for w in words)
+    last = words[-1]
+    if len(words) > 1 and len(last) > 4 and last.endswith("ly") and is_word(last[:-2]):
+        words = words[:-1]  # "symptoms usually go": the adverb is not the subject
+    if any(w in _PRONOUNS for w in words) or any(
+        w in MODALS or w in _PLURAL_VERBS or w in _SINGULAR_VERBS for w in words
     ):
-        return None
-    if any(w in MODALS or w in _PLURAL_VERBS or w in _SINGULAR_VERBS for w in words):
         return None
     head_words = list(words)
     for position, current in enumerate(words):
         if current in PREPOSITIONS or current == "per":
             head_words = list(words[:position])
             break
+        if (
+            0 < position <= 2
+            and current.endswith("ing")
+            and position + 1 < len(words)
+            and _plural_noun(words[position - 1], is_word)
+        ):
+            if any(w in _WH_WORDS for w in words[position:]):
+                return None  # "examples showing how a value is": the verb is the inner clause's
+            head_words = list(words[:position])  # "patients taking warfarin need"
+            break
+    if len(head_words) > 1 and head_words[0] in _COUNTING_WORDS:
+        # "most patients feel", "every patient has": the counting word gives the number.
+        if any(w in COORDINATORS for w in head_words) or not head_words[-1].isalpha():
+            return None
+        if head_words[0] in ("each", "every"):
+            if head_words[-1] in _TIMES or _plural_noun(head_words[-1], is_word):
+                return None  # "each morning take one": an instruction, not a subject
+            return False
+        return True if _plural_noun(head_words[-1], is_word) else None
+    if "or" in head_words[1:-1] and "either" not in head_words and "nor" not in head_words:
+        # "your doctor or nurse is": the verb agrees with the nearer of the two.
+        nearer = head_words[-1]
+        if not nearer.isalpha() or not is_word(nearer.rstrip("s") or nearer):
+            return None
+        if nearer in _FUNCTION_WORDS or nearer in _EITHER_NUMBER or nearer in _SINGULAR_IN_FORM:
+            return None  # "one or both of", "a slot frees or news arrives"
+        return _plural_noun(nearer, is_word) or (None if nearer.endswith("s") else False)
+    if (
+        words[0] in _NOT_SUBJECT_WORDS | {"please"}
+        or any(w in {"each", "every", "or", "nor"} for w in words)
+    ):
+        return None
     if not head_words:
         return None
     if head_words[0].endswith("ing"):
@@ -449,6 +489,8 @@ def _subject_is_plural(
         return None  # "the filenames starting with": a participle ends the noun phrase
     if len(head_words) > 1 and head_words[-2] in _QUANTITY_NOUNS:
         return None
+    if head == "number" and head_words == ["the", "number"] and len(words) > 2:
+        return False  # "the number of patients is" (but "a number of patients are")
     if head in _QUANTITY_NOUNS and len(words) > len(head_words):
         return None  # "a couple of new functions have": the number is the counted noun's
     if head in _EITHER_NUMBER or not head.isalpha() or not is_word(head.rstrip("s") or head):
