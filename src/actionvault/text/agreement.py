@@ -201,8 +201,19 @@ _ADVERBS = frozenset(
 _WH_WORDS = frozenset(["how", "what", "why", "who", "which", "where", "when", "whether", "that"])
 # Words that open a subject and count it: "most patients", "every patient".
 _COUNTING_WORDS = frozenset(
-    ["most", "many", "some", "all", "several", "few", "both", "various", "numerous", "each",
-     "every"]
+    [
+        "most",
+        "many",
+        "some",
+        "all",
+        "several",
+        "few",
+        "both",
+        "various",
+        "numerous",
+        "each",
+        "every",
+    ]
 )
 # Diseases and other nouns plural in form but singular in use.
 _SINGULAR_IN_FORM = frozenset(
@@ -469,9 +480,8 @@ def _subject_is_plural(
         if nearer in _FUNCTION_WORDS or nearer in _EITHER_NUMBER or nearer in _SINGULAR_IN_FORM:
             return None  # "one or both of", "a slot frees or news arrives"
         return _plural_noun(nearer, is_word) or (None if nearer.endswith("s") else False)
-    if (
-        words[0] in _NOT_SUBJECT_WORDS | {"please"}
-        or any(w in {"each", "every", "or", "nor"} for w in words)
+    if words[0] in _NOT_SUBJECT_WORDS | {"please"} or any(
+        w in {"each", "every", "or", "nor"} for w in words
     ):
         return None
     if not head_words:
