@@ -34,7 +34,13 @@ class DocumentContext:
 
 
 def _signals(*patterns: str) -> re.Pattern[str]:
-    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+    # The word boundary most patterns open with is tested once per position, not once per
+    # pattern: on a long document that is most of the scan's cost.
+    bounded = [p.removeprefix(r"\b") for p in patterns if p.startswith(r"\b")]
+    parts = [f"(?:{p})" for p in patterns if not p.startswith(r"\b")]
+    if bounded:
+        parts.insert(0, r"\b(?:" + "|".join(f"(?:{p})" for p in bounded) + ")")
+    return re.compile("|".join(parts), re.IGNORECASE)
 
 
 # Each candidate answer with the phrases that point to it. Case-insensitive unless a pattern
