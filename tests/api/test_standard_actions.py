@@ -198,3 +198,43 @@ async def test_text_joined_across_inline_tags_is_not_a_spacing_error(app: App) -
     issues = report.get("errors", report.get("issues", []))
     assert [i for i in issues if i.get("category") == "spacing"] == [], issues
     assert any(i["text"] == "recieve" for i in issues), report  # the checker did run
+
+
+async def upload_text(app: App, headers: dict[str, str], text: bytes, **fields: str) -> str:
+    created = await app.client.post(
+        "/api/v26.1/objects/documents",
+        data={"name__v": "Leaflet", "type__v": "promotional_piece__c", **fields},
+        files={"file": ("leaflet.txt", text, "text/plain")},
+        headers=headers,
+    )
+    return str(created.json()["id"])
+
+
+async def test_a_document_that_prefers_british_spelling_gets_american_spellings_flagged(
+    app: App,
+) -> None:
+    headers = await app.login(ADMIN)
+    text = b"The color of the tablet may change. Anemia was rare."
+    either = await upload_text(app, headers, text)
+    british = await upload_text(app, headers, text, spelling_variant__c="British")
+    found = {}
+    for name, document_id in (("either", either), ("british", british)):
+        done = await run(
+            app, agent_name="quick_check__v", action_name="spelling_grammar__v",
+            document_id=document_id,
+        )  # fmt: skip
+        found[name] = [(e["text"], e["suggestion"]) for e in fenced_json(done)["errors"]]
+    assert found == {"either": [], "british": [("color", "colour"), ("Anemia", "Anaemia")]}
+
+
+async def test_an_unknown_spelling_preference_fails_saying_what_to_write(app: App) -> None:
+    headers = await app.login(ADMIN)
+    document_id = await upload_text(app, headers, b"Plain text.", spelling_variant__c="Klingon")
+    done = await run(
+        app, agent_name="quick_check__v", action_name="spelling_grammar__v",
+        document_id=document_id,
+    )  # fmt: skip
+    assert done["actionStatus"] == "FAILURE", done
+    message = json.dumps(done)
+    assert "spelling_variant__c" in message, done
+    assert "british, american or either" in message, done

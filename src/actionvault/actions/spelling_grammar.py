@@ -1,7 +1,9 @@
 """quick_check__v / spelling_grammar__v on the built-in engine: a real offline proofreader.
 
 Besides the packaged allow-list, the words in the document's `allow_words__c` field are correct
-in that document: the names of its product and company, which no dictionary holds.
+in that document: the names of its product and company, which no dictionary holds. British and
+American spellings are both correct unless the document's `spelling_variant__c` field says
+`british` or `american` (a UK leaflet, a US label): then the other's spellings are findings.
 """
 
 from __future__ import annotations
@@ -15,12 +17,14 @@ from actionvault.domain.content import DocumentVersion
 from actionvault.domain.executions import ActionOutput
 from actionvault.errors import ActionFailed
 from actionvault.text.audience import describe, read_context
+from actionvault.text.spelling_variants import Spelling, spelling_named
 
 if TYPE_CHECKING:
     from actionvault.text.proofreading import ProofreadingReport
 
 
 ALLOW_WORDS_FIELD = "allow_words__c"
+SPELLING_FIELD = "spelling_variant__c"
 
 
 def _words(value: object) -> list[str]:
@@ -34,6 +38,20 @@ def _words(value: object) -> list[str]:
 
 def allowed_words(version: DocumentVersion) -> list[str]:
     return _words(version.document.fields.get(ALLOW_WORDS_FIELD))
+
+
+def preferred_spelling(version: DocumentVersion) -> Spelling:
+    """The spelling the document's `spelling_variant__c` asks for; either when it is empty."""
+    value = version.document.fields.get(SPELLING_FIELD)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return Spelling.EITHER
+    preferred = spelling_named(value) if isinstance(value, str) else None
+    if preferred is None:
+        raise ActionFailed(
+            f"Document {version.document.id} has {SPELLING_FIELD} = {value!r}; use british, "
+            "american or either (or leave it empty to accept both spellings)."
+        )
+    return preferred
 
 
 def report_payload(report: ProofreadingReport, text: str) -> dict[str, object]:
@@ -77,6 +95,9 @@ async def check_spelling_and_grammar(context: ActionContext) -> list[ActionOutpu
 
     # Checking is CPU work; a thread keeps the event loop answering status polls meanwhile.
     report = await asyncio.to_thread(
-        default_proofreader().check, document.text, allowed_words(document)
+        default_proofreader().check,
+        document.text,
+        allowed_words(document),
+        preferred_spelling(document),
     )
     return [json_output(report_payload(report, document.text))]

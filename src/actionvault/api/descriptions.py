@@ -53,7 +53,8 @@ _USER_FIELDS = {
     )
 }  # fmt: skip
 _DOCUMENT_FIELDS = {
-    name: _STR for name in ("file", "name__v", "type__v", "title__v", "allow_words__c")
+    name: _STR
+    for name in ("file", "name__v", "type__v", "title__v", "allow_words__c", "spelling_variant__c")
 }
 
 _HOOKS = "/api/{version}/ext/webhooks"

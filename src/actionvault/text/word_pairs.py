@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 import itertools
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from importlib import resources
 
 _PAIRS_FILE = "frequency_bigramdictionary_en_243_342.txt"
@@ -29,6 +29,12 @@ class WordPairs:
     def __init__(self, words: dict[str, int], pairs: dict[str, int]) -> None:
         self._words = words
         self._pairs = pairs
+
+    def words(self) -> Iterable[str]:
+        return self._words.keys()
+
+    def word_count(self, word: str) -> int:
+        return self._words.get(word, 0)
 
     def pair_count(self, first: str, second: str) -> int:
         return self._pairs.get(f"{first} {second}", 0)
