@@ -418,8 +418,13 @@ class Proofreader:
     def _is_known(self, lowered: str) -> bool:
         known = self._known_cache.get(lowered)
         if known is None:
-            known = self._in_vocabulary(lowered) or any(
-                self._in_vocabulary(v) for v in self._variants(lowered)
+            # The word counts' list (English words of books, no misspellings) holds British
+            # and technical words the dictionary lacks; it makes a word known, never a
+            # suggestion, since most of its rare words would be poor ones.
+            known = (
+                self._in_vocabulary(lowered)
+                or any(self._in_vocabulary(v) for v in self._variants(lowered))
+                or self._pairs.word_count(lowered) > 0
             )
             self._known_cache[lowered] = known
         return known
