@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 from collections.abc import Awaitable, Callable
 
@@ -169,6 +170,29 @@ async def test_quick_check_findings_are_marked_in_the_text_with_their_suggestion
     assert "Audit trail" in detail.text
     filtered = await app.client.get(f"{execution_path}?category=grammar")
     assert '<mark data-category="spelling">' not in filtered.text
+
+
+async def test_an_upload_can_name_its_correct_words_and_preferred_spelling(app: App) -> None:
+    token = await sign_in(app.client, ADMIN)
+    upload = await app.client.post(
+        f"{CONSOLE}/documents",
+        data={
+            "csrf_token": token, "name": "UK leaflet", "allow_words": "Zelvoran",
+            "spelling": "british",
+        },
+        files={"file": ("leaflet.txt", b"Zelvoran may change the color of urine.", "text/plain")},
+    )  # fmt: skip
+    assert upload.status_code == 303, upload.text
+    document_id = upload.headers["location"].rsplit("/", 1)[1]
+    headers = await app.login(ADMIN)
+    started = await app.execute(
+        headers, agent_name="quick_check__v", action_name="spelling_grammar__v",
+        document_id=document_id,
+    )  # fmt: skip
+    done = await app.wait(headers, started["actionResponse"]["executionId"])
+    value = done["actionOutputs"][0]["value"]
+    report = json.loads(value.removeprefix("```json\n").removesuffix("\n```"))
+    assert [(e["text"], e["suggestion"]) for e in report["errors"]] == [("color", "colour")]
 
 
 async def test_an_invalid_agent_definition_is_shown_at_its_line(app: App) -> None:

@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from starlette.datastructures import UploadFile
 from starlette.responses import Response
 
+from actionvault.actions.spelling_grammar import ALLOW_WORDS_FIELD, SPELLING_FIELD
 from actionvault.console.web import PREFIX, Page, redirect
 from actionvault.domain.agents import Scope
 from actionvault.domain.permissions import can_execute, object_permission
@@ -64,6 +65,12 @@ async def upload_document(page: Page) -> Response:
     upload = _upload(page)
     name = page.field("name") or upload.file_name.rsplit(".", 1)[0]
     fields = {"name__v": name, "type__v": page.field("type") or "base_document__v"}
+    # What Quick Check's spelling reads from the document ("allow_words__c",
+    # "spelling_variant__c"), set here as a client sets them through the API.
+    if allow_words := page.field("allow_words"):
+        fields[ALLOW_WORDS_FIELD] = allow_words
+    if spelling := page.field("spelling"):
+        fields[SPELLING_FIELD] = spelling
     created = await page.services.content.create_document(page.user, fields, upload)
     return redirect(f"{PREFIX}/documents/{created.document.id}")
 
