@@ -65,6 +65,9 @@ def test_correct_words_are_left_alone(text: str) -> None:
         ("Each pen has it's own label.", [("it's", "its")]),
         ("The pen and it's cap are blue.", [("it's", "its")]),
         ("If you're child has a fever, call us.", [("you're", "your")]),
+        ("Make sure your taking the right dose.", [("your", "you're")]),
+        ("The principle side effect is nausea.", [("principle", "principal")]),
+        ("Yes. There doctor called them.", [("There", "Their")]),
     ],
 )
 def test_a_contraction_before_a_thing_owned_is_the_possessive(
@@ -82,6 +85,9 @@ def test_a_contraction_before_a_thing_owned_is_the_possessive(
         "They're at home and they're nurses.",
         "You're signing the form today.",
         "I think it's water, not blood.",
+        "Tell us about your feeling and your breathing.",
+        "The principle of the test is simple.",
+        "There is a risk. There was a time.",
     ],
 )
 def test_a_contraction_before_a_state_a_time_or_a_clause_is_left_alone(text: str) -> None:

@@ -206,6 +206,8 @@ _ADVERSE_NOUNS = frozenset(
      "drug"]
 )  # fmt: skip
 _FULL_MODALS = MODALS - {"to", "not", "does", "did", "do"}
+# Whom one advises: after "advice" these make it the verb ("we advice you").
+_ADVISED = frozenset(["you", "them", "him", "her", "us", "patients", "people", "everyone"])
 
 
 @dataclass(frozen=True, slots=True)
@@ -307,7 +309,8 @@ def _to(n: _Near) -> str:
     if not n.between(_TOO_AFTER_VERBS, _TOO_DEGREES):
         return ""
     ends = n.clause_end_after(n.index + 1) or n.word(n.index + 2) in ("for", "to", "of", "and")
-    counted = n.after in ("much", "many") and n.before not in ("is", "are", "was", "were")
+    # "are to many": a count after "be" is a degree too ("there are to many side effects").
+    counted = n.after in ("much", "many")
     return "too" if ends or counted else ""
 
 
@@ -321,7 +324,10 @@ def _lay(n: _Near) -> str:
     # "lay down for ten minutes": nothing is laid, so the verb is "lie".
     if not (n.next_joined and n.after in _LIE_POSITIONS):
         return ""
-    rests = n.clause_end_after(n.index + 1) or n.word(n.index + 2) in PREPOSITIONS | {"until"}
+    rests = (
+        n.clause_end_after(n.index + 1)
+        or n.word(n.index + 2) in PREPOSITIONS | {"until"} | SUBORDINATORS
+    )
     return "lie" if rests else ""
 
 
@@ -491,6 +497,8 @@ def find_confusables(
         current = lowered[index]
         if current not in _CONFUSABLE_WORDS:
             continue
+        gap_before = text[tokens[index - 1].end : token.start] if index else "."
+        sentence_start = any(c in gap_before for c in ".!?") or "\n\n" in gap_before
         before, after = word(index - 1), word(index + 1)
         previous_joined, next_joined = joined(index), index + 1 < count and joined(index + 1)
         suggestion = ""
@@ -616,10 +624,17 @@ def find_confusables(
         elif (
             current == "advice"
             and previous_joined
-            and before in MODALS
-            and after in DETERMINERS | {"you", "them", "patients"}
+            and (
+                (before in MODALS and after in DETERMINERS | _ADVISED)
+                or (
+                    next_joined
+                    and after in _ADVISED
+                    and before.endswith("s")
+                    and before not in DETERMINERS
+                )
+            )
         ):
-            suggestion = "advise"
+            suggestion = "advise"  # "we advice you", "doctors advice patients"
         elif (
             current == "advise"
             and previous_joined
@@ -628,19 +643,23 @@ def find_confusables(
             suggestion = "advice"
         elif current == "breathe" and previous_joined and before in DETERMINERS | {"of"}:
             suggestion = "breath"
-        elif (
-            current == "breath"
-            and previous_joined
-            and before in MODALS
-            and (after in _BREATHING_WAYS or clause_end_after(index))
+        elif current == "breath" and (
+            (
+                next_joined
+                and after in _BREATHING_WAYS
+                and (not previous_joined or before in MODALS | {"and", "then", "please"})
+            )
+            or (previous_joined and before in MODALS and clause_end_after(index))
         ):
-            suggestion = "breathe"
-        elif current == "except" and previous_joined and before in MODALS - {"not"}:
+            suggestion = "breathe"  # "breath slowly", "cannot breath."
+        elif current == "except" and previous_joined and before in MODALS - {"not"} | {"please"}:
             suggestion = "accept"
         elif current == "whose" and next_joined and after in {"is", "has", "been", "going"}:
             suggestion = "who's"
         elif current == "it's":
             suggestion = "its" if _is_possessive_its(index, word, joined) else ""
+        elif current == "than" and sentence_start and next_joined and after.isalpha():
+            suggestion = "then"  # "Than take the second dose": no sentence opens with "than"
         elif current == "witch" and next_joined and after in _RELATIVE_VERBS:
             suggestion = "which"
         elif (

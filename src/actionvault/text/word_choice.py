@@ -15,7 +15,7 @@ from collections.abc import Iterator, Sequence
 
 from actionvault.text.grammar import Finding
 from actionvault.text.segments import ProtectedSpans, Token, folded_words
-from actionvault.text.word_pairs import WordPairs
+from actionvault.text.word_pairs import MISSING_PAIR, WordPairs, english_verb_forms
 from actionvault.text.wordclasses import COORDINATORS, SUBORDINATORS
 
 # Sets of words that writers put for one another. Only words that are all ordinary English
@@ -50,6 +50,10 @@ _EXPANSIONS: dict[str, tuple[tuple[str, ...], ...]] = {
 _CONTRACTIONS = frozenset(_EXPANSIONS)
 # Words that compare: a "than" after one is the comparison it completes ("further back than").
 _COMPARING = frozenset(["more", "less", "fewer", "rather", "other", "else", "different"])
+#: How many times more often "are" than "your" must precede an "-ing" word for "your" before it
+#: to be "you're": "your taking" (100) and "your going" (47) pass, "your working" (20) and
+#: "your feeling" (18) do not.
+DOING = 30
 #: How many times likelier the other word must be between the two neighbours. On 1.4 million
 #: words of general technical English (Debian's package documentation), every finding at 100
 #: was a real error; at 50, "to quiet a warning" was read as "quite".
@@ -116,6 +120,31 @@ def _is_noun(pairs: WordPairs, word: str) -> bool:
     )
 
 
+_FINITE = frozenset(
+    ["is", "are", "was", "were", "has", "have", "had", "will", "can", "may", "might", "should",
+     "must", "would", "could", "did", "does", "do"]
+)  # fmt: skip
+
+
+def _verb_follows(lowered: Sequence[str], index: int) -> bool:
+    """Whether the word at `index` is a finite verb: a past form, a modal or "be"/"have", or a
+    verb's "-s" form that word counts know."""
+    if index >= len(lowered):
+        return False
+    verb = lowered[index]
+    return verb in _FINITE or verb.endswith("ed") or verb in english_verb_forms()
+
+
+def _doing(pairs: WordPairs, word: str) -> bool:
+    """An "-ing" word English writes after "are" far more than after "your" ("are taking",
+    never "your taking"), unlike a noun in "-ing" ("your feeling", "your breathing")."""
+    if not word.endswith("ing"):
+        return False
+    return pairs.pair_count("are", word) >= DOING * max(
+        pairs.pair_count("your", word), MISSING_PAIR
+    )
+
+
 def _owner_meant(pairs: WordPairs, word: str, before: str, after: str) -> str:
     """The possessive a contraction stands for when what follows it is a thing owned."""
     owner = _POSSESSIVES.get(word, "")
@@ -151,6 +180,24 @@ def find_unlikely_words(
         owner = _owner_meant(pairs, word, before, after)
         if owner:
             yield Finding(token.start, token.text, _cased(owner, token.text), "confusable")
+            continue
+        if word == "your" and _doing(pairs, after):
+            yield Finding(token.start, token.text, _cased("you're", token.text), "confusable")
+            continue
+        gap = text[tokens[index - 1].end : token.start] if index else "."
+        opens = gap.rstrip(" \t\"'\u201c").endswith((".", "!", "?", "\n\n"))
+        if (
+            word == "there"
+            and opens
+            and _is_noun(pairs, after)
+            and _verb_follows(lowered, index + 2)
+        ):
+            # "There doctor called": a clause that opens with a noun and its verb owns the noun.
+            yield Finding(token.start, token.text, _cased("their", token.text), "confusable")
+            continue
+        if word == "principle" and _is_noun(pairs, after):
+            # "the principle side effect": before a noun, only the adjective stands.
+            yield Finding(token.start, token.text, _cased("principal", token.text), "confusable")
             continue
         if not (before.isalpha() and _spaced(text, tokens, index)):
             continue

@@ -19,7 +19,7 @@ _WORDS_FILE = "frequency_dictionary_en_82_765.txt"
 # A pair not in the list was seen fewer than 6.4 million times. A tenth of that let rare
 # neighbours decide ("types where either will do" read as "were"); the full 6.4 million let
 # nothing but the commonest confusions through ("adults loose weight" passed).
-_MISSING_PAIR = 2_000_000
+MISSING_PAIR = 2_000_000
 _MISSING_WORD = 10_000
 
 
@@ -52,7 +52,7 @@ class WordPairs:
         return left, right
 
     def _pair(self, first: str, second: str) -> int:
-        return self._pairs.get(f"{first} {second}", _MISSING_PAIR)
+        return self._pairs.get(f"{first} {second}", MISSING_PAIR)
 
     def _word(self, word: str) -> int:
         return self._words.get(word, _MISSING_WORD)
