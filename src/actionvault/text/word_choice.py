@@ -45,8 +45,9 @@ _EXPANSIONS: dict[str, tuple[tuple[str, ...], ...]] = {
     "you're": (("you", "are"),),
     "we're": (("we", "are"),),
 }
-# A contraction is never suggested here: counts cannot tell "reading its text" from "reading
-# it is text", since the pair "reading it" is common. The hand rules judge "its important".
+# A contraction is never suggested from the pairs alone: they cannot tell "reading its text"
+# from "reading it is text", since the pair "reading it" is common. The hand rules judge
+# "its important"; only "your" before an "-ing" verb becomes "you're" here.
 _CONTRACTIONS = frozenset(_EXPANSIONS)
 # Words that compare: a "than" after one is the comparison it completes ("further back than").
 _COMPARING = frozenset(["more", "less", "fewer", "rather", "other", "else", "different"])
@@ -164,8 +165,7 @@ def find_unlikely_words(
 ) -> Iterator[Finding]:
     lowered = folded_words(tokens)
     for index, word in enumerate(lowered):
-        others = _ALTERNATIVES.get(word)
-        if others is None or index >= len(tokens) - 1:
+        if word not in _ALTERNATIVES or index >= len(tokens) - 1:
             continue
         before, after = lowered[index - 1] if index else "", lowered[index + 1]
         # Only a word written plainly before its neighbour: not "NO" (a constant or a shout),
@@ -177,50 +177,56 @@ def find_unlikely_words(
             continue
         if protected.overlaps(token.start, token.end):
             continue
-        owner = _owner_meant(pairs, word, before, after)
-        if owner:
-            yield Finding(token.start, token.text, _cased(owner, token.text), "confusable")
-            continue
-        if word == "your" and _doing(pairs, after):
-            yield Finding(token.start, token.text, _cased("you're", token.text), "confusable")
-            continue
         gap = text[tokens[index - 1].end : token.start] if index else "."
         opens = gap.rstrip(" \t\"'\u201c").endswith((".", "!", "?", "\n\n"))
-        if (
-            word == "there"
-            and opens
-            and _is_noun(pairs, after)
-            and _verb_follows(lowered, index + 2)
-        ):
-            # "There doctor called": a clause that opens with a noun and its verb owns the noun.
-            yield Finding(token.start, token.text, _cased("their", token.text), "confusable")
+        suggestion = _meant_by_what_follows(pairs, lowered, index, opens)
+        if not suggestion and before.isalpha() and _spaced(text, tokens, index):
+            suggestion = _likelier_between(pairs, lowered, index)
+        if suggestion:
+            yield Finding(token.start, token.text, _cased(suggestion, token.text), "confusable")
+
+
+def _meant_by_what_follows(
+    pairs: WordPairs, lowered: Sequence[str], index: int, opens: bool
+) -> str:
+    """The word meant where what follows decides: a thing owned after a contraction ("who's
+    kidneys"), an "-ing" verb after "your" ("your taking"), a noun and its verb after a
+    sentence's "There" ("There doctor called"), a noun after "principle"."""
+    word, before, after = lowered[index], lowered[index - 1] if index else "", lowered[index + 1]
+    owner = _owner_meant(pairs, word, before, after)
+    if owner:
+        return owner
+    if word == "your" and _doing(pairs, after):
+        return "you're"
+    if word == "there" and opens and _is_noun(pairs, after) and _verb_follows(lowered, index + 2):
+        return "their"
+    if word == "principle" and _is_noun(pairs, after):
+        return "principal"  # "the principle side effect": before a noun only the adjective
+    return ""
+
+
+def _likelier_between(pairs: WordPairs, lowered: Sequence[str], index: int) -> str:
+    """The other word of the set when it is LIKELIER times likelier between the two
+    neighbours, each taking it at least as well as the written word; "" otherwise."""
+    word, before, after = lowered[index], lowered[index - 1], lowered[index + 1]
+    if word == "than" and _compares(lowered[max(0, index - 6) : index]):
+        return ""
+    written = max((pairs.fit(r, before, after) for r in _readings(word)), key=_product)
+    best, suggestion = 0.0, ""
+    for other in _ALTERNATIVES[word]:
+        if other in _CONTRACTIONS:
             continue
-        if word == "principle" and _is_noun(pairs, after):
-            # "the principle side effect": before a noun, only the adjective stands.
-            yield Finding(token.start, token.text, _cased("principal", token.text), "confusable")
-            continue
-        if not (before.isalpha() and _spaced(text, tokens, index)):
-            continue
-        written = max((pairs.fit(r, before, after) for r in _readings(word)), key=_product)
-        best, suggestion = 0.0, ""
-        if word == "than" and _compares(lowered[max(0, index - 6) : index]):
-            continue
-        for other in others:
-            if other in _CONTRACTIONS:
+        for reading in _readings(other):
+            if not _attested(pairs, (before, *reading, after)):
                 continue
-            for reading in _readings(other):
-                if not _attested(pairs, (before, *reading, after)):
-                    continue
-                left, right = pairs.fit(reading, before, after)
-                # Each neighbour must take the other word at least as well as the written one:
-                # "used too many" is "used to" on the left but "too many" on the right.
-                if left < written[0] or right < written[1]:
-                    continue
-                if left * right > best:
-                    best, suggestion = left * right, other
-        if best < LIKELIER * _product(written):
-            continue
-        yield Finding(token.start, token.text, _cased(suggestion, token.text), "confusable")
+            left, right = pairs.fit(reading, before, after)
+            # Each neighbour must take the other word at least as well as the written one:
+            # "used too many" is "used to" on the left but "too many" on the right.
+            if left < written[0] or right < written[1]:
+                continue
+            if left * right > best:
+                best, suggestion = left * right, other
+    return suggestion if best >= LIKELIER * _product(written) else ""
 
 
 def _cased(suggestion: str, written: str) -> str:
