@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterator, Sequence
 
-from actionvault.text.grammar import Finding
+from actionvault.text.grammar import Finding, cased_like
 from actionvault.text.segments import ProtectedSpans, Token, folded_words, same_clause
 from actionvault.text.word_pairs import english_verb_forms
 from actionvault.text.wordclasses import (
@@ -631,9 +631,7 @@ def find_closed_subject_errors(
         token = tokens[verb_at]
         if protected.overlaps(token.start, token.end):
             continue
-        if token.text[:1].isupper():
-            suggestion = suggestion[:1].upper() + suggestion[1:]
-        yield Finding(token.start, token.text, suggestion, "agreement")
+        yield Finding(token.start, token.text, cased_like(suggestion, token.text), "agreement")
 
 
 def _verb_after_subject(

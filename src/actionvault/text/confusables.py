@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Container, Iterator, Sequence
 from dataclasses import dataclass
 
-from actionvault.text.grammar import Finding
+from actionvault.text.grammar import Finding, cased_like
 from actionvault.text.segments import ProtectedSpans, Token, folded_words, same_clause
 from actionvault.text.wordclasses import DETERMINERS, MODALS, PREPOSITIONS, SUBORDINATORS
 
@@ -680,9 +680,7 @@ def find_confusables(
             suggestion = _PAIRED_RULES[current](near)
         if not suggestion or protected.overlaps(token.start, token.end):
             continue
-        if token.text[0].isupper():
-            suggestion = suggestion[0].upper() + suggestion[1:]
-        yield Finding(token.start, token.text, suggestion, "confusable")
+        yield Finding(token.start, token.text, cased_like(suggestion, token.text), "confusable")
 
 
 # Subject-verb agreement on a clause's first verb, when it is one of these closed forms.

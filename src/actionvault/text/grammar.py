@@ -21,6 +21,11 @@ class Finding(NamedTuple):
     category: str
 
 
+def cased_like(suggestion: str, written: str) -> str:
+    """`suggestion` with a capital where the written word has one ("Their" for "There")."""
+    return suggestion[:1].upper() + suggestion[1:] if written[:1].isupper() else suggestion
+
+
 _REPEATED_RE = re.compile(r"\b([^\W\d_]+)([ \t]+|[ \t]*\r?\n[ \t]*)(\1)\b", re.IGNORECASE)
 # Doubled words that are grammatical: "she had had", "that that", "what it is is".
 _LEGITIMATE_REPEATS = frozenset({"had", "that", "is"})

@@ -16,7 +16,7 @@ from breame.data.spelling_constants import (
     BRITISH_ENGLISH_SPELLINGS,
 )
 
-from actionvault.text.grammar import Finding
+from actionvault.text.grammar import Finding, cased_like
 from actionvault.text.segments import ProtectedSpans, Token
 from actionvault.text.word_pairs import WordPairs
 
@@ -109,6 +109,4 @@ def find_unpreferred_spellings(
         suggestion = forms.get(token.text.lower())
         if suggestion is None or protected.overlaps(token.start, token.end):
             continue
-        if token.text[0].isupper():
-            suggestion = suggestion[0].upper() + suggestion[1:]
-        yield Finding(token.start, token.text, suggestion, "spelling")
+        yield Finding(token.start, token.text, cased_like(suggestion, token.text), "spelling")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator, Sequence
 
-from actionvault.text.grammar import Finding
+from actionvault.text.grammar import Finding, cased_like
 from actionvault.text.segments import ProtectedSpans, Token, folded_words
 from actionvault.text.word_pairs import MISSING_PAIR, WordPairs, english_verb_forms
 from actionvault.text.wordclasses import COORDINATORS, SUBORDINATORS
@@ -183,7 +183,7 @@ def find_unlikely_words(
         if not suggestion and before.isalpha() and _spaced(text, tokens, index):
             suggestion = _likelier_between(pairs, lowered, index)
         if suggestion:
-            yield Finding(token.start, token.text, _cased(suggestion, token.text), "confusable")
+            yield Finding(token.start, token.text, cased_like(suggestion, token.text), "confusable")
 
 
 def _meant_by_what_follows(
@@ -227,7 +227,3 @@ def _likelier_between(pairs: WordPairs, lowered: Sequence[str], index: int) -> s
             if left * right > best:
                 best, suggestion = left * right, other
     return suggestion if best >= LIKELIER * _product(written) else ""
-
-
-def _cased(suggestion: str, written: str) -> str:
-    return suggestion[0].upper() + suggestion[1:] if written[0].isupper() else suggestion
