@@ -511,7 +511,7 @@ def _subject_is_plural(
         return None  # "the first two are", "the latter three": the noun is left out
     if _plural_noun(head, is_word):
         # A lone plural may be a singular name ("Shingles", "Measles", a brand) unless a phrase
-        # describes it ("Elevations in ALT was").
+        # describes it ("Rises in ALT was").
         lone = len(head_words) == 1 and (len(words) == 1 or head in _SINGULAR_IN_FORM)
         return None if lone else True
     if head.endswith("s") or head.endswith("ly") or head_words[0] not in DETERMINERS:

@@ -463,7 +463,7 @@ def _is_possessive_its(
     if joined(index) and before in _POSSESSIVE_PREPOSITIONS:
         return True
     if joined(index) and before.endswith("ed") and after not in _ITS_PREDICATES:
-        return True  # "has accepted it's application": "it is" cannot be an object
+        return True  # "has renewed it's licence": "it is" cannot be an object
     second, third = word(index + 2), word(index + 3)
     if joined(index + 2) and second in _FINITE_BE:
         return True

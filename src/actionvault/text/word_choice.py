@@ -1,6 +1,6 @@
 """Confusable words judged by how English uses them: where a word's neighbours are ones English
-pairs with the other word of its set and almost never with the written one ("at there next",
-"you loose weight"), the other word is meant.
+pairs with the other word of its set and almost never with the written one ("check there blood",
+"adults loose appetite"), the other word is meant.
 
 The hand-written rules in `confusables` read a sentence's grammar and leave no doubt; this
 check reads only counts, so it asks for a lot: both neighbours in the same clause, both pairs
