@@ -221,6 +221,13 @@ _SINGULAR_IN_FORM = frozenset(
      "lens", "series", "species", "sepsis", "diabetes", "mathematics", "physics", "genetics"]
 )  # fmt: skip
 _ORDINALS = frozenset(["first", "second", "third", "last", "latter", "former", "following"])
+# Words in "-ing" that open a phrase, not an action: "Following the visit patients are".
+_ING_PREPOSITIONS = frozenset(
+    ["including", "following", "regarding", "concerning", "considering", "excluding",
+     "according", "during", "notwithstanding", "barring", "pending", "beginning", "starting",
+     "assuming", "given", "excepting", "depending", "nothing", "something", "everything",
+     "anything", "morning", "evening", "spring", "ceiling", "string", "thing", "king"]
+)  # fmt: skip
 
 
 def _plural_noun(word: str, is_word: Callable[[str], bool]) -> bool:
@@ -310,6 +317,78 @@ def find_agreement_errors(
             start = index + 1
         elif hard:
             start = index
+
+
+# Words that open an aside between a subject and its verb: "The results, which were
+# published last year, show"; "Your count, measured with a blood test, helps".
+_ASIDE_OPENERS = frozenset(
+    ["which", "who", "whose", "measured", "given", "taken", "used", "available", "including",
+     "together", "along", "like", "based", "published", "presented", "reported", "approved",
+     "developed", "launched", "known", "shown", "seen", "run", "conducted", "published"]
+)  # fmt: skip
+_MAX_SUBJECT_WORDS = 8
+_MAX_ASIDE_WORDS = 25
+
+
+def find_interrupted_subject_errors(
+    text: str, tokens: Sequence[Token], protected: ProtectedSpans, is_word: Callable[[str], bool]
+) -> Iterator[Finding]:
+    """A sentence's subject, an aside set off by commas, then the verb: "The results of the
+    trial, which enrolled 5,050 patients, was published" reads "The results ... was"."""
+    lowered = folded_words(tokens)
+
+    def gap(index: int) -> str:
+        return text[tokens[index - 1].end : tokens[index].start] if index else "."
+
+    def comma_at(index: int) -> bool:
+        return gap(index).strip() == "," and gap(index) != ","
+
+    for start, first in enumerate(lowered):
+        if first not in DETERMINERS and first not in _COUNTING_WORDS:
+            continue
+        if not any(c in gap(start) for c in ".!?\n"):
+            continue  # the sentence's own subject only
+        end = start + 1
+        while end < len(lowered) and end - start < _MAX_SUBJECT_WORDS and not comma_at(end):
+            if gap(end).strip(" ") or not lowered[end].replace("-", "").isalnum():
+                break
+            if _verb_number(lowered[end], lowered[end + 1] if end + 1 < len(lowered) else ""):
+                break
+            if lowered[end] in _VERB_LIKE:
+                break
+            end += 1
+        if end >= len(lowered) or not comma_at(end) or lowered[end] not in _ASIDE_OPENERS:
+            continue
+        close = end + 1
+        while close < len(lowered) and close - end < _MAX_ASIDE_WORDS and not comma_at(close):
+            if any(c in gap(close) for c in ".;:!?()\n"):
+                break
+            close += 1
+        if close >= len(lowered) - 1 or not comma_at(close):
+            continue
+        verb, after = lowered[close], lowered[close + 1]
+        number = _verb_number(verb, after)
+        if number is None or _known_only_from_counts(verb) or gap(close + 1).strip(" "):
+            continue
+        words = lowered[start:end]
+        named = any(t.text[:1].isupper() for t in tokens[start + 1 : end])
+        plural = _subject_is_plural(words, is_word, named, True)
+        token = tokens[close]
+        if (
+            plural is not None
+            and plural == number
+            and not protected.overlaps(token.start, token.end)
+        ):
+            yield Finding(
+                token.start,
+                token.text,
+                cased_like(_agree(verb, not number), token.text),
+                "agreement",
+            )
+
+
+# Words that end a subject as a verb would, though no number is read from them.
+_VERB_LIKE = MODALS | _IRREGULAR_PAST
 
 
 # Words that open a noun phrase: after "that" they make it a clause of its own ("we expect
@@ -403,7 +482,7 @@ def _check_clause(
             number is not None
             and _known_only_from_counts(current)
             and (
-                (words[0] not in DETERMINERS and words[0] not in _COUNTING_WORDS)
+                (words[0] not in DETERMINERS | _COUNTING_WORDS | {"neither"})
                 or tokens[index - 1].text[:1].isupper()
             )
         ):
@@ -412,7 +491,9 @@ def _check_clause(
             return
         if number is not None:
             named = any(t.text[:1].isupper() for t in tokens[start + 1 : index])
-            plural_subject = _subject_is_plural(words, is_word, named)
+            before = text[tokens[start - 1].end : tokens[start].start] if start else "."
+            opens_sentence = any(c in before for c in ".!?\n")
+            plural_subject = _subject_is_plural(words, is_word, named, opens_sentence)
             if (
                 plural_subject is not None
                 and plural_subject == number
@@ -438,7 +519,10 @@ def _check_clause(
 
 
 def _subject_is_plural(
-    words: Sequence[str], is_word: Callable[[str], bool], named: bool = False
+    words: Sequence[str],
+    is_word: Callable[[str], bool],
+    named: bool = False,
+    opens_sentence: bool = False,
 ) -> bool | None:
     """Whether the words before a verb make a plural subject; None when unsure."""
     last = words[-1]
@@ -480,6 +564,14 @@ def _subject_is_plural(
         if nearer in _FUNCTION_WORDS or nearer in _EITHER_NUMBER or nearer in _SINGULAR_IN_FORM:
             return None  # "one or both of", "a slot frees or news arrives"
         return _plural_noun(nearer, is_word) or (None if nearer.endswith("s") else False)
+    if head_words and head_words[0] == "neither" and "nor" in head_words[2:-1]:
+        # "neither the doctor nor the nurses know": the verb agrees with the nearer.
+        nearer = head_words[-1]
+        if not nearer.isalpha() or nearer in _FUNCTION_WORDS or nearer in _EITHER_NUMBER:
+            return None
+        if nearer in _SINGULAR_IN_FORM or not is_word(nearer.rstrip("s") or nearer):
+            return None
+        return _plural_noun(nearer, is_word) or (None if nearer.endswith("s") else False)
     if words[0] in _NOT_SUBJECT_WORDS | {"please"} or any(
         w in {"each", "every", "or", "nor"} for w in words
     ):
@@ -487,7 +579,16 @@ def _subject_is_plural(
     if not head_words:
         return None
     if head_words[0].endswith("ing"):
-        return None  # "Running two trials has ...": a gerund subject is singular
+        # "Keeping a diary help": an "-ing" verb with its object is one action, singular. Not
+        # a noun in "-ing" ("Running shoes are") nor a preposition ("Following the visit").
+        gerund = (
+            opens_sentence
+            and len(words) > 2
+            and words[1] in DETERMINERS
+            and head_words[0] not in _ING_PREPOSITIONS
+            and not any(w in COORDINATORS for w in words)
+        )
+        return False if gerund else None
     if "and" in head_words[1:-1]:
         return None if named else True  # "Food and Drug Administration" is one name
     head = head_words[-1]
@@ -565,8 +666,90 @@ def _base_form(verb: str) -> str:
     return ""
 
 
+# Words after which "you" opens a clause of its own ("make sure you have").
+_CLAUSE_AFTER = frozenset(["sure", "ensure", "hope", "think", "means", "mean", "once", "until"])
+# Words in a sentence before "he/she/it were" that make it the subjunctive ("as if it were").
+_WISHING = frozenset(
+    ["if", "though", "wish", "wished", "wishes", "as", "suppose", "supposing", "imagine",
+     "rather", "whether", "unless", "even"]
+)  # fmt: skip
+# Modals that are no noun ("the will", "a can" are left alone) and what follows them.
+_PLAIN_MODALS = frozenset(
+    ["could", "would", "should", "shall", "may", "might", "must", "can", "will"]
+)
+_MODAL_ADVERBS = frozenset(
+    ["not", "still", "also", "never", "always", "already", "then", "now", "only", "usually",
+     "probably", "certainly", "definitely", "just", "really", "even", "soon", "often"]
+)  # fmt: skip
+_AFTER_MODAL = {
+    "has": "have", "had": "have", "does": "do", "are": "be", "was": "be", "were": "be",
+    "am": "be", "is": "be",
+}  # fmt: skip
+_MODAL_SUBJECTS = frozenset(
+    ["i", "you", "he", "she", "it", "we", "they", "who", "which", "that", "this", "there"]
+)
+# Nouns that take a clause after "there is no": "there is no doubt patients are".
+_CLAUSE_NOUNS = frozenset(
+    ["doubt", "question", "way", "reason", "need", "evidence", "sign", "suggestion", "proof",
+     "chance", "point", "time", "guarantee", "indication", "risk"]
+)  # fmt: skip
+
+
+def _wished(lowered: Sequence[str], index: int, joined: Callable[[int], bool]) -> bool:
+    """Whether a subjunctive word stands in the sentence before the subject at `index`."""
+    position = index
+    while position > 0 and index - position < 12:
+        if lowered[position - 1] in _WISHING:
+            return True
+        if not joined(position) and lowered[position - 1] not in SUBORDINATORS | COORDINATORS:
+            break
+        position -= 1
+    return False
+
+
+def _modal_subject(lowered: Sequence[str], index: int, joined: Callable[[int], bool]) -> bool:
+    """Whether the modal at `index` follows its subject ("it may still has"), so that it is
+    the modal and not a noun ("the will", "a can")."""
+    if lowered[index] in ("could", "would", "should", "shall", "may", "might"):
+        return index == 0 or lowered[index - 1] not in DETERMINERS
+    return index > 0 and joined(index) and lowered[index - 1] in _MODAL_SUBJECTS
+
+
+def _after_comma(text: str, tokens: Sequence[Token], index: int) -> bool:
+    return index > 0 and text[tokens[index - 1].end : tokens[index].start].strip() == ","
+
+
+def _counts_many(
+    lowered: Sequence[str],
+    index: int,
+    joined: Callable[[int], bool],
+    is_word: Callable[[str], bool],
+) -> bool:
+    """After "there is": "no" or "more" (perhaps after an adverb) and a plural noun within
+    two words ("there is no costs", "there is now more treatment options")."""
+    if index < len(lowered) and lowered[index] in _ADVERBS:
+        index += 1
+    if index >= len(lowered) - 1 or lowered[index] not in ("no", "more"):
+        return False
+    for offset in (1, 2):
+        position = index + offset
+        if position >= len(lowered) or not joined(position):
+            return False
+        noun = lowered[position]
+        if noun in _SINGULAR_IN_FORM or noun in _CLAUSE_NOUNS or noun in _EITHER_NUMBER:
+            return False
+        if _plural_noun(noun, is_word):
+            return True
+        if not noun.isalpha() or noun in _FUNCTION_WORDS or noun.endswith("ly"):
+            return False
+    return False
+
+
 def find_closed_subject_errors(
-    text: str, tokens: Sequence[Token], protected: ProtectedSpans
+    text: str,
+    tokens: Sequence[Token],
+    protected: ProtectedSpans,
+    is_word: Callable[[str], bool] = lambda word: False,
 ) -> Iterator[Finding]:
     """Subjects whose number is in their very form: personal pronouns ("it contain", "they
     takes", "he don't"), "each" and its like ("each of the tablets contain", "one of the
@@ -593,11 +776,17 @@ def find_closed_subject_errors(
             if word in _THIRD_SINGULAR:
                 if verb in _BASE_TO_THIRD:
                     suggestion = _BASE_TO_THIRD[verb]
+                elif verb in ("were", "weren't") and not _wished(lowered, index, joined):
+                    suggestion = "was" if verb == "were" else "wasn't"  # "she were admitted"
                 elif verb in _COMMON_VERBS and not (
                     verb == "need" and lowered[verb_at + 1 : verb_at + 2] == ["not"]
                 ):
                     suggestion = _third_form(verb)
-            elif starts_clause(index):
+            elif word in ("we", "they") and verb in _SINGULAR_VERBS:
+                suggestion = _SINGULAR_VERBS[verb]  # "they" is a subject wherever it stands
+            elif starts_clause(index) or (
+                word == "you" and joined(index) and lowered[index - 1] in _CLAUSE_AFTER
+            ):
                 if word == "i":
                     # Not an option or a name written "-I".
                     spoken = tokens[index].start == 0 or text[tokens[index].start - 1].isspace()
@@ -606,7 +795,10 @@ def find_closed_subject_errors(
                     suggestion = _SINGULAR_VERBS[verb]
                 else:
                     suggestion = _base_form(verb)
-        elif word in _SINGULAR_SUBJECTS | {"both"} and starts_clause(index):
+        elif word in _SINGULAR_SUBJECTS | {"both"} and (
+            starts_clause(index)
+            or (word in ("each", "every") and _after_comma(text, tokens, index))
+        ):
             found = _verb_after_subject(lowered, index, joined)
             if found is None:
                 continue
@@ -617,6 +809,13 @@ def find_closed_subject_errors(
                 suggestion = _PLURAL_VERBS[verb]
             elif verb in _COMMON_VERBS and joined(verb_at + 1):
                 suggestion = _third_form(verb)
+            elif (
+                verb in _verb_bases()
+                and verb_at + 1 < len(lowered)
+                and joined(verb_at + 1)
+                and lowered[verb_at + 1] in _OBJECT_STARTS | {"either", "both"}
+            ):
+                suggestion = _verb_bases()[verb]  # "each participant receive either"
         elif (
             word in ("is", "was")
             and lowered[index - 1 : index] == ["there"]
@@ -626,6 +825,24 @@ def find_closed_subject_errors(
             verb_at, suggestion = index, "are" if word == "is" else "were"
         elif word == "there's" and verb in _MANY:
             verb_at, suggestion = index, "there are"
+        elif (
+            word in ("is", "was")
+            and lowered[index - 1 : index] == ["there"]
+            and joined(index)
+            and _counts_many(lowered, index + 1, joined, is_word)
+        ):
+            verb_at, suggestion = index, "are" if word == "is" else "were"  # "there is no costs"
+        elif (
+            word in _PLAIN_MODALS
+            and tokens[index].text.islower()
+            and _modal_subject(lowered, index, joined)
+        ):
+            verb_at = index + 1
+            while verb_at < len(lowered) - 1 and lowered[verb_at] in _MODAL_ADVERBS:
+                verb_at += 1  # "may still has been"
+            if all(joined(k) for k in range(index + 1, verb_at + 1)):
+                verb = lowered[verb_at]
+                suggestion = _AFTER_MODAL.get(verb) or _base_form(verb)
         if not suggestion:
             continue
         token = tokens[verb_at]
@@ -662,4 +879,7 @@ def _verb_after_subject(
         following = lowered[position + 1]
         if following in checked or following in _COMMON_VERBS:
             return position + 1
+        next_word = lowered[position + 2] if position + 2 < len(lowered) else ""
+        if following in _verb_bases() and next_word in _OBJECT_STARTS | {"either", "both"}:
+            return position + 1  # "each participant receive either": a verb, then its object
     return None

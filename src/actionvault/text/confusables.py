@@ -160,7 +160,7 @@ _PARTICIPLES = frozenset(
 # What follows "you're" when it is "you are": a state, not a thing owned.
 _YOU_ARE_STATES = frozenset(
     ["not", "welcome", "able", "unable", "likely", "unlikely", "sure", "unsure", "allergic",
-     "aware", "unaware", "going"]
+     "aware", "unaware", "going", "pregnant", "already", "currently", "aged"]
 )  # fmt: skip
 _PERFECT_AUXILIARIES = frozenset(
     ["was", "were", "has", "have", "had", "been", "is", "are", "be", "being"]
@@ -181,12 +181,15 @@ _PRINCIPAL_NOUNS = frozenset(
 )  # fmt: skip
 _COMPLEMENTED = frozenset(
     ["therapy", "therapies", "treatment", "treatments", "diet", "regimen", "medication",
-     "medications", "medicine", "medicines", "care", "exercise", "lifestyle", "routine"]
+     "medications", "medicine", "medicines", "care", "exercise", "lifestyle", "routine",
+     "pathway", "pathways", "approach", "approaches", "strategy", "strategies", "options"]
 )  # fmt: skip
 _BREATHING_WAYS = frozenset(
     ["in", "out", "deeply", "normally", "easily", "properly", "slowly", "through", "freely"]
 )
 _THEN_AFTER = frozenset(["and", "since", "until", "till"])
+# What a comparison is made with: after these "then" closes a comparison begun further back.
+_COMPARED = frozenset(["those", "placebo", "expected", "usual", "ever", "anticipated", "predicted"])
 _TOO_AFTER_VERBS = frozenset(
     ["take", "taking", "took", "drink", "drinking", "eat", "eating", "use", "using", "is", "are",
      "was", "were", "be", "been", "get", "gets", "getting", "become", "becomes", "feel", "feels"]
@@ -206,6 +209,14 @@ _ADVERSE_NOUNS = frozenset(
      "drug"]
 )  # fmt: skip
 _FULL_MODALS = MODALS - {"to", "not", "does", "did", "do"}
+# Before "effect": "an affect", "no affect" name a result, which the verb cannot.
+_EFFECT_OPENERS = frozenset(
+    ["an", "the", "no", "positive", "negative", "adverse", "side", "any", "its", "their"]
+)
+_EFFECTS_OPENERS = frozenset(
+    ["these", "those", "such", "unwanted", "possible", "potential", "serious", "harmful",
+     "toxic", "beneficial", "known"]
+)  # fmt: skip
 # Whom one advises: after "advice" these make it the verb ("we advice you").
 _ADVISED = frozenset(["you", "them", "him", "her", "us", "patients", "people", "everyone"])
 
@@ -246,7 +257,11 @@ class _Near:
 
 def _of(n: _Near) -> str:
     # "should of taken": the perfect after a modal is "have", never "of".
-    return "have" if n.between(_PERFECT_MODALS, _PARTICIPLES) else ""
+    if n.between(_PERFECT_MODALS, _PARTICIPLES):
+        return "have"
+    # "kidney problems, of if you have": no phrase opens with "of" before a clause.
+    opens_clause = n.next_joined and n.after in ("if", "when", "whether", "unless")
+    return "or" if opens_clause and n.index > 0 and n.clause_end_after(n.index - 1) else ""
 
 
 def _your(n: _Near) -> str:
@@ -297,7 +312,7 @@ def _prostrate(n: _Near) -> str:
 
 def _compliment(n: _Near) -> str:
     ahead = set()
-    for k in range(1, 4):
+    for k in range(1, 5):
         if not n.joined(n.index + k):
             break
         ahead.add(n.word(n.index + k))
@@ -317,7 +332,17 @@ def _to(n: _Near) -> str:
 def _were(n: _Near) -> str:
     # "Were can I get ...": a question about a place opens with "where".
     asks = not n.previous_joined and n.next_joined and n.after in _WHERE_QUESTIONS
-    return "where" if asks else ""
+    # "mention were you have been": a place told, after a verb that reports one.
+    told = n.between(
+        _REPORTING_VERBS, _SUBJECT_PRONOUNS | {"he", "she", "it", "the", "your", "this"}
+    )
+    return "where" if asks or told else ""
+
+
+_REPORTING_VERBS = frozenset(
+    ["mention", "mentioned", "explain", "explained", "remember", "ask", "asked", "tell",
+     "wonder", "note", "record", "describe", "say"]
+)  # fmt: skip
 
 
 def _lay(n: _Near) -> str:
@@ -329,6 +354,132 @@ def _lay(n: _Near) -> str:
         or n.word(n.index + 2) in PREPOSITIONS | {"until"} | SUBORDINATORS
     )
     return "lie" if rests else ""
+
+
+# Nouns that name where something is done to the body or a trial runs: "injection site".
+_SITE_OWNERS = frozenset(
+    ["injection", "infusion", "application", "insertion", "puncture", "incision", "implant",
+     "implantation", "vaccination", "catheter", "cannula", "surgical", "biopsy", "trial",
+     "study", "investigator", "investigational", "clinical", "research", "treatment"]
+)  # fmt: skip
+# What follows "site" as the first word of a compound ("site reactions", "site pain").
+_SITE_COMPOUNDS = frozenset(
+    ["reaction", "reactions", "pain", "swelling", "redness", "bruising", "infection",
+     "infections", "visit", "visits", "staff", "investigator", "investigators"]
+)  # fmt: skip
+# Words before which "weak" cannot be the adjective it is but "week" fits ("once a weak.").
+_WEEK_AFTER = frozenset(["ago", "later", "earlier", "apart", "before", "after", "of", "in", "for"])
+_WEEK_BEFORE = frozenset(["a", "per", "each", "every", "last", "next", "this", "one"])
+# Before "sever" (to cut), words that leave room only for an adjective ("a sever reaction").
+_SEVERE_BEFORE = (DETERMINERS | PREPOSITIONS | frozenset(
+    ["very", "more", "most", "less", "too", "so", "cause", "causes", "caused", "have", "has",
+     "had", "experience", "experiences", "experienced", "any", "mild", "moderate", "moderately"]
+)) - {"to"}  # fmt: skip
+# Before "know", words after which the verb cannot stand but "no" can ("with know side effects").
+_NO_BEFORE = frozenset(
+    ["with", "of", "in", "at", "under", "if", "contains", "contain", "contained", "showed",
+     "shows", "reported", "found", "causes", "caused"]
+)  # fmt: skip
+# After "know" as "no": what a verb "know" never takes directly.
+_KNOW_OBJECTS = frozenset(
+    ["that", "how", "what", "why", "where", "when", "whether", "if", "about", "of", "it",
+     "him", "her", "them", "you", "me", "us", "this", "more", "the", "your", "their", "which",
+     "who", "exactly", "well", "enough"]
+)  # fmt: skip
+# Words before a noun that a verb never follows: "a knew needle", "the missed does".
+_NOUN_OPENERS = frozenset(
+    ["a", "an", "the", "your", "my", "our", "their", "his", "her", "its", "any", "every",
+     "some", "brand"]
+)  # fmt: skip
+_DOSE_WORDS = _NOUN_OPENERS - {"a", "an"} | frozenset(
+    ["next", "first", "second", "third", "last", "missed", "single", "full", "daily", "weekly",
+     "double", "extra", "usual", "starting", "maintenance", "recommended", "lower", "higher",
+     "total", "initial", "loading", "booster", "maximum", "minimum"]
+)  # fmt: skip
+# Before "patience", words that count people ("12 patience", "older patience").
+_PATIENTS_BEFORE = frozenset(
+    ["many", "most", "some", "these", "those", "several", "few", "older", "elderly", "adult",
+     "paediatric", "pediatric", "eligible", "hospitalised", "hospitalized", "all"]
+)  # fmt: skip
+# After "patience", words that only people take ("patience who", "patience receiving").
+_PATIENTS_AFTER = frozenset(
+    ["who", "receiving", "taking", "treated", "given", "aged", "were", "are", "have", "had"]
+)
+# "a discrete chat": what a person keeps discreet, never a separate (discrete) thing.
+_DISCREET_THINGS = frozenset(
+    ["chat", "conversation", "talk", "word", "service", "support", "advice", "consultation",
+     "enquiry", "inquiry", "packaging", "delivery", "help"]
+)  # fmt: skip
+_COUNTS = frozenset(
+    ["two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"]
+)
+
+
+def _site(n: _Near) -> str:
+    # "injection sight", "the cite of the injection", "sight reactions": a place, not seeing.
+    owned = n.previous_joined and n.before in _SITE_OWNERS
+    compound = n.next_joined and n.after in _SITE_COMPOUNDS
+    placed = n.current == "cite" and n.previous_joined and n.before in _NOUN_OPENERS
+    return "site" if owned or compound or placed else ""
+
+
+def _week(n: _Near) -> str:
+    # "once a weak", "per weak": a time after "a" or "per" that nothing describes.
+    if not (n.previous_joined and n.before in _WEEK_BEFORE):
+        return ""
+    ends = n.clause_end_after(n.index) or (n.next_joined and n.after in _WEEK_AFTER)
+    return "week" if n.before == "per" or ends else ""
+
+
+def _know(n: _Near) -> str:
+    # "with know side effects", "there was know sign": a verb cannot stand there.
+    there = n.before in ("is", "was", "are", "were") and n.word(n.index - 2) == "there"
+    fits = n.previous_joined and (n.before in _NO_BEFORE or there)
+    return (
+        "no"
+        if fits and n.next_joined and n.after.isalpha() and n.after not in _KNOW_OBJECTS
+        else ""
+    )
+
+
+def _patience(n: _Near) -> str:
+    counted = n.previous_joined and (n.before.isdigit() or n.before in _COUNTS | _PATIENTS_BEFORE)
+    return "patients" if counted or (n.next_joined and n.after in _PATIENTS_AFTER) else ""
+
+
+def _does(n: _Near) -> str:
+    # "a single does of", "the missed does": after these words only a noun.
+    if n.previous_joined and n.before in _DOSE_WORDS:
+        return "dose"
+    return "dose" if n.between(("a", "the"), ("of",)) else ""
+
+
+def _dose(n: _Near) -> str:
+    # "dose not", "How often dose it happen", "why dose it": the verb.
+    asks = n.previous_joined and n.before in ("often", "why")
+    return "does" if (n.next_joined and n.after == "not") or asks else ""
+
+
+def _where(n: _Near) -> str:
+    # "we where told"; "events where similar between arms": a state after a plural subject.
+    if n.between(("we", "they"), _ANY_WORD):
+        return "were"
+    if not (n.previous_joined and n.next_joined and n.after in _WERE_STATES):
+        return ""
+    if n.before in DETERMINERS or n.before in PREPOSITIONS or not n.before.isalpha():
+        return ""
+    following = n.word(n.index + 2)
+    rests = n.clause_end_after(n.index + 1) or (
+        n.joined(n.index + 2) and following in _STATE_GOES_ON
+    )
+    return "were" if rests else ""
+
+
+_WERE_STATES = frozenset(
+    ["similar", "comparable", "higher", "lower", "greater", "consistent", "common", "rare",
+     "uncommon", "infrequent", "unchanged", "normal", "negative", "positive", "mild"]
+)  # fmt: skip
+_STATE_GOES_ON = frozenset(["between", "to", "in", "across", "among", "with", "than", "for"])
 
 
 def _after_word(words: Collection[str], suggestion: str) -> Callable[[_Near], str]:
@@ -358,8 +509,19 @@ _PAIRED_RULES: dict[str, Callable[[_Near], str]] = {
     "than": _than,
     "lead": _lead,
     "past": _past,
-    "dose": _after_word(("not",), "does"),
-    "does": lambda n: "dose" if n.between(("a", "the"), ("of",)) else "",
+    "dose": _dose,
+    "does": _does,
+    "sight": _site,
+    "cite": _site,
+    "weak": _week,
+    "sever": _before_word(_SEVERE_BEFORE, "severe"),
+    "know": _know,
+    "knew": _before_word(_NOUN_OPENERS, "new"),
+    "patience": _patience,
+    # "loosing" (setting loose) is all but unknown; "keep loosing sleep" means losing it.
+    "loosing": lambda n: "losing",
+    "excepted": _before_word(("has", "have", "had"), "accepted"),
+    "discrete": _after_word(_DISCREET_THINGS, "discreet"),
     "form": _form,
     "prostrate": _prostrate,
     "principle": _after_word(_PRINCIPAL_NOUNS, "principal"),
@@ -371,7 +533,7 @@ _PAIRED_RULES: dict[str, Callable[[_Near], str]] = {
     "lose": _before_word(("a", "an"), "loose"),
     "to": _to,
     "were": _were,
-    "where": lambda n: "were" if n.between(("we", "they"), _ANY_WORD) else "",
+    "where": _where,
     "whether": _before_word(_WEATHER_WORDS | {"the"}, "weather"),
     "lay": _lay,
     "dependant": _after_word(("on", "upon"), "dependent"),
@@ -583,11 +745,10 @@ def find_confusables(
         ):
             suggestion = "affect" if current == "effect" else "affects"
         elif current in ("affect", "affects") and (
-            (
-                previous_joined
-                and before in {"an", "the", "no", "positive", "negative", "adverse", "side", "any"}
-            )
+            (previous_joined and before in _EFFECT_OPENERS)
             or (current == "affects" and next_joined and after == "of")
+            or (next_joined and after == "on")  # "an affect on": the verb takes no "on"
+            or (current == "affects" and previous_joined and before in _EFFECTS_OPENERS)
         ):
             suggestion = "effect" if current == "affect" else "effects"
         elif current == "then" and previous_joined:
@@ -599,6 +760,15 @@ def find_confusables(
                 and word(back) not in _COMPARATIVES
             ):
                 back -= 1
+            compared = next_joined and after in _COMPARED
+            while (
+                compared
+                and back > 0
+                and index - back < 12
+                and joined(back + 1)
+                and word(back) not in _COMPARATIVES
+            ):
+                back -= 1  # "a lower risk of death or hospitalisation then those on placebo"
             # "other than" is one phrase; "some other process then removes" tells a time.
             nearby = word(back) != "other" or back == index - 1
             if (
@@ -652,6 +822,8 @@ def find_confusables(
             or (previous_joined and before in MODALS and clause_end_after(index))
         ):
             suggestion = "breathe"  # "breath slowly", "cannot breath."
+        elif current == "advice" and previous_joined and before == "please" and next_joined:
+            suggestion = "advise"  # "Please advice your patients"
         elif current == "except" and previous_joined and before in MODALS - {"not"} | {"please"}:
             suggestion = "accept"
         elif current == "whose" and next_joined and after in {"is", "has", "been", "going"}:

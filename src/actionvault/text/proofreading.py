@@ -24,7 +24,11 @@ from importlib import resources
 from spellchecker import SpellChecker
 
 from actionvault.text import MAX_FINDINGS
-from actionvault.text.agreement import find_agreement_errors, find_closed_subject_errors
+from actionvault.text.agreement import (
+    find_agreement_errors,
+    find_closed_subject_errors,
+    find_interrupted_subject_errors,
+)
 from actionvault.text.confusables import find_confusables
 from actionvault.text.edits import (
     consonants,
@@ -263,7 +267,8 @@ class Proofreader:
         findings.update(find_capitalisation_errors(text, sentences, tokens, protected))
         findings.update(find_confusables(text, tokens, protected))
         findings.update(find_agreement_errors(text, tokens, protected, is_word))
-        findings.update(find_closed_subject_errors(text, tokens, protected))
+        findings.update(find_closed_subject_errors(text, tokens, protected, is_word))
+        findings.update(find_interrupted_subject_errors(text, tokens, protected, is_word))
         # Word counts judge only the words no rule has already judged.
         flagged = {f.offset for f in findings}
         findings.update(

@@ -10,6 +10,7 @@ A word English rarely writes (a drug name, a unit) next to a confusable word lea
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Iterator, Sequence
 
@@ -136,6 +137,17 @@ def _verb_follows(lowered: Sequence[str], index: int) -> bool:
     return verb in _FINITE or verb.endswith("ed") or verb in english_verb_forms()
 
 
+#: How many times more often a word must precede "their" than "there" for "there" after it,
+#: before a noun, to be "their" ("change their dose"; never "go there today").
+OWNER_AFTER = 50
+
+
+def _takes_owner(pairs: WordPairs, before: str) -> bool:
+    return pairs.pair_count(before, "their") >= OWNER_AFTER * max(
+        pairs.pair_count(before, "there"), MISSING_PAIR
+    )
+
+
 def _doing(pairs: WordPairs, word: str) -> bool:
     """An "-ing" word English writes after "are" far more than after "your" ("are taking",
     never "your taking"), unlike a noun in "-ing" ("your feeling", "your breathing")."""
@@ -158,6 +170,21 @@ def _owner_meant(pairs: WordPairs, word: str, before: str, after: str) -> str:
     if word == "it's" and (not before or before in _CLAUSE_BEFORE):
         return ""  # "I think it's water": a clause of its own
     return owner if _is_noun(pairs, after) else ""
+
+
+def _owned_then_verb(pairs: WordPairs, lowered: Sequence[str], index: int) -> bool:
+    """ "so that it's contents reach": after a clause opener "it's" may open a clause ("if
+    it's water"), but not when a noun and then its verb follow, which only "its" allows."""
+    after = lowered[index + 1]
+    if not _is_noun(pairs, after) or after.endswith("ing") or index + 2 >= len(lowered):
+        return False
+    plural_verb = after.endswith("s") and lowered[index + 2] in _verb_bases()
+    return plural_verb or _verb_follows(lowered, index + 2)
+
+
+@functools.cache
+def _verb_bases() -> frozenset[str]:
+    return frozenset(english_verb_forms().values())
 
 
 def find_unlikely_words(
@@ -196,6 +223,10 @@ def _meant_by_what_follows(
     owner = _owner_meant(pairs, word, before, after)
     if owner:
         return owner
+    if word == "it's" and before in _CLAUSE_BEFORE and _owned_then_verb(pairs, lowered, index):
+        return "its"
+    if word == "there" and before and _is_noun(pairs, after) and _takes_owner(pairs, before):
+        return "their"  # "change there dose": a verb that takes a thing owned
     if word == "your" and _doing(pairs, after):
         return "you're"
     if word == "there" and opens and _is_noun(pairs, after) and _verb_follows(lowered, index + 2):
