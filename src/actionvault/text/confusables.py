@@ -3,11 +3,13 @@ judged by the words around them: a finding only where the context leaves no doub
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Collection, Container, Iterator, Sequence
 from dataclasses import dataclass
 
 from actionvault.text.grammar import Finding, cased_like
 from actionvault.text.segments import ProtectedSpans, Token, folded_words, same_clause
+from actionvault.text.word_pairs import english_verb_forms
 from actionvault.text.wordclasses import DETERMINERS, MODALS, PREPOSITIONS, SUBORDINATORS
 
 _SUBJECT_STARTS = frozenset(
@@ -146,6 +148,19 @@ _ITS_PREDICATES = frozenset(
         "vital",
         "crucial",
         "recommended",
+        "common",
+        "unnecessary",
+        "needed",
+        "required",
+        "true",
+        "fine",
+        "wrong",
+        "broken",
+        "unclear",
+        "clear",
+        "obvious",
+        "impossible",
+        "harmless",
     ]
 )
 
@@ -153,6 +168,8 @@ _ITS_PREDICATES = frozenset(
 # Rules of one shape: a word, the words before and after it that leave no doubt, and the word
 # that fits there. Each reads only its neighbours in the same clause.
 _PERFECT_MODALS = frozenset(["should", "could", "would", "must", "might", "may"])
+_OF_MODALS = frozenset(["should", "could", "would", "might", "must", "may"])
+_MONTH_BEFORE = frozenset(["early", "late", "mid", "since", "until", "last", "next", "this"])
 _PARTICIPLES = frozenset(
     ["been", "had", "done", "gone", "taken", "known", "seen", "got", "given", "made", "told",
      "eaten", "drunk", "begun", "forgotten", "written", "thought"]
@@ -199,6 +216,20 @@ _TOO_DEGREES = frozenset(
     ["much", "many", "high", "low", "strong", "weak", "hot", "cold", "late", "early", "often",
      "soon", "fast", "slow", "quickly", "young", "old", "big", "small", "large", "heavy", "tired"]
 )  # fmt: skip
+# States that "too" may qualify at a phrase's end ("the rules were to strict").
+_TOO_STATES = frozenset(
+    ["little", "few", "strict", "restrictive", "complex", "complicated", "expensive",
+     "difficult", "hard", "easy", "long", "short", "narrow", "wide", "loose", "tight",
+     "aggressive", "verbose", "noisy", "sensitive", "risky", "dangerous", "slow", "large",
+     "small", "big", "busy"]
+)  # fmt: skip
+_DEGREE_GOES_ON = frozenset(["for", "to", "and", "or", "when", "again"])
+# Before "too" and a state: being, becoming or having ("were to strict", "have to little").
+_TOO_BEFORE = frozenset(
+    ["be", "been", "being", "become", "becomes", "became", "seem", "seems", "seemed", "have",
+     "has", "had", "not", "far", "way", "delete", "deletes", "deleted", "uses", "used", "much",
+     "looks", "looked", "sounds"]
+)  # fmt: skip
 _WHERE_QUESTIONS = frozenset(["can", "do", "does", "is", "should", "could", "did"])
 _WEATHER_WORDS = frozenset(
     ["hot", "cold", "warm", "wet", "bad", "good", "sunny", "humid", "dry", "windy", "freezing"]
@@ -209,10 +240,30 @@ _ADVERSE_NOUNS = frozenset(
      "drug"]
 )  # fmt: skip
 _FULL_MODALS = MODALS - {"to", "not", "does", "did", "do"}
+# Before "effect" as a verb: negatives ("shouldn't effect") and adverbs that qualify a verb.
+_NEGATIVES = frozenset(
+    ["shouldn't", "wouldn't", "couldn't", "won't", "can't", "cannot", "doesn't", "don't",
+     "didn't", "mustn't", "mightn't"]
+)  # fmt: skip
+_AFFECTING_ADVERBS = frozenset(
+    ["generally", "directly", "negatively", "adversely", "significantly", "also", "only",
+     "not", "seriously", "badly", "greatly", "strongly", "positively", "indirectly"]
+)  # fmt: skip
+# What a verb "affect" takes: "effect all", "effect how", "effect more than one".
+_AFFECTED = frozenset(["all", "how", "whether", "more", "most", "both", "many", "your", "you"])
+# Before "except", words after which only the verb "accept" stands ("we except", "don't").
+_ACCEPTING = frozenset(
+    ["i", "we", "they", "don't", "doesn't", "didn't", "won't", "cannot", "can't", "now"]
+)
 # Before "effect": "an affect", "no affect" name a result, which the verb cannot.
 _EFFECT_OPENERS = frozenset(
     ["an", "the", "no", "positive", "negative", "adverse", "side", "any", "its", "their"]
 )
+# "in affect", "takes affect", "to this affect": where only the noun "effect" stands.
+_EFFECT_IDIOMS = frozenset(
+    ["in", "into", "take", "takes", "took", "taken", "taking", "additional", "has", "had",
+     "no"]
+)  # fmt: skip
 _EFFECTS_OPENERS = frozenset(
     ["these", "those", "such", "unwanted", "possible", "potential", "serious", "harmful",
      "toxic", "beneficial", "known"]
@@ -230,6 +281,7 @@ class _Near:
     word: Callable[[int], str]
     joined: Callable[[int], bool]
     clause_end_after: Callable[[int], bool]
+    opens_sentence: Callable[[int], bool]
 
     @property
     def before(self) -> str:
@@ -259,6 +311,11 @@ def _of(n: _Near) -> str:
     # "should of taken": the perfect after a modal is "have", never "of".
     if n.between(_PERFECT_MODALS, _PARTICIPLES):
         return "have"
+    # "you may of to", "could of caused": a modal is followed by a verb, never by "of". Not
+    # "will" or "can", which are also nouns ("the will of", "a can of").
+    if n.between(_OF_MODALS, _ANY_WORD) and n.after.isalpha() and n.after != "course":
+        month = n.before == "may" and n.word(n.index - 2) in PREPOSITIONS | _MONTH_BEFORE
+        return "" if month else "have"
     # "kidney problems, of if you have": no phrase opens with "of" before a clause.
     opens_clause = n.next_joined and n.after in ("if", "when", "whether", "unless")
     return "or" if opens_clause and n.index > 0 and n.clause_end_after(n.index - 1) else ""
@@ -279,11 +336,40 @@ def _possessive(n: _Near) -> str:
 
 
 def _than(n: _Near) -> str:
+    # "If it is enabled, than services start": the consequence of a condition, when nothing
+    # in the sentence compares.
+    if _after_condition(n):
+        return "then"
     # "and than", "since than": time, not comparison, when nothing compares before it.
     if not (n.previous_joined and n.before in _THEN_AFTER):
         return ""
     earlier = {n.word(i) for i in range(max(0, n.index - 6), n.index)}
     return "then" if not earlier & _COMPARATIVES else ""
+
+
+_CONDITIONS = frozenset(["if", "when", "once", "unless"])
+
+
+def _after_condition(n: _Near) -> bool:
+    """Whether "than" follows a clause that opens its sentence with "if" (or "when", "once"),
+    no word of which compares ("more", "-er"), and a comma or a subject follows it."""
+    position = n.index - 1
+    while position > 0 and n.index - position < 30 and not n.opens_sentence(position):
+        word = n.word(position)
+        if (
+            word in _COMPARATIVES
+            or word in _COMPARING_WORDS
+            or (len(word) > 4 and word.endswith("er"))
+        ):
+            return False
+        position -= 1
+    opener = n.word(position)
+    if opener not in _CONDITIONS or n.index - position < 3:
+        return False
+    return not n.previous_joined or n.after in _SUBJECT_STARTS
+
+
+_COMPARING_WORDS = frozenset(["rather", "other", "else", "different", "less", "fewer", "more"])
 
 
 def _lead(n: _Near) -> str:
@@ -320,6 +406,12 @@ def _compliment(n: _Near) -> str:
 
 
 def _to(n: _Near) -> str:
+    # "were to strict.", "to much data": a degree closing its phrase, which only "too" gives.
+    if n.between(_TOO_AFTER_VERBS | _TOO_BEFORE, _TOO_DEGREES | _TOO_STATES) and (
+        n.clause_end_after(n.index + 1)
+        or (n.joined(n.index + 2) and n.word(n.index + 2) in _DEGREE_GOES_ON)
+    ):
+        return "too"
     # "taking to much", "is to high": a degree, which only "too" gives.
     if not n.between(_TOO_AFTER_VERBS, _TOO_DEGREES):
         return ""
@@ -336,7 +428,40 @@ def _were(n: _Near) -> str:
     told = n.between(
         _REPORTING_VERBS, _SUBJECT_PRONOUNS | {"he", "she", "it", "the", "your", "this"}
     )
-    return "where" if asks or told else ""
+    return "where" if asks or told or _place_clause(n) else ""
+
+
+def _place_clause(n: _Near) -> bool:
+    """ "systems were we don't fork", "halos were the background is dark": after a noun,
+    "were" then a subject and its own verb is the place word "where"."""
+    if not (n.previous_joined and n.next_joined and n.before.isalpha()):
+        return False
+    if n.before in _SUBJECT_PRONOUNS | _NOT_PLACES or n.before.endswith("ly"):
+        return False
+    subject_end = n.index + 1
+    if n.after in ("the", "this", "that", "its", "their", "our", "your"):
+        subject_end = n.index + 2
+        while (
+            subject_end < n.index + 4
+            and n.joined(subject_end + 1)
+            and n.word(subject_end + 1).isalpha()
+            and n.word(subject_end + 1) not in _CLAUSE_VERBS | PREPOSITIONS
+        ):
+            subject_end += 1
+    elif n.after not in ("we", "you", "they", "he", "she", "i"):
+        return False
+    return n.joined(subject_end + 1) and n.word(subject_end + 1) in _CLAUSE_VERBS
+
+
+_CLAUSE_VERBS = frozenset(
+    ["is", "are", "was", "has", "have", "can", "cannot", "will", "don't", "doesn't", "do",
+     "does", "did", "need", "needs", "must", "should", "may", "might", "would", "could"]
+)  # fmt: skip
+# Words before "were" that end no noun phrase: "if we were", "as it were", "what were".
+_NOT_PLACES = frozenset(
+    ["if", "as", "it", "what", "which", "who", "that", "there", "these", "those", "they",
+     "and", "or", "but", "than", "so", "not", "also", "all", "both", "wish", "though"]
+)  # fmt: skip
 
 
 _REPORTING_VERBS = frozenset(
@@ -464,6 +589,14 @@ def _where(n: _Near) -> str:
     # "we where told"; "events where similar between arms": a state after a plural subject.
     if n.between(("we", "they"), _ANY_WORD):
         return "were"
+    if (
+        _plural_subject_before(n)
+        and n.next_joined
+        and (
+            n.after in ("not", "previously", "originally", "initially") or _past_participle(n.after)
+        )
+    ):
+        return "were"  # "Some scripts where not executable", "Options where described"
     if not (n.previous_joined and n.next_joined and n.after in _WERE_STATES):
         return ""
     if n.before in DETERMINERS or n.before in PREPOSITIONS or not n.before.isalpha():
@@ -475,6 +608,42 @@ def _where(n: _Near) -> str:
     return "were" if rests else ""
 
 
+def _past_participle(word: str) -> bool:
+    """Whether `word` is a regular verb's past form ("supported", "managed", "stopped"),
+    its base being a verb the word counts know; not "need" or "bed"."""
+    if not word.endswith("ed") or len(word) < 5:
+        return False
+    bases = _verb_bases()
+    stem = word[:-2]
+    doubled = len(stem) > 2 and stem[-1] == stem[-2]
+    return stem in bases or word[:-1] in bases or (doubled and stem[:-1] in bases)
+
+
+@functools.cache
+def _verb_bases() -> frozenset[str]:
+    return frozenset(english_verb_forms().values())
+
+
+def _plural_subject_before(n: _Near) -> bool:
+    """Whether a plural noun opening its clause stands just before ("These rules where",
+    "Some scripts where"), not the object of a preposition ("in countries where approved")."""
+    noun = n.before
+    if not (n.previous_joined and noun.isalpha() and noun.endswith("s")):
+        return False
+    if noun.endswith(("ss", "us", "is")) or len(noun) < 4:
+        return False
+    start = n.index - 1  # the noun phrase's first word, at most three words back
+    while start > n.index - 4 and n.joined(start) and n.word(start - 1).isalpha():
+        if n.word(start - 1) in PREPOSITIONS:
+            return False
+        start -= 1
+        if n.word(start) in DETERMINERS | _PLURAL_OPENERS:
+            break
+    opens = n.opens_sentence(start) or n.word(start - 1) in SUBORDINATORS | {"change", "and"}
+    return opens and n.word(start - 1) not in PREPOSITIONS
+
+
+_PLURAL_OPENERS = frozenset(["these", "those", "some", "many", "all", "both", "several", "most"])
 _WERE_STATES = frozenset(
     ["similar", "comparable", "higher", "lower", "greater", "consistent", "common", "rare",
      "uncommon", "infrequent", "unchanged", "normal", "negative", "positive", "mild"]
@@ -548,6 +717,16 @@ _PAIRED_RULES: dict[str, Callable[[_Near], str]] = {
 _PAIRED_WORDS = frozenset(_PAIRED_RULES)
 
 
+# After "its", adverbs no possessive stands before ("its now universal", "its just a typo").
+_ITS_ADVERBS = frozenset(
+    ["now", "still", "also", "already", "always", "never", "really", "actually", "probably",
+     "usually", "quite", "certainly", "definitely", "clearly", "obviously", "currently",
+     "simply", "often", "sometimes", "just", "rarely", "generally", "normally", "unlikely"]
+)  # fmt: skip
+# After "its" and a participle, words that show the participle is a verb ("its managed by").
+_PARTICIPLE_GOES_ON = frozenset(
+    ["by", "to", "with", "in", "for", "as", "from", "on", "at", "when", "if", "and", "or"]
+)
 # After "its", words no possessive can stand before ("its a good idea", "its been a year").
 _ITS_CLAUSE_STARTS = frozenset(["a", "an", "the", "been", "going", "no"])
 _CONFUSABLE_WORDS = frozenset(
@@ -651,9 +830,17 @@ def find_confusables(
     def joined(index: int) -> bool:
         return same_clause(text, tokens, index)
 
+    def opens_sentence(index: int) -> bool:
+        if index <= 0:
+            return True
+        gap = text[tokens[index - 1].end : tokens[index].start]
+        return any(c in gap for c in ".!?") or "\n\n" in gap
+
     def clause_end_after(index: int) -> bool:
+        if index + 1 >= count:
+            return True
         following = text[tokens[index].end : tokens[index].end + 1]
-        return index + 1 >= count or following in (".", ",", ";", ":", "!", "?")
+        return following in (".", ",", ";", ":", "!", "?")
 
     for index, token in enumerate(tokens):
         current = lowered[index]
@@ -673,8 +860,16 @@ def find_confusables(
             )
         ):
             suggestion = "it's"
+        elif current == "its" and next_joined and after in _ITS_ADVERBS:
+            suggestion = "it's"  # "its now universal", "its just a typo": no thing owned
         elif current == "its" and after.endswith("ed") and index + 1 < count:
-            suggestion = "it's" if clause_end_after(index + 1) and before == "until" else ""
+            ends = clause_end_after(index + 1)
+            goes_on = joined(index + 2) and word(index + 2) in _PARTICIPLE_GOES_ON
+            verb = _past_participle(after)
+            if (ends and before == "until") or (
+                verb and next_joined and (goes_on or ends) and before != "by"
+            ):
+                suggestion = "it's"  # "if its supported, otherwise", "its managed by"
         elif (
             current == "their"
             and next_joined
@@ -721,7 +916,14 @@ def find_confusables(
         ):
             suggestion = "whether"
         elif current in ("effect", "effects") and (
-            (current == "effect" and previous_joined and before in MODALS - {"to"})
+            (current == "effect" and previous_joined and before in MODALS - {"to"} | _NEGATIVES)
+            or (
+                previous_joined
+                and next_joined
+                and before in _AFFECTING_ADVERBS
+                and word(index - 2) not in DETERMINERS
+                and after in DETERMINERS | _AFFECTED
+            )  # "generally effect all", "may adversely effect the"
             or (
                 current == "effects"
                 and previous_joined
@@ -748,6 +950,7 @@ def find_confusables(
             (previous_joined and before in _EFFECT_OPENERS)
             or (current == "affects" and next_joined and after == "of")
             or (next_joined and after == "on")  # "an affect on": the verb takes no "on"
+            or (previous_joined and current == "affect" and before in _EFFECT_IDIOMS)
             or (current == "affects" and previous_joined and before in _EFFECTS_OPENERS)
         ):
             suggestion = "effect" if current == "affect" else "effects"
@@ -824,7 +1027,13 @@ def find_confusables(
             suggestion = "breathe"  # "breath slowly", "cannot breath."
         elif current == "advice" and previous_joined and before == "please" and next_joined:
             suggestion = "advise"  # "Please advice your patients"
-        elif current == "except" and previous_joined and before in MODALS - {"not"} | {"please"}:
+        elif (
+            current == "except"
+            and previous_joined
+            and before in MODALS - {"not"} | {"please"} | _ACCEPTING
+            and next_joined
+            and after.isalpha()
+        ):
             suggestion = "accept"
         elif current == "whose" and next_joined and after in {"is", "has", "been", "going"}:
             suggestion = "who's"
@@ -848,7 +1057,7 @@ def find_confusables(
         ):
             suggestion = "advise"
         elif current in _PAIRED_WORDS:
-            near = _Near(current, index, word, joined, clause_end_after)
+            near = _Near(current, index, word, joined, clause_end_after, opens_sentence)
             suggestion = _PAIRED_RULES[current](near)
         if not suggestion or protected.overlaps(token.start, token.end):
             continue
