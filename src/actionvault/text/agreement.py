@@ -237,8 +237,17 @@ def _plural_noun(word: str, is_word: Callable[[str], bool]) -> bool:
         len(word) > 3
         and word.endswith("s")
         and not word.endswith(("ss", "us", "is", "'s"))
-        and (is_word(word[:-1]) or (word.endswith("es") and is_word(word[:-2])))
+        and (
+            is_word(word[:-1])
+            or (word.endswith("es") and is_word(word[:-2]))
+            or (word.endswith("ies") and is_word(word[:-3] + "y"))  # "therapies", "studies"
+        )
     )
+
+
+def _known_noun(word: str, is_word: Callable[[str], bool]) -> bool:
+    """Whether the dictionary knows the word or, for a plural, its singular."""
+    return is_word(word.rstrip("s") or word) or (word.endswith("ies") and is_word(word[:-3] + "y"))
 
 
 def _verb_number(word: str, after: str) -> bool | None:
@@ -306,7 +315,7 @@ def find_agreement_errors(
         # determined subject is read ("and our clinics have"), not a list's tail.
         if start is not None and start < index:
             opener = lowered[start - 1] if start > 0 else ""
-            determined = lowered[start] in DETERMINERS or lowered[start] in _QUANTITY_WORDS
+            determined = lowered[start] in DETERMINERS | _QUANTITY_WORDS | {"these", "those"}
             if (opener not in _RELATIVES and opener not in COORDINATORS) or determined:
                 yield from _check_clause(text, tokens, lowered, start, index, protected, is_word)
         # After a closing bracket or quotation mark the sentence's subject is further back.
@@ -454,6 +463,8 @@ def _inside_phrase(text: str, tokens: Sequence[Token], lowered: Sequence[str], n
         if lowered[position] in PREPOSITIONS or lowered[position] == "and":
             return True
         if lowered[position] in DETERMINERS or lowered[position] in _QUANTITY_WORDS:
+            if position > 1 and joined(position) and lowered[position - 1] in ("all", "both"):
+                position -= 1  # "in all the diaries"
             return position > 0 and joined(position) and lowered[position - 1] in PREPOSITIONS
     return False
 
@@ -604,7 +615,7 @@ def _subject_is_plural(
         return False  # "the number of patients is" (but "a number of patients are")
     if head in _QUANTITY_NOUNS and len(words) > len(head_words):
         return None  # "a couple of new functions have": the number is the counted noun's
-    if head in _EITHER_NUMBER or not head.isalpha() or not is_word(head.rstrip("s") or head):
+    if head in _EITHER_NUMBER or not head.isalpha() or not _known_noun(head, is_word):
         return None
     if head_words[0] in ("this", "that") and head.endswith("s"):
         return None  # "this results in": after "this" an -s word is the verb
@@ -666,6 +677,40 @@ def _base_form(verb: str) -> str:
     return ""
 
 
+# What is said of a medicine by name: "Tezorva is indicated", "Velnora was stopped".
+_PRODUCT_STATES = frozenset(
+    ["indicated", "contraindicated", "approved", "licensed", "authorised", "authorized",
+     "available", "recommended", "stopped", "started", "restarted", "withdrawn",
+     "discontinued", "prescribed", "a", "an", "given", "taken"]
+)  # fmt: skip
+
+
+def _named_product(
+    text: str, tokens: Sequence[Token], index: int, is_word: Callable[[str], bool]
+) -> bool:
+    """Whether the word at `index` is a name no dictionary holds, written with a capital and
+    standing alone at the start of its sentence ("Tezorva are"): one product, singular. A name
+    in "-s" may be a plural or a company ("Novartis"), so it is left alone."""
+    token = tokens[index]
+    if not token.text[:1].isupper() or token.text.isupper() or token.text.endswith("s"):
+        return False
+    gap = text[tokens[index - 1].end : token.start] if index else "."
+    opens = any(c in gap for c in ".!?") or "\n" in gap
+    return opens and token.text.isalpha() and not is_word(token.text.lower())
+
+
+# Words after which "it" is a subject ("how it works", "However it was").
+_IT_SUBJECT_AFTER = frozenset(
+    ["how", "why", "where", "when", "what", "whether", "once", "until", "while", "however",
+     "therefore", "thus", "then", "now", "also", "still"]
+)  # fmt: skip
+# Negatives after which only a verb's base form stands ("don't has", "cannot is").
+_DO_NEGATIVES = frozenset(
+    ["don't", "doesn't", "didn't", "can't", "cannot", "couldn't", "wouldn't", "shouldn't",
+     "won't", "mustn't", "we'll", "you'll", "they'll", "i'll", "it'll", "he'll", "she'll"]
+)  # fmt: skip
+# After "there are a": the words that make a plural ("a few", "a great many", "a lot").
+_A_MANY = frozenset(["few", "great", "good", "whole", "lot", "lots", "host", "number"])
 # Words after which "you" opens a clause of its own ("make sure you have").
 _CLAUSE_AFTER = frozenset(["sure", "ensure", "hope", "think", "means", "mean", "once", "until"])
 # Words in a sentence before "he/she/it were" that make it the subjunctive ("as if it were").
@@ -689,6 +734,8 @@ _MODAL_SUBJECTS = frozenset(
     ["i", "you", "he", "she", "it", "we", "they", "who", "which", "that", "this", "there"]
 )
 # Nouns that take a clause after "there is no": "there is no doubt patients are".
+# Plurals that "there is" takes in everyday writing ("there is lots of time").
+_INFORMAL_PLENTY = frozenset(["lots", "loads", "tons", "plenty", "thanks", "odds", "means"])
 _CLAUSE_NOUNS = frozenset(
     ["doubt", "question", "way", "reason", "need", "evidence", "sign", "suggestion", "proof",
      "chance", "point", "time", "guarantee", "indication", "risk"]
@@ -729,8 +776,13 @@ def _counts_many(
     two words ("there is no costs", "there is now more treatment options")."""
     if index < len(lowered) and lowered[index] in _ADVERBS:
         index += 1
-    if index >= len(lowered) - 1 or lowered[index] not in ("no", "more"):
+    if index >= len(lowered) - 1:
         return False
+    first = lowered[index]
+    if first not in ("no", "more"):
+        # "there is restrictions": a plural right after "there is".
+        plain = first not in _SINGULAR_IN_FORM | _EITHER_NUMBER | _INFORMAL_PLENTY
+        return plain and _plural_noun(first, is_word) and joined(index)
     for offset in (1, 2):
         position = index + offset
         if position >= len(lowered) or not joined(position):
@@ -771,7 +823,9 @@ def find_closed_subject_errors(
         if word in _THIRD_SINGULAR | _NOT_THIRD_SINGULAR:
             if joined(index) and lowered[index - 1] in _BARE_VERB_BEFORE:
                 continue
-            if word == "it" and not starts_clause(index):
+            if word == "it" and not (
+                starts_clause(index) or lowered[index - 1] in _IT_SUBJECT_AFTER
+            ):
                 continue  # "it" may be an object ("take it with water")
             if word in _THIRD_SINGULAR:
                 if verb in _BASE_TO_THIRD:
@@ -790,7 +844,9 @@ def find_closed_subject_errors(
                 if word == "i":
                     # Not an option or a name written "-I".
                     spoken = tokens[index].start == 0 or text[tokens[index].start - 1].isspace()
-                    suggestion = "am" if verb == "is" and spoken else ""
+                    numeral = index > 0 and joined(index) and tokens[index - 1].text[:1].isupper()
+                    if spoken and not numeral:
+                        suggestion = {"is": "am", "has": "have", "does": "do"}.get(verb, "")
                 elif verb in _SINGULAR_VERBS:
                     suggestion = _SINGULAR_VERBS[verb]
                 else:
@@ -816,6 +872,36 @@ def find_closed_subject_errors(
                 and lowered[verb_at + 1] in _OBJECT_STARTS | {"either", "both"}
             ):
                 suggestion = _verb_bases()[verb]  # "each participant receive either"
+        elif (
+            _named_product(text, tokens, index, is_word)
+            and verb in ("are", "were")
+            and verb_at + 1 < len(lowered)
+            and lowered[verb_at + 1] in _PRODUCT_STATES
+        ):
+            suggestion = "is" if verb == "are" else "was"  # "Tezorva are indicated for"
+        elif word == "this" and starts_clause(index) and verb in _PLURAL_VERBS:
+            if not (joined(index) and lowered[index - 1] in _BARE_VERB_BEFORE):
+                suggestion = _PLURAL_VERBS[verb]  # "This are tied to", "This were done"
+        elif word in ("these", "those") and starts_clause(index) and verb in _SINGULAR_VERBS:
+            if not (joined(index) and lowered[index - 1] in _BARE_VERB_BEFORE):
+                suggestion = _SINGULAR_VERBS[verb]  # "if these is NULL"
+        elif (
+            word == "not"
+            and lowered[index - 1 : index] in (["do"], ["does"], ["did"])
+            and (verb in ("has", "does"))
+        ):
+            suggestion = _AFTER_MODAL[verb]  # "does not has"
+        elif word in _DO_NEGATIVES and (verb in _AFTER_MODAL or _base_form(verb)):
+            suggestion = _AFTER_MODAL.get(verb) or _base_form(verb)  # "we don't has"
+        elif (
+            word in ("were", "are")
+            and lowered[index - 1 : index] == ["there"]
+            and joined(index)
+            and verb in ("a", "an")
+            and verb_at + 1 < len(lowered)
+            and not set(lowered[verb_at + 1 : verb_at + 3]) & (_QUANTITY_NOUNS | _A_MANY)
+        ):
+            verb_at, suggestion = index, "was" if word == "were" else "is"  # "there were a bug"
         elif (
             word in ("is", "was")
             and lowered[index - 1 : index] == ["there"]
