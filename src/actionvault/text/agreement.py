@@ -873,10 +873,10 @@ def find_closed_subject_errors(
             ):
                 suggestion = _verb_bases()[verb]  # "each participant receive either"
         elif (
-            _named_product(text, tokens, index, is_word)
-            and verb in ("are", "were")
+            verb in ("are", "were")
             and verb_at + 1 < len(lowered)
             and lowered[verb_at + 1] in _PRODUCT_STATES
+            and _named_product(text, tokens, index, is_word)
         ):
             suggestion = "is" if verb == "are" else "was"  # "Tezorva are indicated for"
         elif word == "this" and starts_clause(index) and verb in _PLURAL_VERBS:
