@@ -61,6 +61,7 @@ from actionvault.text.spelling_variants import (
     find_unpreferred_spellings,
 )
 from actionvault.text.word_choice import find_unlikely_words
+from actionvault.text.word_lists import configured_word_lists, load_word_lists
 from actionvault.text.word_pairs import english_word_pairs
 
 __all__ = [
@@ -213,13 +214,17 @@ class Proofreader:
     """English proofreader; construct once and reuse, as loading the
     dictionary takes a few hundred milliseconds and corrections are cached."""
 
-    def __init__(self, allow_words: Iterable[str] = ()) -> None:
+    def __init__(
+        self, allow_words: Iterable[str] = (), known_words: frozenset[str] = frozenset()
+    ) -> None:
         self._frequency: dict[str, int] = SpellChecker(
             language="en", distance=1
         ).word_frequency.dictionary
         allowed = {_normalise(w) for w in _load_allowlist()}
         allowed.update(_normalise(w) for w in allow_words if w.strip())
         self._allowed = frozenset(allowed)
+        # Words of the configured word lists (text/word_lists.py): known, never suggested.
+        self._listed = known_words
         self._known_cache: dict[str, bool] = {}
         self._edit1_cache: dict[str, tuple[str, ...]] = {}
         self._edit2_cache: dict[str, str] = {}
@@ -430,6 +435,7 @@ class Proofreader:
                 self._in_vocabulary(lowered)
                 or any(self._in_vocabulary(v) for v in self._variants(lowered))
                 or self._pairs.word_count(lowered) > 0
+                or lowered in self._listed
             )
             self._known_cache[lowered] = known
         return known
@@ -506,5 +512,6 @@ class Proofreader:
 
 @functools.cache
 def default_proofreader() -> Proofreader:
-    """Shared instance, so the dictionary is loaded and corrections are cached once per process."""
-    return Proofreader()
+    """Shared instance, so the dictionary is loaded and corrections are cached once per process;
+    it knows the words of the configured word lists too."""
+    return Proofreader(known_words=load_word_lists(configured_word_lists()))
