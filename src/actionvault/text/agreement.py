@@ -306,6 +306,14 @@ def find_agreement_errors(
         opens = not last and (
             lowered[index] in SUBORDINATORS or (lowered[index] in COORDINATORS and "," in gap)
         )
+        # "When the counter shows 0, the inhaler is empty": after a whole subordinate clause
+        # and its comma, a determiner opens the sentence's main clause.
+        resumes = (
+            not (hard or symbols or opens or last)
+            and "," in gap
+            and _after_whole_clause(lowered, start, index)
+        )
+        hard = hard or resumes
         if not (hard or symbols or opens):
             continue
         if opens and lowered[index] in _RELATIVES and 0 < index < len(tokens) - 1:
@@ -400,12 +408,30 @@ def find_interrupted_subject_errors(
 _VERB_LIKE = MODALS | _IRREGULAR_PAST
 
 
+def _after_whole_clause(lowered: Sequence[str], start: int | None, index: int) -> bool:
+    """Whether the words from `start` to the comma before `index` are a whole subordinate
+    clause (opened by "when", "if", "because" ..., with a verb) and a determiner follows."""
+    if start is None or start == 0 or lowered[start - 1] not in SUBORDINATORS - _RELATIVES:
+        return False
+    if lowered[index] not in DETERMINERS | {"these", "those"} or index - start < 2:
+        return False
+    return any(
+        _verb_number(lowered[k], lowered[k + 1]) is not None or lowered[k].endswith("ed")
+        for k in range(start + 1, index)
+    )
+
+
 # Words that open a noun phrase: after "that" they make it a clause of its own ("we expect
 # that about 40 clinics take part"), not a relative clause.
 _QUANTITY_WORDS = frozenset(
     ["around", "about", "approximately", "nearly", "over", "some", "many", "most", "all"]
 )
 _RELATIVES = frozenset({"who", "that", "which"})
+# Adverbs between a relative word and its verb ("who currently has").
+_RELATIVE_ADVERBS = frozenset(
+    ["currently", "still", "already", "also", "often", "usually", "now", "never", "always",
+     "previously", "recently", "regularly", "only"]
+)  # fmt: skip
 
 
 def _check_relative(
@@ -418,8 +444,15 @@ def _check_relative(
 ) -> Iterator[Finding]:
     """ "patients who has", "tablets that dissolves": the relative pronoun's verb agrees with
     the noun just before it."""
-    noun, verb = lowered[index - 1], lowered[index + 1]
-    after = lowered[index + 2] if index + 2 < len(lowered) else ""
+    noun, verb_at = lowered[index - 1], index + 1
+    if (
+        lowered[verb_at] in _RELATIVE_ADVERBS
+        and verb_at + 1 < len(lowered)
+        and not text[tokens[verb_at].end : tokens[verb_at + 1].start].strip(" ")
+    ):
+        verb_at += 1  # "people who currently has"
+    verb = lowered[verb_at]
+    after = lowered[verb_at + 1] if verb_at + 1 < len(lowered) else ""
     singular_verb = _verb_number(verb, after)
     if singular_verb is None:
         return
@@ -442,9 +475,9 @@ def _check_relative(
     if not plural and (noun.endswith("s") or lowered[index] == "who"):
         return  # "children with asthma who have": the noun before "who" may not be its antecedent
     if plural == singular_verb and not protected.overlaps(
-        tokens[index + 1].start, tokens[index + 1].end
+        tokens[verb_at].start, tokens[verb_at].end
     ):
-        token = tokens[index + 1]
+        token = tokens[verb_at]
         yield Finding(token.start, token.text, _agree(verb, not plural), "agreement")
 
 
@@ -460,8 +493,14 @@ def _inside_phrase(text: str, tokens: Sequence[Token], lowered: Sequence[str], n
     for position in range(noun - 1, max(-1, noun - 5), -1):
         if not joined(position + 1):
             return False
-        if lowered[position] in PREPOSITIONS or lowered[position] == "and":
+        if lowered[position] == "and":
             return True
+        if lowered[position] in PREPOSITIONS:
+            # "types of images that": two nouns; "connecting to servers that": one, since
+            # the phrase belongs to a verb.
+            attached = lowered[position - 1] if position > 0 and joined(position) else ""
+            verbal = attached.endswith(("ing", "ed")) or attached in _IRREGULAR_PAST
+            return lowered[position] == "of" or not verbal  # "logging of errors": a noun
         if lowered[position] in DETERMINERS or lowered[position] in _QUANTITY_WORDS:
             if position > 1 and joined(position) and lowered[position - 1] in ("all", "both"):
                 position -= 1  # "in all the diaries"
@@ -504,7 +543,8 @@ def _check_clause(
             named = any(t.text[:1].isupper() for t in tokens[start + 1 : index])
             before = text[tokens[start - 1].end : tokens[start].start] if start else "."
             opens_sentence = any(c in before for c in ".!?\n")
-            plural_subject = _subject_is_plural(words, is_word, named, opens_sentence)
+            capital = tokens[start].text[:1].isupper()
+            plural_subject = _subject_is_plural(words, is_word, named, opens_sentence, capital)
             if (
                 plural_subject is not None
                 and plural_subject == number
@@ -529,11 +569,26 @@ def _check_clause(
         words.append(current)
 
 
+def _counted_noun(words: Sequence[str]) -> str:
+    """The noun of "most of the packets", "all of these tests", "many of our patients": the
+    last word of a short "of" phrase after a counting word; "" for other subjects."""
+    if len(words) < 3 or words[0] not in _OF_COUNTERS or words[1] != "of":
+        return ""
+    phrase = words[2:]
+    if len(phrase) > 4 or any(w in PREPOSITIONS or w in COORDINATORS for w in phrase):
+        return ""
+    return phrase[-1] if phrase[0] in DETERMINERS | {"these", "those"} else ""
+
+
+_OF_COUNTERS = frozenset(["most", "all", "some", "many", "several", "few", "both", "half"])
+
+
 def _subject_is_plural(
     words: Sequence[str],
     is_word: Callable[[str], bool],
     named: bool = False,
     opens_sentence: bool = False,
+    capital: bool = False,
 ) -> bool | None:
     """Whether the words before a verb make a plural subject; None when unsure."""
     last = words[-1]
@@ -558,6 +613,13 @@ def _subject_is_plural(
                 return None  # "examples showing how a value is": the verb is the inner clause's
             head_words = list(words[:position])  # "patients taking warfarin need"
             break
+    counted = _counted_noun(words)
+    if counted:
+        if counted in _EITHER_NUMBER or not counted.isalpha():
+            return None
+        if words[0] in ("many", "several", "few", "both") or _plural_noun(counted, is_word):
+            return True
+        return None
     if len(head_words) > 1 and head_words[0] in _COUNTING_WORDS:
         # "most patients feel", "every patient has": the counting word gives the number.
         if any(w in COORDINATORS for w in head_words) or not head_words[-1].isalpha():
@@ -603,6 +665,13 @@ def _subject_is_plural(
     if "and" in head_words[1:-1]:
         return None if named else True  # "Food and Drug Administration" is one name
     head = head_words[-1]
+    parts = head.split("-")
+    if len(parts) == 2 and parts[1].isalpha():
+        # "follow-up", "figure-float": the last part is the noun; a plural last part may be
+        # an option's name ("--check-accelerators"), so it makes no subject plural.
+        if _plural_noun(parts[1], is_word):
+            return None
+        head = parts[1]
     if head in _ADVERBS:
         return None
     if head in COORDINATORS or (
@@ -626,7 +695,16 @@ def _subject_is_plural(
         # describes it ("Rises in ALT was").
         lone = len(head_words) == 1 and (len(words) == 1 or head in _SINGULAR_IN_FORM)
         return None if lone else True
-    if head.endswith("s") or head.endswith("ly") or head_words[0] not in DETERMINERS:
+    if head.endswith("s") or head.endswith("ly"):
+        return None
+    if head_words[0] not in DETERMINERS:
+        # "Use in patients ... are", "Support for glyphs have": a sentence opening with a
+        # lone noun and its phrase names one thing.
+        phrase = len(words) > 2 and words[1] in PREPOSITIONS
+        lone = len(head_words) == 1 and opens_sentence and capital and not named
+        verbal = head.endswith(("ing", "ed"))  # "Included in this release are"
+        if phrase and lone and not verbal and head not in _NOT_SUBJECT_WORDS:
+            return False
         return None
     if len(head_words) == 1 or any(w in {"most", "least", "more", "less"} for w in head_words):
         return None  # "The most common are ..." names no noun
@@ -824,7 +902,12 @@ def find_closed_subject_errors(
             if joined(index) and lowered[index - 1] in _BARE_VERB_BEFORE:
                 continue
             if word == "it" and not (
-                starts_clause(index) or lowered[index - 1] in _IT_SUBJECT_AFTER
+                starts_clause(index)
+                or lowered[index - 1] in _IT_SUBJECT_AFTER
+                or (
+                    verb in ("are", "aren't", "have", "haven't")  # "For example it are"
+                    and lowered[index - 1] not in PREPOSITIONS  # not "all parts of it are"
+                )
             ):
                 continue  # "it" may be an object ("take it with water")
             if word in _THIRD_SINGULAR:
