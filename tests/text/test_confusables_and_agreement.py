@@ -105,6 +105,11 @@ def found(text: str, category: str) -> list[tuple[str, str]]:
         ("We except returns within 30 days.", [("except", "accept")]),
         ("Food shouldn't effect how it works.", [("effect", "affect")]),
         ("The change takes affect at once.", [("affect", "effect")]),
+        ("The script handles each version and all there clusters.", [("there", "their")]),
+        ("Use the tool to install you're keys.", [("you're", "your")]),
+        ("Numerous bugs where uncovered in testing.", [("where", "were")]),
+        ("The images made back than were blurred.", [("than", "then")]),
+        ("There are still to many steps.", [("to", "too")]),
     ],
 )
 def test_a_confusable_word_is_flagged_where_the_other_word_fits(
@@ -145,6 +150,9 @@ def test_a_confusable_word_is_flagged_where_the_other_word_fits(
         "If the rash, swelling or itching are severe, stop. People with asthma are at risk.",
         "The option --check-accelerators is useful. Staff at the clinic have been told.",
         "Restored logging of errors that was removed.",
+        "There were a few cases; there would be more. Being there matters.",
+        "Until you're ready, wait. It goes further back than that.",
+        "Support new kits where unified headers exist, and make changes where needed.",
         "Your dose depends on your weight; you're likely to start low.",
         "The weather was cold, and side effects were mild.",
         "A loose stool is common. Then take the next dose.",

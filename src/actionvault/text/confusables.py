@@ -3,13 +3,12 @@ judged by the words around them: a finding only where the context leaves no doub
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Collection, Container, Iterator, Sequence
 from dataclasses import dataclass
 
 from actionvault.text.grammar import Finding, cased_like
 from actionvault.text.segments import ProtectedSpans, Token, folded_words, same_clause
-from actionvault.text.word_pairs import english_verb_forms
+from actionvault.text.word_pairs import english_word_pairs
 from actionvault.text.wordclasses import DETERMINERS, MODALS, PREPOSITIONS, SUBORDINATORS
 
 _SUBJECT_STARTS = frozenset(
@@ -228,7 +227,8 @@ _DEGREE_GOES_ON = frozenset(["for", "to", "and", "or", "when", "again"])
 _TOO_BEFORE = frozenset(
     ["be", "been", "being", "become", "becomes", "became", "seem", "seems", "seemed", "have",
      "has", "had", "not", "far", "way", "delete", "deletes", "deleted", "uses", "used", "much",
-     "looks", "looked", "sounds"]
+     "looks", "looked", "sounds", "still", "already", "slightly", "rather", "getting", "grown",
+     "if"]
 )  # fmt: skip
 _WHERE_QUESTIONS = frozenset(["can", "do", "does", "is", "should", "could", "did"])
 _WEATHER_WORDS = frozenset(
@@ -340,6 +340,9 @@ def _than(n: _Near) -> str:
     # in the sentence compares.
     if _after_condition(n):
         return "then"
+    # "back than": a time ("back then"), unless something compares ("further back than").
+    if n.previous_joined and n.before == "back" and n.word(n.index - 2) not in _COMPARATIVES:
+        return "then" if n.word(n.index - 2) not in ("further", "farther", "longer") else ""
     # "and than", "since than": time, not comparison, when nothing compares before it.
     if not (n.previous_joined and n.before in _THEN_AFTER):
         return ""
@@ -413,7 +416,7 @@ def _to(n: _Near) -> str:
     ):
         return "too"
     # "taking to much", "is to high": a degree, which only "too" gives.
-    if not n.between(_TOO_AFTER_VERBS, _TOO_DEGREES):
+    if not n.between(_TOO_AFTER_VERBS | {"still", "already", "far", "way"}, _TOO_DEGREES):
         return ""
     ends = n.clause_end_after(n.index + 1) or n.word(n.index + 2) in ("for", "to", "of", "and")
     # "are to many": a count after "be" is a degree too ("there are to many side effects").
@@ -593,7 +596,13 @@ def _where(n: _Near) -> str:
         _plural_subject_before(n)
         and n.next_joined
         and (
-            n.after in ("not", "previously", "originally", "initially") or _past_participle(n.after)
+            n.after in ("not", "previously", "originally", "initially")
+            or _past_participle(n.after)
+            or (  # "routines where incorrectly reading": an adverb, then the verb
+                n.after.endswith("ly")
+                and n.joined(n.index + 2)
+                and (n.word(n.index + 2).endswith("ing") or _past_participle(n.word(n.index + 2)))
+            )
         )
     ):
         return "were"  # "Some scripts where not executable", "Options where described"
@@ -609,19 +618,20 @@ def _where(n: _Near) -> str:
 
 
 def _past_participle(word: str) -> bool:
-    """Whether `word` is a regular verb's past form ("supported", "managed", "stopped"),
-    its base being a verb the word counts know; not "need" or "bed"."""
-    if not word.endswith("ed") or len(word) < 5:
+    """Whether `word` is a regular verb's past form ("supported", "managed", "scanned"): its
+    base is a word of English books ("need" and "bed" are too short to be one)."""
+    if not word.endswith("ed") or len(word) < 6:
         return False
-    bases = _verb_bases()
+    counts = english_word_pairs()
     stem = word[:-2]
     doubled = len(stem) > 2 and stem[-1] == stem[-2]
-    return stem in bases or word[:-1] in bases or (doubled and stem[:-1] in bases)
-
-
-@functools.cache
-def _verb_bases() -> frozenset[str]:
-    return frozenset(english_verb_forms().values())
+    bases = (
+        stem,
+        word[:-1],
+        stem[:-1] if doubled else "",
+        stem[:-1] + "y" if stem.endswith("i") else "",
+    )
+    return any(base and counts.word_count(base) > 0 for base in bases)
 
 
 def _plural_subject_before(n: _Near) -> bool:
@@ -639,11 +649,17 @@ def _plural_subject_before(n: _Near) -> bool:
         start -= 1
         if n.word(start) in DETERMINERS | _PLURAL_OPENERS:
             break
-    opens = n.opens_sentence(start) or n.word(start - 1) in SUBORDINATORS | {"change", "and"}
-    return opens and n.word(start - 1) not in PREPOSITIONS
+    # The phrase opens with a determiner ("These rules"), or is the noun alone: a sentence
+    # opening "Make changes where" starts with a verb.
+    determined = n.word(start) in DETERMINERS | _PLURAL_OPENERS or start == n.index - 1
+    opens = n.opens_sentence(start) or n.word(start - 1) in SUBORDINATORS | {"and"}
+    return determined and opens and n.word(start - 1) not in PREPOSITIONS
 
 
-_PLURAL_OPENERS = frozenset(["these", "those", "some", "many", "all", "both", "several", "most"])
+_PLURAL_OPENERS = frozenset(
+    ["these", "those", "some", "many", "all", "both", "several", "most", "numerous", "various",
+     "multiple", "other"]
+)  # fmt: skip
 _WERE_STATES = frozenset(
     ["similar", "comparable", "higher", "lower", "greater", "consistent", "common", "rare",
      "uncommon", "infrequent", "unchanged", "normal", "negative", "positive", "mild"]

@@ -172,6 +172,60 @@ def _owner_meant(pairs: WordPairs, word: str, before: str, after: str) -> str:
     return owner if _is_noun(pairs, after) else ""
 
 
+# Words after which "there" is the place adverb ("go there", "stay there", "over there").
+_THERE_ADVERB_BEFORE = frozenset(
+    ["go", "goes", "went", "gone", "going", "get", "gets", "got", "getting", "be", "been",
+     "being", "is", "are", "was", "were", "stay", "stays", "stayed", "live", "lives", "lived",
+     "put", "over", "out", "in", "up", "down", "back", "from", "here", "and", "or", "but",
+     "then", "still", "right", "just", "not", "it", "them", "him", "her", "me", "us", "you",
+     "sit", "stand", "lie", "arrive", "arrived", "remain", "remained", "travel", "travelled",
+     "traveled", "move", "moved", "work", "worked", "working", "born", "that", "so", "if",
+     "whether", "where", "when", "because", "while", "although", "though", "as", "since"]
+)  # fmt: skip
+# Words after which "you're" opens a clause ("until you're ready", "what you're doing").
+_YOU_CLAUSE = _CLAUSE_BEFORE | frozenset(
+    ["until", "once", "what", "who", "how", "why", "where", "when", "here", "there", "then",
+     "and", "if", "as", "while", "unless", "whether", "whenever", "before", "after", "than",
+     "thank", "sure", "glad", "know", "tell", "think", "believe", "hope", "see", "feel"]
+)  # fmt: skip
+
+
+def _owned(pairs: WordPairs, word: str) -> bool:
+    """A word English writes after "the" but never after "is", "has" or "very": a thing
+    owned ("triggers", "keys"); unlike `_is_noun`, plurals after "are" still count."""
+    return pairs.pair_count("the", word) > 0 and not any(
+        pairs.pair_count(before, word) for before in ("is", "has", "very")
+    )
+
+
+def _owner_after_verb(
+    pairs: WordPairs, before: str, after: str, opens: bool, clause_openers: frozenset[str]
+) -> bool:
+    """Whether a contraction stands between a word that opens no clause and a thing owned
+    ("install you're keys"), where only the possessive fits."""
+    if opens or not before.isalpha() or before in clause_openers or after in _TIMES:
+        return False
+    return not after.endswith(("ing", "ed", "ly")) and _owned(pairs, after)
+
+
+def _owned_after_there(pairs: WordPairs, before: str, after: str, opens: bool) -> bool:
+    """ "all there clusters", "query there state": "there" before a noun, after a word that
+    the place adverb does not follow, is "their"; a verb's "-s" form after it ("being there
+    matters") is no noun."""
+    if opens or not before or before in _THERE_ADVERB_BEFORE or not before.isalpha():
+        return False
+    if after in _FINITE or after in _NOT_OWNED or after in english_verb_forms():
+        return False  # "there were", "there would be", "there must"
+    return _is_noun(pairs, after)
+
+
+# Function words the word counts hold after "the" (in titles and slips) that no one owns.
+_NOT_OWNED = frozenset(
+    ["be", "been", "being", "seems", "seem", "appears", "appear", "remains", "remain", "exists",
+     "exist", "shall", "ought", "need", "needs", "used", "no", "not", "also", "only"]
+)  # fmt: skip
+
+
 def _owned_then_verb(pairs: WordPairs, lowered: Sequence[str], index: int) -> bool:
     """ "so that it's contents reach": after a clause opener "it's" may open a clause ("if
     it's water"), but not when a noun and then its verb follow, which only "its" allows."""
@@ -206,7 +260,8 @@ def find_unlikely_words(
             continue
         gap = text[tokens[index - 1].end : token.start] if index else "."
         opens = gap.rstrip(" \t\"'\u201c").endswith((".", "!", "?", "\n\n"))
-        suggestion = _meant_by_what_follows(pairs, lowered, index, opens)
+        spaced = index > 0 and _spaced(text, tokens, index)
+        suggestion = _meant_by_what_follows(pairs, lowered, index, opens, spaced)
         if not suggestion and before.isalpha() and _spaced(text, tokens, index):
             suggestion = _likelier_between(pairs, lowered, index)
         if suggestion:
@@ -214,7 +269,7 @@ def find_unlikely_words(
 
 
 def _meant_by_what_follows(
-    pairs: WordPairs, lowered: Sequence[str], index: int, opens: bool
+    pairs: WordPairs, lowered: Sequence[str], index: int, opens: bool, spaced: bool = True
 ) -> str:
     """The word meant where what follows decides: a thing owned after a contraction ("who's
     kidneys"), an "-ing" verb after "your" ("your taking"), a noun and its verb after a
@@ -227,6 +282,12 @@ def _meant_by_what_follows(
         return "its"
     if word == "there" and before and _is_noun(pairs, after) and _takes_owner(pairs, before):
         return "their"  # "change there dose": a verb that takes a thing owned
+    if word == "there" and spaced and _owned_after_there(pairs, before, after, opens):
+        return "their"  # "all there clusters", "query there state"
+    if word == "it's" and _owner_after_verb(pairs, before, after, opens, _CLAUSE_BEFORE):
+        return "its"  # "process it's triggers": "it is triggers" is no clause
+    if word == "you're" and _owner_after_verb(pairs, before, after, opens, _YOU_CLAUSE):
+        return "your"  # "install you're keys": after a verb, a thing owned
     if word == "your" and _doing(pairs, after):
         return "you're"
     if word == "there" and opens and _is_noun(pairs, after) and _verb_follows(lowered, index + 2):
