@@ -365,17 +365,17 @@ def find_interrupted_subject_errors(
             continue
         if not any(c in gap(start) for c in ".!?\n"):
             continue  # the sentence's own subject only
-        end = start + 1
-        while end < len(lowered) and end - start < _MAX_SUBJECT_WORDS and not comma_at(end):
-            if gap(end).strip(" ") or not lowered[end].replace("-", "").isalnum():
-                break
-            if _verb_number(lowered[end], lowered[end + 1] if end + 1 < len(lowered) else ""):
-                break
-            if lowered[end] in _VERB_LIKE:
-                break
+        end = start + 1  # the comma that closes the subject, found first as it is rare
+        while end < len(lowered) and end - start < _MAX_SUBJECT_WORDS and gap(end) == " ":
             end += 1
         if end >= len(lowered) or not comma_at(end) or lowered[end] not in _ASIDE_OPENERS:
             continue
+        subject = lowered[start + 1 : end]
+        if any(w in _VERB_LIKE or not w.replace("-", "").isalnum() for w in subject) or any(
+            _verb_number(w, following) is not None
+            for w, following in zip(subject, lowered[start + 2 : end + 1], strict=True)
+        ):
+            continue  # the words before the comma hold a verb: no subject alone
         close = end + 1
         while close < len(lowered) and close - end < _MAX_ASIDE_WORDS and not comma_at(close):
             if any(c in gap(close) for c in ".;:!?()\n"):
