@@ -14,6 +14,8 @@ knows nothing of actions or file formats.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import ctypes
 import logging
 import multiprocessing
 import os
@@ -53,16 +55,43 @@ class EngineOutOfMemory(Exception):
         self.limit_bytes = limit_bytes
 
 
-def _resident_bytes() -> int:
+def _memory_bytes() -> tuple[int, int]:
+    """The process's address space and resident memory, in bytes."""
     with open("/proc/self/statm", "rb") as statm:
-        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+        size, resident = statm.read().split()[:2]
+    page = os.sysconf("SC_PAGE_SIZE")
+    return int(size) * page, int(resident) * page
+
+
+#: A process whose address space stays this close to its limit is out of memory even when no
+#: allocation has failed yet: near the limit, an allocation-heavy loop can grind for minutes
+#: between failures instead of raising MemoryError.
+_PINNED_SHARE = 0.98
+_PINNED_CHECKS = 20  # one second at _WATCH_SECONDS
 
 
 def _watch_memory(limit: int) -> None:
+    pinned = 0
     while True:
         time.sleep(_WATCH_SECONDS)
-        if _resident_bytes() > limit:
+        try:
+            size, resident = _memory_bytes()
+        except MemoryError:  # even reading its own size fails: the process is out of memory
             os._exit(_MEMORY_EXIT_CODE)
+        pinned = pinned + 1 if size > _PINNED_SHARE * limit else 0
+        if resident > limit or pinned >= _PINNED_CHECKS:
+            os._exit(_MEMORY_EXIT_CODE)
+
+
+_M_ARENA_MAX = -8  # glibc's mallopt parameter
+
+
+def _one_malloc_arena() -> None:
+    """Under an address-space limit, glibc's per-thread malloc arenas (64 MB reserved each)
+    make a thread near the limit cycle through arenas it cannot grow, for minutes, instead of
+    failing at once with MemoryError; with one arena the failure comes at the first refusal."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").mallopt(_M_ARENA_MAX, 1)
 
 
 def _start_worker(memory_bytes: int | None, warm: Callable[[], object] | None) -> None:
@@ -74,6 +103,7 @@ def _start_worker(memory_bytes: int | None, warm: Callable[[], object] | None) -
         _, hard = resource.getrlimit(resource.RLIMIT_AS)
         limit = memory_bytes if hard == resource.RLIM_INFINITY else min(memory_bytes, hard)
         resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+        _one_malloc_arena()
         if os.path.exists("/proc/self/statm"):
             threading.Thread(target=_watch_memory, args=(limit,), daemon=True).start()
     if warm is not None:

@@ -1,5 +1,5 @@
 """Word lists that make more words known to the spelling check: a team's glossary, or a
-clinical dictionary such as Debian's `hunspell-en-med` (77,000 medical words, GPL-3, read from
+clinical dictionary such as Debian's `hunspell-en-med` (75,000 medical words, GPL-3, read from
 where the system installed it and never shipped with actionvault).
 
 A list is a Hunspell `.dic` file (a count on its first line, then `word/FLAGS`) or plain text
