@@ -3,12 +3,11 @@ subjects, and a subject separated from its verb by a short phrase or a relative 
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Iterator, Sequence
 
 from actionvault.text.grammar import Finding, cased_like
 from actionvault.text.segments import ProtectedSpans, Token, folded_words, same_clause
-from actionvault.text.word_pairs import english_verb_forms
+from actionvault.text.word_pairs import english_verb_bases, english_verb_forms
 from actionvault.text.wordclasses import (
     CLAUSE_OPENERS,
     COORDINATORS,
@@ -259,7 +258,7 @@ def _verb_number(word: str, after: str) -> bool | None:
     forms = english_verb_forms()
     if (word.endswith("s") and word[:-1] in _LEXICAL_VERBS) or word in forms:
         return True
-    lexical = word in _LEXICAL_VERBS or word in _verb_bases()
+    lexical = word in _LEXICAL_VERBS or word in english_verb_bases()
     if lexical and (after in _OBJECT_STARTS or after.isdigit()):
         return False
     return None
@@ -270,16 +269,11 @@ def _known_only_from_counts(verb: str) -> bool:
     return not listed and verb not in _SINGULAR_VERBS and verb not in _PLURAL_VERBS
 
 
-@functools.cache
-def _verb_bases() -> dict[str, str]:
-    return {base: third for third, base in english_verb_forms().items()}
-
-
 def _agree(word: str, singular: bool) -> str:
     if word in _SINGULAR_VERBS or word in _PLURAL_VERBS:
         return _SINGULAR_VERBS.get(word) or _PLURAL_VERBS[word]
     if singular:
-        return _verb_bases().get(word) or _third_form(word)
+        return english_verb_bases().get(word) or _third_form(word)
     return english_verb_forms().get(word) or word[:-1]
 
 
@@ -949,12 +943,12 @@ def find_closed_subject_errors(
             elif verb in _COMMON_VERBS and joined(verb_at + 1):
                 suggestion = _third_form(verb)
             elif (
-                verb in _verb_bases()
+                verb in english_verb_bases()
                 and verb_at + 1 < len(lowered)
                 and joined(verb_at + 1)
                 and lowered[verb_at + 1] in _OBJECT_STARTS | {"either", "both"}
             ):
-                suggestion = _verb_bases()[verb]  # "each participant receive either"
+                suggestion = english_verb_bases()[verb]  # "each participant receive either"
         elif (
             verb in ("are", "were")
             and verb_at + 1 < len(lowered)
@@ -1049,6 +1043,6 @@ def _verb_after_subject(
         if following in checked or following in _COMMON_VERBS:
             return position + 1
         next_word = lowered[position + 2] if position + 2 < len(lowered) else ""
-        if following in _verb_bases() and next_word in _OBJECT_STARTS | {"either", "both"}:
+        if following in english_verb_bases() and next_word in _OBJECT_STARTS | {"either", "both"}:
             return position + 1  # "each participant receive either": a verb, then its object
     return None

@@ -10,13 +10,17 @@ A word English rarely writes (a drug name, a unit) next to a confusable word lea
 
 from __future__ import annotations
 
-import functools
 import itertools
 from collections.abc import Iterator, Sequence
 
 from actionvault.text.grammar import Finding, cased_like
 from actionvault.text.segments import ProtectedSpans, Token, folded_words
-from actionvault.text.word_pairs import MISSING_PAIR, WordPairs, english_verb_forms
+from actionvault.text.word_pairs import (
+    MISSING_PAIR,
+    WordPairs,
+    english_verb_bases,
+    english_verb_forms,
+)
 from actionvault.text.wordclasses import COORDINATORS, SUBORDINATORS
 
 # Sets of words that writers put for one another. Only words that are all ordinary English
@@ -232,13 +236,8 @@ def _owned_then_verb(pairs: WordPairs, lowered: Sequence[str], index: int) -> bo
     after = lowered[index + 1]
     if not _is_noun(pairs, after) or after.endswith("ing") or index + 2 >= len(lowered):
         return False
-    plural_verb = after.endswith("s") and lowered[index + 2] in _verb_bases()
+    plural_verb = after.endswith("s") and lowered[index + 2] in english_verb_bases()
     return plural_verb or _verb_follows(lowered, index + 2)
-
-
-@functools.cache
-def _verb_bases() -> frozenset[str]:
-    return frozenset(english_verb_forms().values())
 
 
 def find_unlikely_words(

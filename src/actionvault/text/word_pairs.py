@@ -94,3 +94,9 @@ def english_word_pairs() -> WordPairs:
 def english_verb_forms() -> dict[str, str]:
     """`WordPairs.verb_forms` of the packaged counts, found once per process."""
     return english_word_pairs().verb_forms()
+
+
+@functools.cache
+def english_verb_bases() -> dict[str, str]:
+    """The same verbs the other way round: each base form and its "-s" form."""
+    return {base: third for third, base in english_verb_forms().items()}
