@@ -388,7 +388,7 @@ def test_witch_before_a_verb_is_the_relative_which() -> None:
         ("There were a delay in the results.", [("were", "was")]),
         ("However it were stopped after a week.", [("were", "was")]),
         ("The therapies is new to the clinic.", [("is", "are")]),
-        ("Tezorva are contraindicated in pregnancy.", [("are", "is")]),
+        ("Zelmorin are contraindicated in pregnancy.", [("are", "is")]),
         ("People who currently has shingles should wait.", [("has", "have")]),
         ("It fails when connecting to servers that has no key.", [("has", "have")]),
         ("For example it are possible to run both.", [("are", "is")]),

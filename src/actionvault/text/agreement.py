@@ -749,7 +749,7 @@ def _base_form(verb: str) -> str:
     return ""
 
 
-# What is said of a medicine by name: "Tezorva is indicated", "Velnora was stopped".
+# What is said of a medicine by name: "Zelmorin is indicated", "Ostravel was stopped".
 _PRODUCT_STATES = frozenset(
     ["indicated", "contraindicated", "approved", "licensed", "authorised", "authorized",
      "available", "recommended", "stopped", "started", "restarted", "withdrawn",
@@ -761,7 +761,7 @@ def _named_product(
     text: str, tokens: Sequence[Token], index: int, is_word: Callable[[str], bool]
 ) -> bool:
     """Whether the word at `index` is a name no dictionary holds, written with a capital and
-    standing alone at the start of its sentence ("Tezorva are"): one product, singular. A name
+    standing alone at the start of its sentence ("Zelmorin are"): one product, singular. A name
     in "-s" may be a plural or a company ("Novartis"), so it is left alone."""
     token = tokens[index]
     if not token.text[:1].isupper() or token.text.isupper() or token.text.endswith("s"):
@@ -955,7 +955,7 @@ def find_closed_subject_errors(
             and lowered[verb_at + 1] in _PRODUCT_STATES
             and _named_product(text, tokens, index, is_word)
         ):
-            suggestion = "is" if verb == "are" else "was"  # "Tezorva are indicated for"
+            suggestion = "is" if verb == "are" else "was"  # "Zelmorin are indicated for"
         elif word == "this" and starts_clause(index) and verb in _PLURAL_VERBS:
             if not (joined(index) and lowered[index - 1] in _BARE_VERB_BEFORE):
                 suggestion = _PLURAL_VERBS[verb]  # "This are tied to", "This were done"

@@ -5,7 +5,7 @@ where the system installed it and never shipped with actionvault).
 A list is a Hunspell `.dic` file (a count on its first line, then `word/FLAGS`) or plain text
 with one word a line (`#` starts a comment). Only words written in lower case are taken: a
 dictionary's capitalised entries are names (eponyms, brands), and a name the checker took for a
-word would stop it reading the unknown word beside it as part of a name ("Katrin Vogel"). A
+word would stop it reading the unknown word beside it as part of a name ("Hedda Brunvik"). A
 word from a list is known, never suggested: a rare clinical word is a poor correction for a
 common typo.
 """
